@@ -1,0 +1,26 @@
+// Errors a user can cause (bad id, bad flag, unreachable database) are values with a message and
+// an exit code, printed without a stack trace. Anything else is a bug and keeps its stack.
+
+export const ExitCode = {
+  ok: 0,
+  checksFailed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+
+export class UserError extends Error {
+  readonly exitCode: number;
+  /** One line telling the user what to do next, printed under the message. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { exitCode?: number; hint?: string } = {}) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = options.exitCode ?? ExitCode.usage;
+    this.hint = options.hint;
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

@@ -1,0 +1,19 @@
+// The embedded engine's public surface, the only thing the runtime and the CLI import from
+// src/engine. Everything else in this folder is internal to the server.
+
+export interface EmbeddedMongoOptions {
+  /** 0 (default) picks an ephemeral port. */
+  port?: number;
+  /** Always a loopback address; default 127.0.0.1. */
+  host?: string;
+}
+
+export interface EmbeddedMongo {
+  /** mongodb://127.0.0.1:PORT/ */
+  uri: string;
+  port: number;
+  /** The MongoDB version the engine answers as (buildInfo.version), e.g. "7.0.0". */
+  version: string;
+  /** Stops listening, destroys every client socket, frees all data. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+// What a demo receives. Types only: scenario files import this with `import type`, and get the
+// heavy libraries (mongoose, express) as values through the context, so that loading a scenario
+// file for `list` or `show` never loads them.
+import type { Connection, Mongoose } from 'mongoose';
+import type express from 'express';
+import type { Express } from 'express';
+import type { JsonValue } from './report.js';
+import type { Redis } from 'ioredis';
+
+export type ExpressModule = typeof express;
+
+/** An Express app listening on 127.0.0.1 on an ephemeral port; closed by the runtime at the end. */
+export interface ServedApp {
+  /** e.g. http://127.0.0.1:53211 */
+  url: string;
+  port: number;
+  /** Send one request; never rejects on HTTP status, only on network failure or timeout. */
+  request(options: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Sent as JSON with content-type application/json. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Give up after this long and resolve with `timedOut: true` (default 5 000 ms). */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  /** 0 when no response arrived (timed out or connection failed). */
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON body when the response was JSON, else the text. */
+  body: unknown;
+  text: string;
+  /** Size of the body in bytes as received. */
+  bytes: number;
+  durationMs: number;
+  timedOut: boolean;
+  /** Set-Cookie headers, one entry each (fetch folds them otherwise). */
+  setCookies: string[];
+}
+
+export interface RedisHandle {
+  client: Redis;
+  /** 'redis' (REDIS_URL) or 'in-memory (ioredis-mock)' */
+  name: string;
+}
+
+export interface DemoContext {
+  /** The mongoose module itself, for Schema, Types, isValidObjectId and the like. */
+  mongoose: Mongoose;
+  /** A connection to a fresh database of its own on the selected engine. Define models on it. */
+  db: Connection;
+  /** The express module (call it to make an app; express.json() etc. hang off it). */
+  express: ExpressModule;
+  /** Serve an app on 127.0.0.1:0; the runtime closes it when the demo ends, whatever happens. */
+  serve(app: Express): Promise<ServedApp>;
+  /** Fire the same request factory n times at once and wait for all of them. */
+  concurrently<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]>;
+
+  /** A numbered step of the story; observations and checks made inside belong to it. */
+  step(title: string, body: () => Promise<void>): Promise<void>;
+  /** Record and print one measured figure of the current step. Returns the value for chaining. */
+  observe<T extends JsonValue>(label: string, value: T): T;
+  /** Record and print a claim and whether it held. A failed check fails the demo's exit code. */
+  check(claim: string, passed: boolean, detail?: string): boolean;
+  /** Print a line of narration (what is about to happen, why). */
+  say(text: string): void;
+  /** Print a block of code with highlighting. */
+  showCode(title: string, code: string, language?: 'ts' | 'js' | 'json' | 'bash' | 'text'): void;
+
+  /** Redis: real one when REDIS_URL is set, in-memory otherwise. Closed by the runtime. */
+  redis(): Promise<RedisHandle>;
+  /** A fresh temporary directory removed at the end. */
+  tempDir(): Promise<string>;
+  /** Register cleanup to run at the end (reverse order), even on error, timeout or Ctrl-C. */
+  defer(cleanup: () => Promise<void> | void): void;
+  /** Aborted when the demo times out or the user presses Ctrl-C. */
+  signal: AbortSignal;
+  /** Which engine runs the demo, for narration only: a demo must not behave differently on it. */
+  engine: { name: string; version: string };
+}

@@ -1,0 +1,35 @@
+// The record of one demo run: what `run --json` prints and what tests assert on.
+// Every value here was observed during the run; nothing is filled in from expectations.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface CheckResult {
+  claim: string;
+  passed: boolean;
+  /** What was actually seen, shown when the check fails (and available in JSON always). */
+  detail?: string;
+}
+
+export interface StepReport {
+  title: string;
+  observations: Record<string, JsonValue>;
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+export interface EngineInfo {
+  /** 'embedded' | 'memory-server' | 'uri' */
+  name: string;
+  version: string;
+}
+
+export interface ScenarioReport {
+  id: number;
+  title: string;
+  engine: EngineInfo;
+  passed: boolean;
+  durationMs: number;
+  steps: StepReport[];
+  /** Set when the demo itself failed (threw, timed out, was interrupted), not just a check. */
+  error?: string;
+}

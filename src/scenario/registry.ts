@@ -1,0 +1,80 @@
+// Scenarios are discovered by file name (scenarios/NN-slug.ts, or .js once built), not from a
+// hand-kept list: adding a scenario is adding a file. Each module is validated as it loads, so a
+// broken file is named in the error instead of surfacing as a crash in the middle of a demo.
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import type { ScenarioDefinition } from './contract.js';
+import { validateScenario } from './validate.js';
+import { UserError } from '../cli/errors.js';
+
+const scenarioFilePattern = /^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(?:ts|js)$/;
+
+/** scenarios/ beside src/, both in the source tree and in dist/ after the build. */
+export const defaultScenariosDir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export interface ScenarioFile {
+  id: number;
+  slug: string;
+  path: string;
+}
+
+export async function listScenarioFiles(dir = defaultScenariosDir): Promise<ScenarioFile[]> {
+  const names = await readdir(dir);
+  const files: ScenarioFile[] = [];
+  for (const name of names) {
+    if (name.endsWith('.d.ts') || name.endsWith('.map')) continue;
+    const match = scenarioFilePattern.exec(name);
+    if (!match) continue;
+    files.push({ id: Number(match[1]), slug: match[2]!, path: join(dir, name) });
+  }
+  return files.sort((a, b) => a.id - b.id);
+}
+
+export class ScenarioLoadError extends Error {
+  constructor(readonly file: string, problems: string[]) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'ScenarioLoadError';
+  }
+}
+
+async function loadScenarioFile(file: ScenarioFile): Promise<ScenarioDefinition> {
+  const module = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
+  const exported = module['scenario'];
+  if (exported === undefined) {
+    throw new ScenarioLoadError(file.path, ['does not export `scenario` (export const scenario = defineScenario({...}))']);
+  }
+  const problems = validateScenario(exported, { id: file.id, slug: file.slug });
+  if (problems.length > 0) throw new ScenarioLoadError(file.path, problems);
+  return exported as ScenarioDefinition;
+}
+
+/** Every scenario, sorted by id; throws ScenarioLoadError naming the file on the first bad one. */
+export async function loadScenarios(dir = defaultScenariosDir): Promise<ScenarioDefinition[]> {
+  const files = await listScenarioFiles(dir);
+  const seen = new Map<number, string>();
+  for (const file of files) {
+    const previous = seen.get(file.id);
+    if (previous) throw new ScenarioLoadError(file.path, [`duplicate id ${file.id} (also ${previous})`]);
+    seen.set(file.id, file.path);
+  }
+  return Promise.all(files.map(loadScenarioFile));
+}
+
+/** Parses a user-typed id and finds its scenario, or explains what went wrong and what exists. */
+export function findScenario(scenarios: ScenarioDefinition[], idText: string): ScenarioDefinition {
+  const known = scenarios.map((s) => s.id);
+  const range = known.length > 0 ? `${known[0]}–${known[known.length - 1]}` : 'none installed';
+  if (!/^\d+$/.test(idText.trim())) {
+    const bySlug = scenarios.find((s) => s.slug === idText.trim().toLowerCase());
+    if (bySlug) return bySlug;
+    throw new UserError(`"${idText}" is not a scenario id.`, { hint: `Use a number (${range}); \`backend-scenarios list\` shows them all.` });
+  }
+  const id = Number(idText);
+  const found = scenarios.find((s) => s.id === id);
+  if (found) return found;
+  const nearest = [...known].sort((a, b) => Math.abs(a - id) - Math.abs(b - id)).slice(0, 3).sort((a, b) => a - b);
+  throw new UserError(`There is no scenario ${id}.`, {
+    hint: `Nearest: ${nearest.join(', ')}. Scenarios available: ${range}; \`backend-scenarios list\` shows them all.`,
+  });
+}
