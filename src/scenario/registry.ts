@@ -3,15 +3,20 @@
 // broken file is named in the error instead of surfacing as a crash in the middle of a demo.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { validateScenario } from './validate.js';
 import { UserError } from '../cli/errors.js';
 
 const scenarioFilePattern = /^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(?:ts|js)$/;
 
-/** scenarios/ beside src/, both in the source tree and in dist/ after the build. */
-export const defaultScenariosDir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+/**
+ * scenarios/ beside src/, both in the source tree and in dist/ after the build; or the folder
+ * named by BACKEND_SCENARIOS_DIR (an author's work in progress, the CLI tests' fixture scenarios).
+ */
+export const defaultScenariosDir = process.env['BACKEND_SCENARIOS_DIR']
+  ? resolve(process.env['BACKEND_SCENARIOS_DIR'])
+  : fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 export interface ScenarioFile {
   id: number;
@@ -38,7 +43,7 @@ export class ScenarioLoadError extends Error {
   }
 }
 
-async function loadScenarioFile(file: ScenarioFile): Promise<ScenarioDefinition> {
+export async function loadScenarioFile(file: ScenarioFile): Promise<ScenarioDefinition> {
   const module = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
   const exported = module['scenario'];
   if (exported === undefined) {
@@ -61,8 +66,20 @@ export async function loadScenarios(dir = defaultScenariosDir): Promise<Scenario
   return Promise.all(files.map(loadScenarioFile));
 }
 
-/** Parses a user-typed id and finds its scenario, or explains what went wrong and what exists. */
-export function findScenario(scenarios: ScenarioDefinition[], idText: string): ScenarioDefinition {
+/**
+ * One scenario by id, loading only its own file: a test or `run 24` is not held up (or broken) by
+ * another scenario file that is mid-edit.
+ */
+export async function loadScenarioById(id: number, dir = defaultScenariosDir): Promise<ScenarioDefinition | undefined> {
+  const file = (await listScenarioFiles(dir)).find((candidate) => candidate.id === id);
+  return file ? loadScenarioFile(file) : undefined;
+}
+
+/**
+ * Parses a user-typed id (or slug) and finds its scenario, or explains what went wrong and what
+ * exists. Works on loaded scenarios and on bare ScenarioFile entries alike.
+ */
+export function findScenario<T extends { id: number; slug: string }>(scenarios: T[], idText: string): T {
   const known = scenarios.map((s) => s.id);
   const range = known.length > 0 ? `${known[0]}–${known[known.length - 1]}` : 'none installed';
   if (!/^\d+$/.test(idText.trim())) {

@@ -1,0 +1,500 @@
+// Scenario 28: a slow list endpoint, diagnosed with explain('executionStats') and fixed with a
+// compound index (equality, then sort), projection, keyset pagination and a read-through cache.
+// Every figure printed comes from this run's explain output, timers and HTTP responses.
+import { defineScenario } from '../src/scenario/contract.js';
+import type { DemoContext } from '../src/runtime/context.js';
+
+const USER_COUNT = 25_000;
+const SEED_BATCH = 5_000;
+const PAGE_SIZE = 20;
+const DEEP_PAGE = 501; // skip = 500 * 20 = 10 000 entries
+const TIMING_RUNS = 3;
+const CACHE_TTL_SECONDS = 60;
+const COMPOUND_INDEX = 'isActive_1_createdAt_-1';
+const FILTER_ONLY_INDEX = 'isActive_1';
+
+const ACTIVE = { isActive: true } as const;
+const NEWEST_FIRST = { createdAt: -1 } as const;
+
+interface UserShape {
+  name: string;
+  email: string;
+  isActive: boolean;
+  createdAt: Date;
+  bio: string;
+  address: { street: string; city: string; postcode: string; country: string };
+  preferences: { newsletter: boolean; theme: string; language: string };
+  loginCount: number;
+}
+
+/** The figures of one explain('executionStats') answer that the story relies on. */
+interface PlanSummary {
+  /** Winning plan stages, outermost first, e.g. ['SORT', 'COLLSCAN']. */
+  stages: string[];
+  indexName: string | null;
+  nReturned: number;
+  keysExamined: number;
+  docsExamined: number;
+  rejectedPlans: number;
+}
+
+type PlanNode = { stage?: unknown; indexName?: unknown; inputStage?: unknown; inputStages?: unknown; queryPlan?: unknown };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function collectStages(node: unknown, stages: string[], indexes: string[]): void {
+  if (!isRecord(node)) return;
+  const plan = node as PlanNode;
+  // MongoDB 7+ may wrap the classic tree in `queryPlan` (explainVersion 2); read through it.
+  if (isRecord(plan.queryPlan)) return collectStages(plan.queryPlan, stages, indexes);
+  if (typeof plan.stage === 'string') stages.push(plan.stage);
+  if (typeof plan.indexName === 'string') indexes.push(plan.indexName);
+  if (plan.inputStage !== undefined) collectStages(plan.inputStage, stages, indexes);
+  if (Array.isArray(plan.inputStages)) for (const child of plan.inputStages) collectStages(child, stages, indexes);
+}
+
+function summarizeExplain(explain: unknown): PlanSummary {
+  const root = Array.isArray(explain) ? explain[0] : explain;
+  if (!isRecord(root) || !isRecord(root.queryPlanner) || !isRecord(root.executionStats)) {
+    throw new Error(`explain('executionStats') returned no queryPlanner/executionStats: ${JSON.stringify(root)?.slice(0, 300)}`);
+  }
+  const stages: string[] = [];
+  const indexes: string[] = [];
+  collectStages(root.queryPlanner.winningPlan, stages, indexes);
+  const stats = root.executionStats;
+  const rejected = root.queryPlanner.rejectedPlans;
+  return {
+    stages,
+    indexName: indexes[0] ?? null,
+    nReturned: Number(stats.nReturned),
+    keysExamined: Number(stats.totalKeysExamined),
+    docsExamined: Number(stats.totalDocsExamined),
+    rejectedPlans: Array.isArray(rejected) ? rejected.length : 0,
+  };
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** Median wall-clock time of `runs` executions: one slow outlier (GC, a neighbour's CPU) does not decide. */
+async function medianMs(runs: number, body: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await body();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return roundMs(times[Math.floor(times.length / 2)] ?? 0);
+}
+
+const CITIES = ['Lisbon', 'Berlin', 'Nairobi', 'Osaka', 'Toronto'] as const;
+const THEMES = ['light', 'dark', 'system'] as const;
+const BIO = 'Backend developer who enjoys distributed systems, careful schema design, readable code reviews and long walks while a migration runs.';
+const SEED_EPOCH = Date.UTC(2024, 0, 1);
+
+/** Deterministic users: 60 % active, one per minute, so createdAt is unique (keyset pagination relies on it). */
+function makeUser(index: number): UserShape {
+  return {
+    name: `User ${index}`,
+    email: `user${index}@example.com`,
+    isActive: (index * 7) % 10 < 6,
+    createdAt: new Date(SEED_EPOCH + index * 60_000),
+    bio: `${BIO} #${index}`,
+    address: { street: `${index} Harbour Street`, city: CITIES[index % CITIES.length] ?? 'Lisbon', postcode: String(10_000 + (index % 90_000)), country: 'PT' },
+    preferences: { newsletter: index % 3 === 0, theme: THEMES[index % THEMES.length] ?? 'light', language: 'en' },
+    loginCount: (index * 13) % 500,
+  };
+}
+
+function idsOf(body: unknown): string[] {
+  const items = isRecord(body) && Array.isArray(body.items) ? body.items : body;
+  if (!Array.isArray(items)) return [];
+  return items.map((item) => (isRecord(item) ? String(item._id) : ''));
+}
+
+async function runDemo(ctx: DemoContext): Promise<void> {
+  const { Schema } = ctx.mongoose;
+  const userSchema = new Schema<UserShape>({
+    name: String,
+    email: String,
+    isActive: Boolean,
+    createdAt: Date,
+    bio: String,
+    address: { street: String, city: String, postcode: String, country: String },
+    preferences: { newsletter: Boolean, theme: String, language: String },
+    loginCount: Number,
+  }, { autoIndex: false });
+  // Declared in the schema, built by an explicit migration (autoIndex off, as in production).
+  userSchema.index({ isActive: 1, createdAt: -1 });
+  const User = ctx.db.model<UserShape>('User', userSchema);
+  await User.createCollection();
+
+  const newestActive = () => User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE);
+  let activeCount = 0;
+  let naiveMs = 0;
+  let naiveIds: string[] = [];
+
+  await ctx.step(`Seed ${USER_COUNT.toLocaleString('en')} users`, async () => {
+    ctx.say(`Engine: ${ctx.engine.name} ${ctx.engine.version}. Seeding with insertMany in batches of ${SEED_BATCH}, lean (no hydration or validation: trusted fixture data).`);
+    const started = performance.now();
+    for (let first = 0; first < USER_COUNT; first += SEED_BATCH) {
+      const batch = Array.from({ length: Math.min(SEED_BATCH, USER_COUNT - first) }, (_, offset) => makeUser(first + offset));
+      await User.insertMany(batch, { lean: true, ordered: false });
+    }
+    ctx.observe('seed ms', roundMs(performance.now() - started));
+    const total = ctx.observe('users', await User.estimatedDocumentCount());
+    activeCount = ctx.observe('active users', await User.countDocuments(ACTIVE));
+    ctx.check(`the collection holds ${USER_COUNT} users`, total === USER_COUNT, `count ${total}`);
+    ctx.check('60 % of them are active', activeCount === USER_COUNT * 0.6, `active ${activeCount}`);
+  });
+
+  await ctx.step('No index: COLLSCAN', async () => {
+    ctx.say('The endpoint lists the 20 newest active users. Only the _id index exists: the migration that builds the schema\'s index has not run.');
+    ctx.showCode('The hot query', "User.find({ isActive: true }).sort({ createdAt: -1 }).limit(20)", 'ts');
+    const indexNames = ctx.observe('indexes', (await User.collection.indexes()).map((index) => String(index.name)));
+    const plan = summarizeExplain(await newestActive().explain('executionStats'));
+    ctx.observe('stages', plan.stages);
+    ctx.observe('docs examined', plan.docsExamined);
+    ctx.observe('keys examined', plan.keysExamined);
+    ctx.observe('returned', plan.nReturned);
+    naiveIds = (await newestActive().lean()).map((user) => String(user._id));
+    naiveMs = ctx.observe('median ms', await medianMs(TIMING_RUNS, () => newestActive().lean()));
+    ctx.check('only the _id index exists', indexNames.length === 1 && indexNames[0] === '_id_', indexNames.join(', '));
+    ctx.check('the plan is a collection scan (COLLSCAN)', plan.stages.includes('COLLSCAN'), plan.stages.join(' > '));
+    ctx.check('the sort happens in memory (SORT stage)', plan.stages.includes('SORT'), plan.stages.join(' > '));
+    ctx.check('every document was examined to return 20', plan.docsExamined === USER_COUNT && plan.nReturned === PAGE_SIZE,
+      `examined ${plan.docsExamined}, returned ${plan.nReturned}`);
+    ctx.say(`Examined per returned document: ${Math.round(plan.docsExamined / Math.max(plan.nReturned, 1))}. The cost grows with the collection, not with the page.`);
+  });
+
+  await ctx.step('Compound index: IXSCAN', async () => {
+    ctx.say('Equality field first, then the sort field: the index walk yields active users already newest-first, and the limit stops it after 20 entries.');
+    ctx.showCode('The fix', "userSchema.index({ isActive: 1, createdAt: -1 });\nawait User.createIndexes(); // migration; resolves when the build is done", 'ts');
+    const buildStarted = performance.now();
+    await User.createIndexes();
+    ctx.observe('build ms', roundMs(performance.now() - buildStarted));
+    const indexNames = ctx.observe('indexes', (await User.collection.indexes()).map((index) => String(index.name)));
+    const plan = summarizeExplain(await newestActive().explain('executionStats'));
+    ctx.observe('stages', plan.stages);
+    ctx.observe('index', plan.indexName);
+    ctx.observe('docs examined', plan.docsExamined);
+    ctx.observe('keys examined', plan.keysExamined);
+    ctx.observe('returned', plan.nReturned);
+    const indexedIds = (await newestActive().lean()).map((user) => String(user._id));
+    const indexedMs = ctx.observe('median ms', await medianMs(TIMING_RUNS, () => newestActive().lean()));
+    ctx.observe('speed-up', Math.round((naiveMs / Math.max(indexedMs, 0.1)) * 10) / 10);
+    ctx.check(`the index ${COMPOUND_INDEX} exists`, indexNames.includes(COMPOUND_INDEX), indexNames.join(', '));
+    ctx.check('the plan is an index scan on it (IXSCAN)', plan.stages.includes('IXSCAN') && plan.indexName === COMPOUND_INDEX,
+      `${plan.stages.join(' > ')} on ${String(plan.indexName)}`);
+    ctx.check('no COLLSCAN and no in-memory SORT', !plan.stages.includes('COLLSCAN') && !plan.stages.includes('SORT'), plan.stages.join(' > '));
+    ctx.check(`keys and docs examined stay within 2 x ${PAGE_SIZE}`,
+      plan.nReturned === PAGE_SIZE && plan.keysExamined <= 2 * PAGE_SIZE && plan.docsExamined <= 2 * PAGE_SIZE,
+      `keys ${plan.keysExamined}, docs ${plan.docsExamined}, returned ${plan.nReturned}`);
+    ctx.check('the same 20 users come back, in the same order', JSON.stringify(indexedIds) === JSON.stringify(naiveIds));
+  });
+
+  const app = ctx.express();
+  app.get('/users/full', async (_req, res) => {
+    res.json(await User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE).lean());
+  });
+  app.get('/users/slim', async (_req, res) => {
+    res.json(await User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE).select('name email').lean());
+  });
+  app.get('/users', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const after = typeof query.after === 'string' ? new Date(query.after) : null;
+    if (after !== null && Number.isNaN(after.getTime())) {
+      res.status(400).json({ message: 'after must be an ISO date' });
+      return;
+    }
+    const page = Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1);
+    const filter = after === null ? ACTIVE : { ...ACTIVE, createdAt: { $lt: after } };
+    let cursor = User.find(filter).sort(NEWEST_FIRST).limit(PAGE_SIZE).select('name email createdAt');
+    if (after === null) cursor = cursor.skip((page - 1) * PAGE_SIZE);
+    const items = await cursor.lean();
+    const last = items.at(-1);
+    res.json({ items, nextCursor: last ? last.createdAt.toISOString() : null });
+  });
+
+  const { client: redis, name: redisName } = await ctx.redis();
+  // The runtime gives each run its own key space and removes it afterwards.
+  const cacheKey = 'stats:active-users';
+  let loaderCalls = 0;
+  app.get('/stats/active-users', async (_req, res) => {
+    const cached = await redis.get(cacheKey);
+    if (cached !== null) {
+      res.set('X-Cache', 'HIT').json(JSON.parse(cached));
+      return;
+    }
+    loaderCalls += 1;
+    const body = { activeUsers: await User.countDocuments(ACTIVE) };
+    await redis.set(cacheKey, JSON.stringify(body), 'EX', CACHE_TTL_SECONDS);
+    res.set('X-Cache', 'MISS').json(body);
+  });
+  const server = await ctx.serve(app);
+
+  await ctx.step('Projection: select fields', async () => {
+    ctx.say('The list view shows a name and an email, yet the naive route ships whole documents (bio, address, preferences...).');
+    ctx.showCode('Project in the query', "User.find({ isActive: true }).sort({ createdAt: -1 }).limit(20)\n  .select('name email').lean()", 'ts');
+    const full = await server.request({ path: '/users/full' });
+    const slim = await server.request({ path: '/users/slim' });
+    ctx.observe('full bytes', full.bytes);
+    ctx.observe('slim bytes', slim.bytes);
+    ctx.observe('smaller by', `${Math.round((1 - slim.bytes / Math.max(full.bytes, 1)) * 100)}%`);
+    const slimFields = Array.isArray(slim.body) && isRecord(slim.body[0]) ? Object.keys(slim.body[0]).sort() : [];
+    ctx.observe('slim fields', slimFields);
+    ctx.check('both routes answer 200 with the same 20 users',
+      full.status === 200 && slim.status === 200 && idsOf(full.body).length === PAGE_SIZE
+        && JSON.stringify(idsOf(full.body)) === JSON.stringify(idsOf(slim.body)),
+      `statuses ${full.status}/${slim.status}`);
+    ctx.check('the slim body carries only _id, name, email', JSON.stringify(slimFields) === JSON.stringify(['_id', 'email', 'name']), slimFields.join(', '));
+    ctx.check('the slim response is under half the size', slim.bytes * 2 < full.bytes, `${slim.bytes} vs ${full.bytes} bytes`);
+  });
+
+  await ctx.step('Deep skip vs range cursor', async () => {
+    const skip = (DEEP_PAGE - 1) * PAGE_SIZE;
+    ctx.say(`Page ${DEEP_PAGE} with skip(${skip}): the server still walks every skipped entry before returning 20.`);
+    const previous = await server.request({ path: `/users?page=${DEEP_PAGE - 1}` });
+    const cursorValue = isRecord(previous.body) && typeof previous.body.nextCursor === 'string' ? previous.body.nextCursor : '';
+    const bySkip = await server.request({ path: `/users?page=${DEEP_PAGE}` });
+    const byRange = await server.request({ path: `/users?after=${encodeURIComponent(cursorValue)}` });
+    const skipPlan = summarizeExplain(await User.find(ACTIVE).sort(NEWEST_FIRST).skip(skip).limit(PAGE_SIZE).explain('executionStats'));
+    const rangePlan = summarizeExplain(await User.find({ ...ACTIVE, createdAt: { $lt: new Date(cursorValue) } })
+      .sort(NEWEST_FIRST).limit(PAGE_SIZE).explain('executionStats'));
+    ctx.observe('skip stages', skipPlan.stages);
+    ctx.observe('skip keys', skipPlan.keysExamined);
+    ctx.observe('skip docs', skipPlan.docsExamined);
+    ctx.observe('skip http ms', roundMs(bySkip.durationMs));
+    ctx.showCode('Keyset (cursor) pagination', "// the client sends back the last createdAt it saw\nUser.find({ isActive: true, createdAt: { $lt: after } })\n  .sort({ createdAt: -1 }).limit(20)", 'ts');
+    ctx.observe('range stages', rangePlan.stages);
+    ctx.observe('range keys', rangePlan.keysExamined);
+    ctx.observe('range docs', rangePlan.docsExamined);
+    ctx.observe('range http ms', roundMs(byRange.durationMs));
+    ctx.check('both pages answer 200 with the same 20 users',
+      bySkip.status === 200 && byRange.status === 200 && idsOf(bySkip.body).length === PAGE_SIZE
+        && JSON.stringify(idsOf(bySkip.body)) === JSON.stringify(idsOf(byRange.body)),
+      `statuses ${bySkip.status}/${byRange.status}, cursor ${cursorValue || 'missing'}`);
+    ctx.check(`skip walks at least skip + limit = ${skip + PAGE_SIZE} index keys`,
+      skipPlan.stages.includes('IXSCAN') && skipPlan.keysExamined >= skip + PAGE_SIZE && skipPlan.nReturned === PAGE_SIZE,
+      `${skipPlan.stages.join(' > ')}, keys ${skipPlan.keysExamined}`);
+    ctx.check('the range query walks only the page',
+      rangePlan.stages.includes('IXSCAN') && rangePlan.keysExamined <= PAGE_SIZE + 1 && rangePlan.docsExamined <= PAGE_SIZE
+        && rangePlan.nReturned === PAGE_SIZE,
+      `keys ${rangePlan.keysExamined}, docs ${rangePlan.docsExamined}`);
+  });
+
+  await ctx.step('Read-through cache (TTL)', async () => {
+    ctx.say(`The total shown beside every list costs a count over all active users on each request. Cache it for ${CACHE_TTL_SECONDS}s in Redis: ${redisName}.`);
+    ctx.showCode('Read-through with a TTL', "const hit = await redis.get(key);\nif (hit !== null) return res.set('X-Cache', 'HIT').json(JSON.parse(hit));\nconst body = { activeUsers: await User.countDocuments({ isActive: true }) };\nawait redis.set(key, JSON.stringify(body), 'EX', 60);\nres.set('X-Cache', 'MISS').json(body);", 'ts');
+    ctx.observe('redis', redisName);
+    const first = await server.request({ path: '/stats/active-users' });
+    const second = await server.request({ path: '/stats/active-users' });
+    const ttl = await redis.ttl(cacheKey);
+    ctx.observe('1st', first.headers['x-cache'] ?? 'none');
+    ctx.observe('1st ms', roundMs(first.durationMs));
+    ctx.observe('2nd', second.headers['x-cache'] ?? 'none');
+    ctx.observe('2nd ms', roundMs(second.durationMs));
+    ctx.observe('db queries', loaderCalls);
+    ctx.observe('ttl s', ttl);
+    ctx.check('the first read misses and the second hits',
+      first.headers['x-cache'] === 'MISS' && second.headers['x-cache'] === 'HIT',
+      `${first.headers['x-cache'] ?? 'none'} then ${second.headers['x-cache'] ?? 'none'}`);
+    ctx.check('the database was queried once for two reads', loaderCalls === 1, `loader ran ${loaderCalls} times`);
+    ctx.check('both answers carry the real active count',
+      first.status === 200 && second.status === 200 && JSON.stringify(first.body) === JSON.stringify(second.body)
+        && isRecord(first.body) && first.body.activeUsers === activeCount,
+      `${first.text} / ${second.text}`);
+    ctx.check(`the entry expires within ${CACHE_TTL_SECONDS}s`, ttl > 0 && ttl <= CACHE_TTL_SECONDS, `ttl ${ttl}`);
+  });
+
+  await ctx.step('Senior: index field order', async () => {
+    ctx.say('An index on the filter field alone is "used" but does not help much: it fetches every active user and still sorts in memory.');
+    await User.collection.createIndex({ isActive: 1 });
+    const filterOnly = summarizeExplain(await newestActive().hint({ isActive: 1 }).explain('executionStats'));
+    ctx.observe('hinted stages', filterOnly.stages);
+    ctx.observe('hinted docs', filterOnly.docsExamined);
+    const chosen = summarizeExplain(await newestActive().explain('executionStats'));
+    ctx.observe('planner picks', chosen.indexName);
+    ctx.observe('rejected plans', chosen.rejectedPlans);
+    ctx.check(`with ${FILTER_ONLY_INDEX}: IXSCAN, yet an in-memory SORT`,
+      filterOnly.stages.includes('IXSCAN') && filterOnly.stages.includes('SORT') && filterOnly.indexName === FILTER_ONLY_INDEX,
+      `${filterOnly.stages.join(' > ')} on ${String(filterOnly.indexName)}`);
+    ctx.check('it fetches every active user to return 20', filterOnly.docsExamined === activeCount,
+      `docs ${filterOnly.docsExamined}, active ${activeCount}`);
+    ctx.check(`given both, the planner chooses ${COMPOUND_INDEX}`,
+      chosen.indexName === COMPOUND_INDEX && !chosen.stages.includes('SORT') && chosen.rejectedPlans >= 1,
+      `${chosen.stages.join(' > ')} on ${String(chosen.indexName)}, ${chosen.rejectedPlans} rejected`);
+    ctx.say('Redundant indexes still cost on every write and in RAM: drop {isActive: 1} once the compound index (its prefix) exists.');
+  });
+}
+
+export const scenario = defineScenario({
+  id: 28,
+  slug: 'slow-queries',
+  title: 'Optimising slow MongoDB queries behind an API',
+  tags: ['mongodb', 'performance', 'express', 'caching'],
+  summary: 'explain() shows the collection scan; a compound index, projection, keyset pages and a TTL cache fix it.',
+  question: 'A list endpoint of your Node/Express API has become slow as the users collection grew. How do you find out why, and what do you change in the query, the indexes and the API so it stays fast?',
+  answer: {
+    reasoning: [
+      'I start by measuring rather than guessing: the database profiler or slow-query log (or APM traces) tells me which query is slow, and `explain("executionStats")` tells me why. I read three things: the winning plan\'s stages (COLLSCAN means no index was usable; a SORT stage means the documents are sorted in memory, a blocking step with a memory limit), and the ratio of totalKeysExamined and totalDocsExamined to nReturned. A healthy query examines about as many entries as it returns; examining 25 000 documents to return 20 is the bug.',
+      'The main fix is an index shaped for the query. For `find({ isActive: true }).sort({ createdAt: -1 }).limit(20)` that is a compound index `{ isActive: 1, createdAt: -1 }`: equality fields first, then the sort field, then range fields (the ESR guideline). The server jumps to the active users and walks them already in the requested order, so the limit stops the scan after 20 keys and there is no in-memory sort. An index on `isActive` alone is a trap: it is low-cardinality, so the server fetches every active user and still sorts them. I declare the index in the schema, but build it deliberately (a migration or `Model.createIndexes()` at deploy) with autoIndex off in production, and confirm with explain that the plan changed.',
+      'Then I send less data. A projection (`.select("name email")`) means the server reads and serialises fewer bytes, the driver decodes less and the HTTP response shrinks; `.lean()` skips building Mongoose documents, which is a large CPU saving on read-only endpoints. If the projection only contains fields that are in the index (and excludes `_id`), the query is covered and touches no documents at all.',
+      'Pagination with `skip` gets slower with every page: the server must walk and discard every skipped entry, so page 501 costs 10 020 index keys, and pages shift when rows are inserted between requests. For feeds and infinite scroll I use keyset (cursor) pagination: the client sends back the last sort value it saw and the next page is `createdAt < cursor`, an index seek that costs the page size whatever the depth. It needs a unique, indexed sort key, so in general I add `_id` as a tiebreaker to both the sort and the cursor; the price is that you cannot jump to an arbitrary page number.',
+      'Finally, for hot reads that tolerate a little staleness (a dashboard total, a public list) I add a read-through cache in Redis: look up the key, on a miss run the query and store the answer with a TTL that bounds how stale it can get, and delete the key on writes where correctness matters. Caching comes after the index, not instead of it: a cold cache, an eviction or a new query parameter sends traffic straight back to the database.',
+    ],
+    keyPoints: [
+      {
+        text: 'Diagnose with the profiler / slow-query log and explain("executionStats"): COLLSCAN, an in-memory SORT, docs examined far above docs returned.',
+        terms: [['explain', 'executionStats', 'profiler', 'slow query'], ['COLLSCAN', 'collection scan', 'docsExamined', 'docs examined', 'examined']],
+      },
+      {
+        text: 'Create a compound index matching filter then sort (equality, sort, range): { isActive: 1, createdAt: -1 } gives IXSCAN with no SORT stage.',
+        terms: [['compound index', 'compound'], ['isActive'], ['createdAt', 'sort']],
+      },
+      {
+        text: 'Return only the fields the client needs (projection with select) and use lean() for read-only endpoints.',
+        terms: [['projection', 'select', 'only the fields', 'only needed fields']],
+      },
+      {
+        text: 'Deep skip walks and discards every skipped entry; keyset (cursor) pagination on the indexed sort field costs only the page.',
+        terms: [['skip'], ['keyset', 'cursor', 'range', 'seek', '$lt', '$gt']],
+      },
+      {
+        text: 'Cache hot, staleness-tolerant reads in Redis with a TTL (read-through / cache-aside), invalidating on writes where needed.',
+        terms: [['cache', 'redis'], ['ttl', 'expire', 'expiry', 'expiration']],
+      },
+      {
+        text: 'Indexes are not free: each one slows writes and takes RAM; build them deliberately and verify the plan after.',
+        terms: [['write', 'memory', 'ram', 'working set', 'autoIndex', 'migration']],
+      },
+    ],
+    code: [
+      {
+        title: 'Naive: no usable index, whole documents, deep skip',
+        language: 'ts',
+        code: `app.get('/users', async (req, res) => {
+  const page = Number(req.query.page ?? 1);
+  const users = await User.find({ isActive: true })
+    .sort({ createdAt: -1 })
+    .skip((page - 1) * 20)   // walks every skipped entry
+    .limit(20);              // full documents, hydrated
+  res.json(users);
+});
+// explain: SORT > COLLSCAN, totalDocsExamined = collection size`,
+      },
+      {
+        title: 'Fix: compound index (equality, then sort), projection, lean, keyset cursor',
+        language: 'ts',
+        code: `userSchema.index({ isActive: 1, createdAt: -1, _id: -1 });
+// production: autoIndex off, build in a migration / at deploy:
+await User.createIndexes();
+
+app.get('/users', async (req, res) => {
+  const { after, afterId } = req.query as { after?: string; afterId?: string };
+  const filter: Record<string, unknown> = { isActive: true };
+  if (after !== undefined || afterId !== undefined) {
+    const at = new Date(after ?? '');
+    if (Number.isNaN(at.getTime()) || !mongoose.isValidObjectId(afterId)) {
+      return res.status(400).json({ message: 'invalid cursor' });
+    }
+    // (createdAt, _id) is unique, so no user is skipped or repeated at a page boundary
+    filter.$or = [
+      { createdAt: { $lt: at } },
+      { createdAt: at, _id: { $lt: new mongoose.Types.ObjectId(afterId) } },
+    ];
+  }
+  const items = await User.find(filter)
+    .sort({ createdAt: -1, _id: -1 })
+    .limit(20)
+    .select('name email createdAt')
+    .lean();
+  const last = items.at(-1);
+  res.json({ items, next: last && { after: last.createdAt, afterId: last._id } });
+});
+// explain: LIMIT > FETCH > IXSCAN, keys and docs examined ~ 20`,
+      },
+      {
+        title: 'Read-through cache with a TTL (ioredis)',
+        language: 'ts',
+        code: `async function cached<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+  const hit = await redis.get(key);
+  if (hit !== null) return JSON.parse(hit) as T;
+  const value = await load();
+  await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+  return value;
+}
+
+app.get('/stats/active-users', async (_req, res) => {
+  res.json(await cached('stats:active-users', 60,
+    async () => ({ activeUsers: await User.countDocuments({ isActive: true }) })));
+});
+// on writes that must be visible at once: await redis.del('stats:active-users')`,
+      },
+    ],
+    seniorNotes: [
+      'Index order follows ESR (equality, sort, range). `{ createdAt: -1, isActive: 1 }` avoids the sort but walks past every inactive user; `{ isActive: 1 }` alone fetches every active user and sorts them. Drop indexes that are a prefix of another: each one costs every insert and update, and the working set (hot data plus indexes) must fit in RAM.',
+      'Make the slow path visible before users do: profiler or slow-query log with a threshold, `planSummary` in logs, and in tests or CI an explain assertion on critical queries (no COLLSCAN, keys examined close to returned). Atlas/Ops Manager index suggestions are a hint, not a design.',
+      'In-memory sorts are capped (100 MB per stage); past it the query spills to disk (allowDiskUse, default on since 6.0) or fails. A SORT stage in a hot path is a design smell even when it fits.',
+      'Covered queries: project only indexed fields and exclude `_id` and explain shows totalDocsExamined 0. Counting every page is expensive too: show "more" instead of a total, use estimatedDocumentCount for whole-collection counts, or cache the total.',
+      'Caching brings its own failure modes: stampedes when a hot key expires (single-flight or a lock, jittered TTLs), keys that forget a parameter or the user scope (data leaking between users), and stale data after writes (delete on write, short TTLs). Measure hit ratio; a cache that rarely hits is just latency.',
+      'Build indexes on large collections deliberately: since MongoDB 4.2 builds take an exclusive lock only at the start and end but still cost I/O and replication lag; roll them out per replica (rolling builds) for very large collections and watch the effect on writes.',
+    ],
+  },
+  quiz: {
+    choices: [
+      {
+        prompt: 'explain("executionStats") for find({ isActive: true }).sort({ createdAt: -1 }).limit(20) shows SORT > COLLSCAN, totalDocsExamined 25000 and nReturned 20. What does it tell you?',
+        options: [
+          { text: 'No index serves the query: the server read every document and sorted the matches in memory to return 20.', correct: true, explanation: 'COLLSCAN means every document was read; the SORT stage is the blocking in-memory sort; 25 000 examined for 20 returned is the ratio to fix.' },
+          { text: 'The query is fine: executionTimeMillis matters, not the examined counts.', correct: false, explanation: 'Time on a small or cached dataset hides the problem; examined-to-returned grows with the collection and is what explodes in production.' },
+          { text: 'The limit was ignored by the server, so 25 000 documents were sent to the client.', correct: false, explanation: 'nReturned is 20: the limit held. Examined counts what the server read, not what it sent.' },
+          { text: 'The _id index was used, but in the wrong direction.', correct: false, explanation: 'An index use would appear as IXSCAN; COLLSCAN means no index at all.' },
+        ],
+      },
+      {
+        prompt: 'Which single index best serves find({ isActive: true }).sort({ createdAt: -1 }).limit(20)?',
+        options: [
+          { text: '{ isActive: 1 }', correct: false, explanation: 'Low-cardinality filter only: the server fetches every active user and still sorts them in memory (IXSCAN under a SORT stage).' },
+          { text: '{ isActive: 1, createdAt: -1 }', correct: true, explanation: 'Equality first, then the sort field: the walk starts at the active users in createdAt order, so the limit stops it after 20 keys and no SORT stage appears.' },
+          { text: '{ createdAt: -1, isActive: 1 }', correct: false, explanation: 'It avoids the sort, but walks the whole timeline and skips inactive users key by key; with a rare filter value it scans most of the index.' },
+          { text: 'Two separate indexes, { isActive: 1 } and { createdAt: -1 }', correct: false, explanation: 'The planner normally picks one index per plan (index intersection is rare and cannot give both the filter and the order); a compound index is the tool.' },
+        ],
+      },
+      {
+        prompt: 'With the compound index in place, page 501 is fetched with skip(10000).limit(20). What does explain report?',
+        options: [
+          { text: 'About 20 keys examined: skip jumps straight to the position.', correct: false, explanation: 'B-tree indexes do not store positions; the server must walk the skipped entries one by one.' },
+          { text: 'About 10 020 keys examined: skip walks and discards every skipped entry.', correct: true, explanation: 'The cost is linear in the page depth; a range condition on the sort key (keyset pagination) seeks directly to the page instead.' },
+          { text: 'A COLLSCAN: skip disables index use.', correct: false, explanation: 'The index is still used (IXSCAN with a SKIP stage); it is just walked further.' },
+          { text: 'Zero documents examined, because skip is applied on the client.', correct: false, explanation: 'skip is applied by the server; the driver only receives the 20 returned documents.' },
+        ],
+      },
+      {
+        prompt: 'Why does robust keyset pagination sort and filter on (createdAt, _id) rather than createdAt alone?',
+        options: [
+          { text: 'Because MongoDB cannot compare dates with $lt.', correct: false, explanation: 'Dates compare fine; the problem is ties, not the operator.' },
+          { text: 'Because two users can share a createdAt: with the timestamp alone, a page boundary inside a tie skips or repeats users.', correct: true, explanation: 'The cursor must identify a unique position; _id breaks ties, and the index should include it to keep the walk index-only ordered.' },
+          { text: 'Because _id makes the response smaller.', correct: false, explanation: 'Adding a sort key does not change the payload size.' },
+          { text: 'Because without _id the query cannot use an index.', correct: false, explanation: '{ isActive: 1, createdAt: -1 } serves createdAt-only keyset queries; _id is for correctness at ties.' },
+        ],
+      },
+      {
+        prompt: 'A read-through cache answers X-Cache: MISS on the first request and HIT on the second. What bounds how stale a hit can be if nothing invalidates the key?',
+        options: [
+          { text: 'The TTL set when the value was stored (SET key value EX 60).', correct: true, explanation: 'After the TTL, the key disappears and the next read goes to the database; invalidating on write tightens it further.' },
+          { text: 'The MongoDB index, which notifies Redis of changes.', correct: false, explanation: 'MongoDB does not talk to your cache; you would need change streams or explicit invalidation.' },
+          { text: 'Nothing: Redis always returns the latest value.', correct: false, explanation: 'Redis returns what you stored; it knows nothing about the database behind it.' },
+          { text: 'The HTTP keep-alive timeout.', correct: false, explanation: 'Connection reuse has nothing to do with how long a cached value lives.' },
+        ],
+      },
+    ],
+  },
+  demo: {
+    run: runDemo,
+  },
+});

@@ -1,0 +1,384 @@
+import { randomBytes } from 'node:crypto';
+import { defineScenario } from '../src/scenario/contract.js';
+import type { DemoContext, ServedApp } from '../src/runtime/context.js';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { HydratedDocument, Model } from 'mongoose';
+import type * as JsonWebToken from 'jsonwebtoken';
+
+// ---------------------------------------------------------------------------------------------
+// Code shown to the user.
+// ---------------------------------------------------------------------------------------------
+
+const naiveCode = `// Authenticated, but never asks WHOSE account it is.
+app.delete('/users/:id', authenticate, async (req, res) => {
+  await User.findByIdAndDelete(req.params.id);
+  res.status(204).end();
+});`;
+
+const pitfallCode = `// authenticate loaded the caller from the database:
+//   res.locals.user = await User.findById(sub)
+const me = res.locals.user;
+// ObjectId !== string is ALWAYS true:
+if (me._id !== req.params.id && me.role !== 'admin') {
+  return res.status(403).json({ error: 'forbidden' });
+}`;
+
+const fixedCode = `app.delete('/users/:id', authenticate, async (req, res) => {
+  const me = res.locals.user;   // from the DB: role is current
+  const { id } = req.params;
+  if (!mongoose.isObjectIdOrHexString(id))
+    return res.status(404).json({ error: 'not found' });
+  // ObjectId.equals accepts an ObjectId or a hex string.
+  // Or compare strings: String(res.locals.auth.sub) === id
+  const isSelf = me._id.equals(id);
+  if (!isSelf && me.role !== 'admin')
+    return res.status(403).json({ error: 'forbidden' });
+  const deleted = await User.findByIdAndDelete(id);
+  if (!deleted) return res.status(404).json({ error: 'not found' });
+  res.status(204).end();
+});`;
+
+const enumerationCode = `// Lookup first, then check: the status code tells a
+// stranger whether the id exists.
+const target = await User.findById(req.params.id);
+if (!target) return res.status(404).end();   // no such id
+if (!me._id.equals(target._id))
+  return res.status(403).end();              // exists!
+// Fix: decide ownership BEFORE the lookup,
+// or answer 404 to both.`;
+
+// ---------------------------------------------------------------------------------------------
+// The demo's building blocks.
+// ---------------------------------------------------------------------------------------------
+
+type Jwt = Pick<typeof JsonWebToken, 'sign' | 'verify'>;
+type Role = 'admin' | 'user';
+
+interface UserFields {
+  email: string;
+  role: Role;
+}
+type UserModel = Model<UserFields>;
+type UserDoc = HydratedDocument<UserFields>;
+
+type Variant = 'naive' | 'string-compare-bug' | 'fixed' | 'lookup-first';
+
+interface Comparison {
+  left: string;
+  right: string;
+  differentByStrictInequality: boolean;
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+function buildUserApi(ctx: DemoContext, User: UserModel, jwt: Jwt, secret: string, variant: Variant, comparisons: Comparison[]): Express {
+  const app = ctx.express();
+  app.use(ctx.express.json());
+
+  // Verify the token; except in the naive app, also load the caller so a deleted or demoted
+  // account loses its powers at once instead of when the token expires.
+  const authenticate: RequestHandler = async (req, res, next) => {
+    const [scheme, token] = (req.get('authorization') ?? '').split(' ');
+    let sub: string | undefined;
+    try {
+      const claims = scheme === 'Bearer' && token ? jwt.verify(token, secret, { algorithms: ['HS256'] }) : undefined;
+      sub = typeof claims === 'object' ? claims.sub : undefined;
+    } catch {
+      sub = undefined;
+    }
+    if (!sub) {
+      res.status(401).json({ error: 'authentication required' });
+      return;
+    }
+    res.locals.auth = { sub };
+    if (variant !== 'naive') {
+      const me = ctx.mongoose.isObjectIdOrHexString(sub) ? await User.findById(sub) : null;
+      if (!me) {
+        res.status(401).json({ error: 'account no longer exists' });
+        return;
+      }
+      res.locals.user = me;
+    }
+    next();
+  };
+
+  const deleteUser: RequestHandler = async (req, res) => {
+    const id = String(req.params.id);
+    const me = res.locals.user as UserDoc | undefined;
+    if (variant === 'string-compare-bug' && me) {
+      // The bug under discussion: an ObjectId on the left, a string on the right.
+      const left: unknown = me._id;
+      comparisons.push({ left: typeName(left), right: typeName(id), differentByStrictInequality: left !== id });
+      if (left !== id && me.role !== 'admin') {
+        res.status(403).json({ error: 'forbidden' });
+        return;
+      }
+    }
+    if ((variant === 'fixed' || variant === 'lookup-first') && me) {
+      if (!ctx.mongoose.isObjectIdOrHexString(id)) {
+        res.status(404).json({ error: 'not found' });
+        return;
+      }
+      if (variant === 'lookup-first') {
+        const target = await User.findById(id);
+        if (!target) {
+          res.status(404).json({ error: 'not found' });
+          return;
+        }
+      }
+      if (!me._id.equals(id) && me.role !== 'admin') {
+        res.status(403).json({ error: 'forbidden' });
+        return;
+      }
+    }
+    const deleted = await User.findByIdAndDelete(id);
+    if (!deleted) res.status(404).json({ error: 'not found' });
+    else res.status(204).end();
+  };
+
+  app.delete('/users/:id', authenticate, deleteUser);
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(500).json({ error: err instanceof Error ? err.message : 'internal error' });
+  });
+  return app;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const scenario = defineScenario({
+  id: 31,
+  slug: 'owner-only-delete',
+  title: 'Only the owner or an admin deletes an account',
+  tags: ['security', 'auth', 'express', 'mongodb'],
+  summary: 'DELETE /users/:id with authentication only lets anyone delete anyone; the ObjectId comparison trap.',
+  question:
+    'DELETE /users/:id sits behind your JWT authentication. A user should be able to delete their own account, ' +
+    'and an administrator any account, but nobody else. What is wrong with checking authentication alone, ' +
+    'how do you write the ownership check correctly with Mongoose ids, and which status codes do you return?',
+  answer: {
+    reasoning: [
+      'Authentication only proves who is calling; it says nothing about which records that caller may touch. A route that deletes whatever id arrives in the URL lets any logged-in user delete any account just by changing the id: an insecure direct object reference (IDOR), the most common access-control bug in APIs. The fix is an authorization rule evaluated on every request: the caller\'s id must equal the target id, or the caller must be an admin; otherwise 403.',
+      'The comparison itself is a classic trap. If the auth middleware loads the caller with Mongoose, res.locals.user._id (or req.user._id) is an ObjectId object, while req.params.id is always a string. Strict inequality between an object and a string is always true, so `me._id !== req.params.id` rejects even the owner: the route looks secure because it fails closed, and teams end up "fixing" it by deleting the check. Loose equality happens to coerce an ObjectId to its hex string, but == between two ObjectIds compares references and is false for equal ids, so coercion is not a strategy.',
+      'Correct comparisons are type-aware: me._id.equals(req.params.id) (ObjectId.equals accepts an ObjectId or a 24-character hex string), or compare two strings, typically the token\'s sub claim against the route parameter (String(sub) === req.params.id). I also validate the parameter (isObjectIdOrHexString) so a malformed id becomes 404 or 400, not a CastError 500.',
+      'Status codes: 401 without a valid token, 403 when an authenticated user targets someone else, 204 No Content when the owner or an admin deletes, 404 when the account does not exist. I load the caller from the database rather than trusting a role frozen in the token, so a demoted admin or a deleted account stops working immediately. And I decide ownership before looking the target up, so the answer to a stranger does not reveal whether an id exists.',
+    ],
+    keyPoints: [
+      {
+        text: 'Authentication alone is not authorization: without an ownership check any user can delete any account (IDOR).',
+        terms: [['idor', 'insecure direct object', 'any user', 'authorization', 'authorisation', 'ownership']],
+      },
+      {
+        text: 'Allow only when the caller\'s id equals the target id or the caller is an admin; otherwise 403.',
+        terms: [['owner', 'own', 'self', 'same id'], ['admin'], ['403', 'forbidden']],
+      },
+      {
+        text: 'An ObjectId compared to a string with !== is always different (object vs primitive), so the owner is wrongly refused.',
+        terms: [['objectid'], ['string'], ['!==', '===', 'strict', 'reference']],
+      },
+      {
+        text: 'Compare correctly: _id.equals(id) or string against string (token sub vs req.params.id).',
+        terms: [['.equals', 'equals(', 'tostring', 'string(', 'sub']],
+      },
+      {
+        text: 'Status codes: 401 unauthenticated, 403 not yours, 204 deleted, 404 missing; validate the id to avoid a CastError 500.',
+        terms: [['401'], ['403'], ['204', 'no content']],
+      },
+      {
+        text: 'Avoid account enumeration: decide ownership before the lookup, or answer 404 for both "missing" and "not yours".',
+        terms: [['enumerat', 'reveal', 'leak', 'exist'], ['404']],
+      },
+    ],
+    code: [
+      { title: 'Naive: authenticated, never authorized', language: 'js', code: naiveCode },
+      { title: 'Pitfall: ObjectId !== string', language: 'js', code: pitfallCode },
+      { title: 'Fixed: owner or admin, compared properly', language: 'js', code: fixedCode },
+      { title: 'Enumeration through 404 versus 403', language: 'js', code: enumerationCode },
+    ],
+    seniorNotes: [
+      'Decide ownership before touching the database for non-admins; if the lookup must come first (resources owned through a field), answer 404 for both "missing" and "not yours" so ids cannot be enumerated by status code.',
+      'Prefer soft delete for accounts (deletedAt, excluded by a default query filter, purged by a job after a grace period): it makes mistakes and abuse recoverable and keeps referential data consistent, while still meeting erasure duties after the grace period.',
+      'Destructive actions deserve re-authentication: ask for the password or a fresh login (a token with a recent auth_time) before deleting an account, so a stolen session cookie cannot erase the account.',
+      'Revoke what the deleted account holds: sessions, refresh tokens, API keys. Loading the caller from the database on each request (as the fixed route does) makes a deleted account\'s remaining access token useless immediately.',
+      'Put the rule in one place (a policy function canDelete(actor, targetId)) and test it as a table: self, other, admin, missing, malformed id, no token. Log admin deletions with the actor.',
+      'Type the boundary: keep ids as strings in auth claims and DTOs and convert once; mixing ObjectId and string in comparisons, Set membership or Map keys fails silently in the same way as !==.',
+    ],
+  },
+  quiz: {
+    choices: [
+      {
+        prompt: 'The auth middleware sets req.user = await User.findById(sub). Why does `if (req.user._id !== req.params.id && req.user.role !== "admin") return 403` refuse the owner?',
+        options: [
+          { text: 'req.user._id is an ObjectId object and req.params.id a string, so !== is always true', correct: true, explanation: 'Strict (in)equality never converts types; an object is never === a string. Use .equals() or compare strings.' },
+          { text: 'req.params.id is URL-encoded, so the hex string differs', correct: false, explanation: 'A 24-character hex id has nothing to encode; the strings would be identical.' },
+          { text: 'ObjectIds contain a timestamp that differs between the token and the database', correct: false, explanation: 'The timestamp is part of the id itself; the same id always has the same bytes.' },
+          { text: 'The owner is refused only because the role is not admin; the comparison is fine', correct: false, explanation: 'The role condition only matters when the id comparison says "different", which it wrongly always does.' },
+        ],
+      },
+      {
+        prompt: 'Mallory (a normal user) sends DELETE /users/<alice-id> with her valid token to the fixed route. What does she get?',
+        options: [
+          { text: '401 Unauthorized', correct: false, explanation: 'Her token is valid: she is authenticated.' },
+          { text: '403 Forbidden', correct: true, explanation: 'Authenticated but not the owner and not an admin; the demo shows Alice still in the database.' },
+          { text: '204 No Content', correct: false, explanation: 'That is the naive route\'s IDOR: deleting someone else\'s account.' },
+          { text: '500 Internal Server Error', correct: false, explanation: 'The id is valid; nothing throws.' },
+        ],
+      },
+      {
+        prompt: 'Which comparison correctly tells whether the caller owns the target id?',
+        options: [
+          { text: 'req.user._id == otherDoc._id', correct: false, explanation: 'Two ObjectIds compared with == are compared by reference: false even for equal ids.' },
+          { text: 'req.user._id.equals(req.params.id)', correct: true, explanation: 'ObjectId.equals compares the id value and accepts an ObjectId or a 24-character hex string.' },
+          { text: 'req.user._id === new ObjectId(req.params.id)', correct: false, explanation: 'A freshly constructed object is never === another object.' },
+          { text: 'typeof req.user._id === typeof req.params.id', correct: false, explanation: 'That compares types, not values.' },
+        ],
+      },
+      {
+        prompt: 'A route looks the target up first, answers 404 when it is missing and 403 when it belongs to someone else. What is the risk?',
+        options: [
+          { text: 'None: 404 and 403 are both refusals', correct: false, explanation: 'They are different refusals, and the difference is the information.' },
+          { text: 'Account enumeration: a stranger learns which ids exist from 403 versus 404', correct: true, explanation: 'Decide ownership before the lookup, or answer the same status to both cases; the demo measures the difference.' },
+          { text: 'A race: the account could be deleted between the lookup and the check', correct: false, explanation: 'Then the delete finds nothing and answers 404; no harm is done.' },
+        ],
+      },
+    ],
+  },
+  demo: {
+    async run(ctx) {
+      const { default: jwt } = await import('jsonwebtoken');
+      // A fresh signing secret per run; never printed.
+      const secret = randomBytes(32).toString('base64url');
+      const tokenFor = (user: UserDoc): string => jwt.sign({}, secret, { algorithm: 'HS256', subject: String(user._id), expiresIn: '5m' });
+
+      const schema = new ctx.mongoose.Schema<UserFields>({
+        email: { type: String, required: true, unique: true },
+        role: { type: String, enum: ['admin', 'user'], default: 'user' },
+      });
+      const User = ctx.db.model<UserFields>('User', schema);
+      await User.init();
+
+      async function seed(): Promise<Record<'alice' | 'bob' | 'carol' | 'mallory' | 'ada', UserDoc>> {
+        await User.deleteMany({});
+        const [alice, bob, carol, mallory, ada] = await User.create([
+          { email: 'alice@example.test', role: 'user' },
+          { email: 'bob@example.test', role: 'user' },
+          { email: 'carol@example.test', role: 'user' },
+          { email: 'mallory@example.test', role: 'user' },
+          { email: 'ada@example.test', role: 'admin' },
+        ]);
+        if (!alice || !bob || !carol || !mallory || !ada) throw new Error('seed failed');
+        return { alice, bob, carol, mallory, ada };
+      }
+      const exists = async (user: UserDoc): Promise<number> => User.countDocuments({ _id: user._id });
+      const del = (api: ServedApp, caller: UserDoc, target: string): Promise<number> =>
+        api.request({ method: 'DELETE', path: `/users/${target}`, headers: { authorization: `Bearer ${tokenFor(caller)}` } }).then((r) => r.status);
+
+      await ctx.step('Naive: auth only, no owner check', async () => {
+        const { alice, mallory } = await seed();
+        ctx.showCode('naive route', naiveCode, 'js');
+        const api = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'naive', []));
+        const anon = await api.request({ method: 'DELETE', path: `/users/${String(alice._id)}` });
+        ctx.observe('anonymous', anon.status);
+        ctx.say('Mallory, an ordinary user, sends DELETE with Alice\'s id and her own valid token.');
+        const status = await del(api, mallory, String(alice._id));
+        const aliceLeft = await exists(alice);
+        ctx.observe('mallory deletes alice', status);
+        ctx.observe('alice in db', aliceLeft);
+        ctx.check('anonymous callers are refused (401)', anon.status === 401, `status ${anon.status}`);
+        ctx.check('another user deleted Alice (IDOR)', status === 204 && aliceLeft === 0, `status ${status}, alice count ${aliceLeft}`);
+      });
+
+      await ctx.step('Pitfall: ObjectId !== string', async () => {
+        const { alice, mallory, ada, carol } = await seed();
+        ctx.showCode('the comparison', pitfallCode, 'js');
+        const comparisons: Comparison[] = [];
+        const api = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'string-compare-bug', comparisons));
+        ctx.say('Alice deletes her OWN account.');
+        const selfStatus = await del(api, alice, String(alice._id));
+        const aliceLeft = await exists(alice);
+        const strangerStatus = await del(api, mallory, String(alice._id));
+        const adminStatus = await del(api, ada, String(carol._id));
+        const first = comparisons[0];
+        ctx.observe('owner self-delete', selfStatus);
+        ctx.observe('alice in db', aliceLeft);
+        ctx.observe('compared', first ? `${first.left} vs ${first.right}` : 'nothing');
+        ctx.observe('!== said different', first?.differentByStrictInequality ?? null);
+        ctx.observe('mallory deletes alice', strangerStatus);
+        ctx.observe('admin deletes carol', adminStatus);
+
+        // The same ids compared in process, to show which operators work.
+        const again = await User.findById(alice._id);
+        const idString = String(alice._id);
+        const idA: unknown = alice._id;
+        const idB: unknown = again?._id;
+        // Loose equality on purpose: these comparisons are the lesson.
+        const looseObjObj = idA == idB;
+        const looseObjStr = idA == idString;
+        const equalsStr = alice._id.equals(idString);
+        ctx.observe('id == same id', looseObjObj);
+        ctx.observe('id == its string', looseObjStr);
+        ctx.observe('id.equals(string)', equalsStr);
+
+        ctx.check('the owner is wrongly refused (403)', selfStatus === 403 && aliceLeft === 1, `status ${selfStatus}, alice count ${aliceLeft}`);
+        ctx.check('because an ObjectId is compared to a string', first?.left === 'ObjectId' && first.right === 'string' && first.differentByStrictInequality,
+          first ? `${first.left} vs ${first.right}` : 'no comparison recorded');
+        ctx.check('== between two equal ObjectIds is false', looseObjObj === false);
+        ctx.check('.equals() compares the value', equalsStr === true);
+        ctx.check('it fails closed: stranger 403, admin still 204', strangerStatus === 403 && adminStatus === 204,
+          `stranger ${strangerStatus}, admin ${adminStatus}`);
+      });
+
+      await ctx.step('Fixed: owner or admin', async () => {
+        const { alice, bob, carol, mallory, ada } = await seed();
+        ctx.showCode('fixed route', fixedCode, 'js');
+        const api = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'fixed', []));
+        const other = await del(api, mallory, String(bob._id));
+        const bobAfterOther = await exists(bob);
+        const self = await del(api, bob, String(bob._id));
+        const bobAfterSelf = await exists(bob);
+        const admin = await del(api, ada, String(carol._id));
+        const carolAfter = await exists(carol);
+        const staleToken = await del(api, bob, String(alice._id));
+        const malformed = await del(api, ada, 'not-an-id');
+        const anon = await api.request({ method: 'DELETE', path: `/users/${String(alice._id)}` });
+        ctx.observe('other user', other);
+        ctx.observe('bob after other', bobAfterOther);
+        ctx.observe('self', self);
+        ctx.observe('bob after self', bobAfterSelf);
+        ctx.observe('admin', admin);
+        ctx.observe('carol after admin', carolAfter);
+        ctx.observe('deleted user token', staleToken);
+        ctx.observe('malformed id', malformed);
+        ctx.observe('anonymous', anon.status);
+        ctx.check('another user gets 403 and Bob stays', other === 403 && bobAfterOther === 1, `status ${other}, bob count ${bobAfterOther}`);
+        ctx.check('the owner deletes himself: 204', self === 204 && bobAfterSelf === 0, `status ${self}, bob count ${bobAfterSelf}`);
+        ctx.check('an admin deletes anyone: 204', admin === 204 && carolAfter === 0, `status ${admin}, carol count ${carolAfter}`);
+        ctx.check('a deleted account\'s token is refused (401)', staleToken === 401 && (await exists(alice)) === 1, `status ${staleToken}`);
+        ctx.check('a malformed id is 404, not a 500', malformed === 404, `status ${malformed}`);
+        ctx.check('no token is still 401', anon.status === 401, `status ${anon.status}`);
+      });
+
+      await ctx.step('Senior: 403 vs 404 enumeration', async () => {
+        const { alice, mallory } = await seed();
+        ctx.showCode('lookup first', enumerationCode, 'js');
+        const missingId = new ctx.mongoose.Types.ObjectId().toString();
+        const lookupFirst = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'lookup-first', []));
+        const lfExisting = await del(lookupFirst, mallory, String(alice._id));
+        const lfMissing = await del(lookupFirst, mallory, missingId);
+        const checkFirst = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'fixed', []));
+        const cfExisting = await del(checkFirst, mallory, String(alice._id));
+        const cfMissing = await del(checkFirst, mallory, missingId);
+        ctx.observe('lookup-first: existing', lfExisting);
+        ctx.observe('lookup-first: missing', lfMissing);
+        ctx.observe('check-first: existing', cfExisting);
+        ctx.observe('check-first: missing', cfMissing);
+        ctx.check('lookup-first reveals which ids exist', lfExisting === 403 && lfMissing === 404, `${lfExisting} vs ${lfMissing}`);
+        ctx.check('check-first answers strangers the same', cfExisting === 403 && cfMissing === 403, `${cfExisting} vs ${cfMissing}`);
+        ctx.check('alice survived every probe', (await exists(alice)) === 1);
+      });
+    },
+  },
+});

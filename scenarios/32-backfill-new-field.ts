@@ -1,0 +1,323 @@
+import { defineScenario } from '../src/scenario/contract.js';
+import type { DemoContext } from '../src/runtime/context.js';
+import type { Types } from 'mongoose';
+
+const LEGACY_USERS = 6;
+const LEGACY_ORDERS = 250;
+const BATCH_SIZE = 100;
+
+const schemaCode = `// v2 of the schema: a new field with a default
+const userSchema = new Schema({
+  email: String,
+  name: String,
+  plan: { type: String, enum: ['free', 'pro'], default: 'free' },
+});`;
+
+const backfillCode = `// only documents that do not have the field yet: safe to re-run,
+// and never overwrites a value the new code already wrote
+const result = await User.updateMany(
+  { plan: { $exists: false } },
+  { $set: { plan: 'free' } },
+);
+console.log(result.matchedCount, result.modifiedCount);`;
+
+const batchedCode = `// a versioned migration, batched by _id ranges
+export const migration = {
+  id: '2026-11-24-order-currency',
+  async up(Order) {
+    let last = null, modified = 0;
+    for (;;) {
+      const range = last ? { _id: { $gt: last } } : {};
+      const batch = await Order.find({ ...range, currency: { $exists: false } })
+        .sort({ _id: 1 }).limit(1000).select('_id').lean();
+      if (batch.length === 0) return modified;
+      const upper = batch.at(-1)._id;
+      const res = await Order.updateMany(
+        { _id: { ...range._id, $lte: upper }, currency: { $exists: false } },
+        { $set: { currency: 'EUR' } });
+      modified += res.modifiedCount;
+      last = upper;                  // resume point; throttle here if needed
+    }
+  },
+};
+// runner: skip if migrations has { _id: migration.id }, else run and record it`;
+
+const tolerantCode = `// deployed BEFORE the backfill: code that accepts both shapes
+const plan = user.plan ?? 'free';
+const freeUsers = await User.find({ plan: { $in: ['free', null] } });
+// { field: null } also matches documents where the field is missing`;
+
+interface Migration {
+  id: string;
+  up(): Promise<{ batches: number; modified: number }>;
+}
+
+export const scenario = defineScenario({
+  id: 32,
+  slug: 'backfill-new-field',
+  title: 'Backfilling a new schema field',
+  tags: ['mongodb', 'migrations', 'reliability'],
+  summary: 'A schema default is applied on read, not stored: backfill old documents idempotently.',
+  question:
+    'You add a field with a default value to a Mongoose schema that already has millions of documents in production. '
+    + 'What happens to the existing documents, why might queries on the new field misbehave, and how do you populate it safely?',
+  answer: {
+    reasoning: [
+      'MongoDB has no table schema to alter: the Mongoose schema lives in the application, so adding a field changes nothing '
+        + 'in the stored documents. A default is applied when Mongoose hydrates a document (and written when a new document '
+        + 'is saved), so every legacy document read through a model appears to have the field while the database does not. '
+        + 'lean() queries, the shell, aggregations and other services see the raw documents without it.',
+      'That split is what bites: the API shows plan: \'free\' for an old user, but find({ plan: \'free\' }) runs on the server '
+        + 'against the stored data and matches only documents written since the deploy. Counts, reports and indexes on the '
+        + 'new field are all wrong until the data is backfilled.',
+      'The backfill is an updateMany whose filter selects only documents still missing the field, { field: { $exists: false } }, '
+        + 'with $set of the default. The filter makes it idempotent (a second run matches nothing, so it is safe to retry after a '
+        + 'crash) and makes sure it never overwrites a value new code has already written. Its result reports matchedCount and '
+        + 'modifiedCount, which should equal the number of legacy documents counted beforehand.',
+      'Order matters when deploying: first ship code that tolerates both shapes (treat a missing field as the default, query '
+        + 'with { $in: [value, null] }), then run the backfill, then remove the tolerance and, if the field must always exist, '
+        + 'add validation. That way no request sees an inconsistency during the rollout.',
+      'For a large collection one updateMany is a single long-running operation that cannot be paused or throttled and sends '
+        + 'a burst of writes through the oplog to the secondaries. I would write it as a versioned migration script, recorded '
+        + 'in a migrations collection so it runs once per environment, that walks the collection in _id ranges of a few thousand '
+        + 'documents, reporting progress and pausing between batches if replication lag grows.',
+    ],
+    keyPoints: [
+      {
+        text: 'Adding a field to a Mongoose schema does not change stored documents; defaults are applied on hydration, not stored.',
+        terms: [['default'], ['hydrat', 'on read', 'not stored', 'not persisted', 'application level', 'when the document is loaded']],
+      },
+      {
+        text: 'Queries on the new field run against the stored data and miss legacy documents until they are backfilled.',
+        terms: [['query', 'find', 'count'], ['miss', 'not match', 'no match', 'finds none', 'only new']],
+      },
+      {
+        text: 'Backfill with updateMany filtered on { $exists: false } and $set of the value.',
+        terms: [['updateMany', 'update many'], ['$exists']],
+      },
+      {
+        text: 'The $exists filter makes the backfill idempotent and never overwrites values written by new code; verify modifiedCount.',
+        terms: [['idempotent', 'safe to re-run', 'run it again', 're-run'], ['modifiedCount', 'modified count', 'nModified', 'count']],
+      },
+      {
+        text: 'Deploy code that tolerates both shapes first, then backfill, then tighten.',
+        terms: [['both shapes', 'backward compatible', 'backwards compatible', 'tolerat', 'missing field'], ['deploy', 'rollout', 'release']],
+      },
+      {
+        text: 'Large collections: a versioned migration script that batches by _id ranges, resumable and throttled.',
+        terms: [['batch'], ['_id', 'range', 'cursor'], ['migration', 'script']],
+      },
+    ],
+    code: [
+      { title: 'The schema gains a field with a default', language: 'ts', code: schemaCode },
+      { title: 'Backfill: idempotent updateMany', language: 'ts', code: backfillCode },
+      { title: 'Tolerate both shapes until the backfill is done', language: 'ts', code: tolerantCode },
+      { title: 'Versioned, batched migration for large collections', language: 'js', code: batchedCode },
+    ],
+    seniorNotes: [
+      'Treat it as a migration, not a one-off shell command: a versioned script in the repository, reviewed, run by a migration tool (migrate-mongo or a small runner) that records what ran in each environment, with a dry-run that only counts.',
+      'Batch by _id ranges (the _id index is always there) rather than skip/limit, keep each batch small enough to finish in well under a second, watch replication lag between batches, and make the job resumable from the last _id; the $exists filter already makes it safe to re-run.',
+      'Expand, migrate, contract: ship readers that accept both shapes, backfill, then make the field required or add a $jsonSchema validator once every document has it. Rollback is then just redeploying the old code, which ignores the extra field.',
+      'Indexes: build an index the new queries need before they go live; on a large collection it is a build in its own right. A partial index ({ partialFilterExpression }) can keep it small, and remember that a { $exists: false } filter cannot be answered from an index alone.',
+      'Values computed from other fields need an update with an aggregation pipeline ([{ $set: { fullName: { $concat: [\'$first\', \' \', \'$last\'] } } }]) so the server computes them without a round trip per document.',
+      'lean(), aggregations and other services never see Mongoose defaults; until the backfill is done, anything outside the model sees the legacy shape.',
+    ],
+  },
+  quiz: {
+    choices: [
+      {
+        prompt: 'A collection holds 1 000 users written before `plan: { type: String, default: \'free\' }` was added to the schema. What does `User.countDocuments({ plan: \'free\' })` return before any backfill?',
+        options: [
+          { text: '0', correct: true, explanation: 'The query runs on the server against stored documents, and none of them has plan; the default exists only in the application.' },
+          { text: '1 000', correct: false, explanation: 'That would need the default to be stored. Mongoose applies it when it hydrates a document, which a count never does.' },
+          { text: 'It throws because the field is missing.', correct: false, explanation: 'Querying a field that documents lack is legal in MongoDB; it simply matches nothing.' },
+          { text: '1 000, but only with strictQuery enabled.', correct: false, explanation: 'strictQuery filters unknown paths out of filters; it does not invent stored values.' },
+        ],
+      },
+      {
+        prompt: 'Why does the backfill filter on `{ plan: { $exists: false } }` instead of updating every document?',
+        options: [
+          { text: 'It makes the job idempotent and never overwrites a plan that new code already set.', correct: true, explanation: 'A re-run matches only what is still missing (nothing, once done), and a user who upgraded to pro since the deploy keeps it.' },
+          { text: 'updateMany requires a filter on the updated field.', correct: false, explanation: 'updateMany accepts any filter, even {}; the choice is about correctness.' },
+          { text: 'It lets MongoDB use the index on plan to find the documents.', correct: false, explanation: 'Speed is not the point, and a missing-field predicate cannot be answered from an index alone anyway.' },
+          { text: 'It triggers Mongoose schema validation.', correct: false, explanation: 'Update validators are off by default and unrelated to the filter.' },
+        ],
+      },
+      {
+        prompt: 'The backfill reported modifiedCount 6. You run it again unchanged. What does the second run report?',
+        options: [
+          { text: 'matchedCount 0 and modifiedCount 0.', correct: true, explanation: 'No document lacks the field any more, so the filter matches nothing.' },
+          { text: 'matchedCount 6 and modifiedCount 0.', correct: false, explanation: 'That would be an unconditional filter setting the same value; with $exists: false the six no longer match at all.' },
+          { text: 'modifiedCount 6 again.', correct: false, explanation: 'Only an update that changes values counts as modified; these documents already have the field.' },
+          { text: 'A duplicate key error.', correct: false, explanation: 'updateMany with $set inserts nothing and touches no unique key.' },
+        ],
+      },
+      {
+        prompt: 'A legacy user is read with `User.findById(id).lean()`. What is its plan?',
+        options: [
+          { text: 'undefined: lean() skips hydration, so no default is applied.', correct: true, explanation: 'lean() returns the raw stored object; defaults, getters and virtuals are Mongoose document features.' },
+          { text: '\'free\', like any other Mongoose read.', correct: false, explanation: 'Only hydrated documents get defaults; lean() bypasses that.' },
+          { text: 'null, because Mongoose fills missing fields with null.', correct: false, explanation: 'Missing fields stay missing in lean results.' },
+          { text: 'The query fails schema validation.', correct: false, explanation: 'Reads are never validated.' },
+        ],
+      },
+      {
+        prompt: 'The collection holds 80 million documents. Why batch the backfill by _id ranges instead of one updateMany?',
+        options: [
+          { text: 'Each batch is short, so you can throttle on replication lag, report progress and resume from the last _id.', correct: true, explanation: 'One huge updateMany cannot be paced; batches bound every write burst and give a resume point.' },
+          { text: 'updateMany modifies at most 1 000 documents per call.', correct: false, explanation: 'There is no such limit; updateMany updates every match.' },
+          { text: 'Batches make the whole backfill atomic.', correct: false, explanation: 'Batching gives up atomicity across batches; the $exists filter is what makes partial progress harmless.' },
+          { text: 'updateMany locks the collection for its whole duration.', correct: false, explanation: 'WiredTiger locks documents and the operation yields; the problem is duration, oplog volume and lag, not a collection lock.' },
+        ],
+      },
+    ],
+  },
+  demo: {
+    async run(ctx: DemoContext): Promise<void> {
+      const { Schema } = ctx.mongoose;
+      const users = ctx.db.collection('users');
+
+      await ctx.step('Legacy documents', async () => {
+        ctx.say(`Version 1 of the app wrote users without a plan. ${LEGACY_USERS} are inserted through the raw`);
+        ctx.say('collection, exactly as the old code stored them.');
+        await users.insertMany(Array.from({ length: LEGACY_USERS }, (_, i) => ({
+          email: `legacy${i}@example.com`, name: `Legacy ${i}`,
+        })));
+        ctx.observe('legacy documents', await users.countDocuments({}));
+        const missing = ctx.observe('without plan', await users.countDocuments({ plan: { $exists: false } }));
+        ctx.check(`all ${LEGACY_USERS} legacy documents lack the field`, missing === LEGACY_USERS, `without plan: ${missing}`);
+      });
+
+      const User = ctx.db.model('User', new Schema({
+        email: String,
+        name: String,
+        plan: { type: String, enum: ['free', 'pro'], default: 'free' },
+      }), 'users');
+
+      const app = ctx.express();
+      app.use(ctx.express.json());
+      app.get('/users/:id', async (req, res) => {
+        const user = await User.findById(req.params.id);
+        if (!user) return void res.status(404).json({ error: 'not found' });
+        res.json(user);
+      });
+      app.get('/users', async (req, res) => {
+        const plan = req.query['plan'] === 'pro' ? 'pro' : 'free';
+        res.json({ count: await User.countDocuments({ plan }) });
+      });
+      const api = await ctx.serve(app);
+      const countFree = async (): Promise<number | null> => {
+        const response = await api.request({ path: '/users?plan=free' });
+        const body = response.body as { count?: unknown } | null;
+        return typeof body?.count === 'number' ? body.count : null;
+      };
+
+      let legacyId: Types.ObjectId | undefined;
+      await ctx.step('Default on read, not stored', async () => {
+        ctx.say('Version 2 adds plan with a default; new sign-ups are saved by the new model.');
+        ctx.showCode('schema v2', schemaCode);
+        await User.create({ email: 'new@example.com', name: 'New' });
+        await User.create({ email: 'paid@example.com', name: 'Paid', plan: 'pro' });
+        const legacy = await users.findOne({ email: 'legacy0@example.com' });
+        legacyId = legacy?._id as Types.ObjectId | undefined;
+
+        const viaApi = await api.request({ path: `/users/${String(legacyId)}` });
+        const apiPlan = ctx.observe('API plan (legacy)', (viaApi.body as { plan?: string } | null)?.plan ?? null);
+        const rawPlan = ctx.observe('stored plan (legacy)', (legacy && 'plan' in legacy) ? String(legacy['plan']) : '(missing)');
+        const leanPlan = ctx.observe('lean() plan (legacy)',
+          (await User.findById(legacyId).lean())?.plan ?? '(missing)');
+        const total = ctx.observe('users', await User.countDocuments({}));
+        const free = ctx.observe('GET ?plan=free count', await countFree());
+        ctx.check('the API shows the default for a legacy user', apiPlan === 'free', `API plan: ${apiPlan}`);
+        ctx.check('the stored legacy document has no plan', rawPlan === '(missing)', `stored: ${rawPlan}`);
+        ctx.check('lean() skips hydration, so no default', leanPlan === '(missing)', `lean: ${leanPlan}`);
+        ctx.check(`the query finds only the new free user, not the ${LEGACY_USERS} legacy ones`, free === 1,
+          `found ${free} of ${total}`);
+        ctx.say('A query runs on stored data: the default exists only inside the application.');
+        ctx.showCode('tolerate both shapes first', tolerantCode);
+        const tolerant = ctx.observe('tolerant query count', await User.countDocuments({ plan: { $in: ['free', null] } }));
+        ctx.check('a query that treats missing as free finds them all', tolerant === LEGACY_USERS + 1, `found ${tolerant}`);
+      });
+
+      await ctx.step('Backfill with updateMany', async () => {
+        ctx.showCode('backfill', backfillCode);
+        const result = await User.updateMany({ plan: { $exists: false } }, { $set: { plan: 'free' } });
+        ctx.observe('matchedCount', result.matchedCount);
+        const modified = ctx.observe('modifiedCount', result.modifiedCount);
+        const free = ctx.observe('GET ?plan=free count', await countFree());
+        const missing = ctx.observe('without plan', await users.countDocuments({ plan: { $exists: false } }));
+        const pro = ctx.observe('pro users', await users.countDocuments({ plan: 'pro' }));
+        ctx.check(`modifiedCount equals the legacy count (${LEGACY_USERS})`, modified === LEGACY_USERS, `modified ${modified}`);
+        ctx.check('the query now matches legacy users too', free === LEGACY_USERS + 1, `found ${free}`);
+        ctx.check('no document lacks the field any more', missing === 0, `without plan: ${missing}`);
+        ctx.check('the pro user set by new code was not overwritten', pro === 1, `pro users: ${pro}`);
+        const stored = await users.findOne({ _id: legacyId });
+        ctx.check('the plan is now stored in the legacy document', stored?.['plan'] === 'free',
+          `stored: ${String(stored?.['plan'])}`);
+      });
+
+      await ctx.step('Run it again', async () => {
+        ctx.say('A migration must survive being re-run (a retry after a crash, a second deploy).');
+        const again = await User.updateMany({ plan: { $exists: false } }, { $set: { plan: 'free' } });
+        const matched = ctx.observe('matchedCount', again.matchedCount);
+        const modified = ctx.observe('modifiedCount', again.modifiedCount);
+        const free = ctx.observe('GET ?plan=free count', await countFree());
+        ctx.check('the second run modifies nothing (idempotent)', matched === 0 && modified === 0,
+          `matched ${matched}, modified ${modified}`);
+        ctx.check('the data is unchanged', free === LEGACY_USERS + 1, `found ${free}`);
+      });
+
+      await ctx.step('Batched migration (senior)', async () => {
+        ctx.say(`On a large collection: a versioned script that walks _id ranges of ${BATCH_SIZE}, recorded once run.`);
+        ctx.say(`${LEGACY_ORDERS} legacy orders without currency stand in for millions.`);
+        ctx.showCode('batched migration', batchedCode, 'js');
+        const orders = ctx.db.collection('orders');
+        await orders.insertMany(Array.from({ length: LEGACY_ORDERS }, (_, i) => ({ number: i + 1, total: 10 + (i % 7) })));
+        const Order = ctx.db.model('Order', new Schema({
+          number: Number, total: Number, currency: { type: String, default: 'EUR' },
+        }), 'orders');
+        const migrations = ctx.db.collection<{ _id: string; appliedAt: Date; modified: number }>('migrations');
+
+        const addOrderCurrency: Migration = {
+          id: '2026-11-24-order-currency',
+          async up() {
+            let last: Types.ObjectId | null = null;
+            let batches = 0;
+            let modified = 0;
+            for (;;) {
+              const range: Record<string, Types.ObjectId> = last ? { $gt: last } : {};
+              const batch: Array<{ _id: Types.ObjectId }> = await Order.find({ ...(last ? { _id: range } : {}), currency: { $exists: false } })
+                .sort({ _id: 1 }).limit(BATCH_SIZE).select('_id').lean();
+              const upper: Types.ObjectId | undefined = batch.at(-1)?._id;
+              if (!upper) return { batches, modified };
+              const result = await Order.updateMany(
+                { _id: { ...range, $lte: upper }, currency: { $exists: false } },
+                { $set: { currency: 'EUR' } },
+              );
+              batches += 1;
+              modified += result.modifiedCount;
+              last = upper;
+            }
+          },
+        };
+        const runMigration = async (migration: Migration): Promise<string> => {
+          if (await migrations.findOne({ _id: migration.id })) return 'skipped (already applied)';
+          const { batches, modified } = await migration.up();
+          await migrations.insertOne({ _id: migration.id, appliedAt: new Date(), modified });
+          return `applied: ${batches} batches, ${modified} modified`;
+        };
+
+        const first = ctx.observe('first run', await runMigration(addOrderCurrency));
+        const missing = ctx.observe('orders without currency', await orders.countDocuments({ currency: { $exists: false } }));
+        const second = ctx.observe('second run', await runMigration(addOrderCurrency));
+        const expectedBatches = Math.ceil(LEGACY_ORDERS / BATCH_SIZE);
+        ctx.check(`the first run backfilled all ${LEGACY_ORDERS} in ${expectedBatches} batches`,
+          first === `applied: ${expectedBatches} batches, ${LEGACY_ORDERS} modified`, first);
+        ctx.check('no order is left without currency', missing === 0, `without currency: ${missing}`);
+        ctx.check('the recorded migration is not run twice', second.startsWith('skipped'), second);
+        ctx.say('Deploy order: code that tolerates both shapes, then the backfill, then make the field required.');
+        ctx.say('Build any index the new queries need before they go live.');
+      });
+    },
+  },
+});

@@ -1,0 +1,519 @@
+import { defineScenario } from '../src/scenario/contract.js';
+import type { DemoContext } from '../src/runtime/context.js';
+
+// Every child process gets at most this long; a healthy one takes a few hundred milliseconds.
+const CHILD_TIMEOUT_MS = 10_000;
+
+const naiveConfigCode = `// config.js: process.env everywhere, holes patched
+import 'dotenv/config';
+
+export const config = {
+  env: process.env.NODE_ENV || 'development',
+  port: process.env.PORT || 3000,
+  dbUri: process.env.DB_URI
+    || 'mongodb://127.0.0.1:27017/shop_dev',
+  jwtSecret: process.env.JWT_SECRET || 'change-me',
+};
+console.log('starting with', JSON.stringify(config));`;
+
+const loadOrderCode = `// dotenv 17 without override: the FIRST value set
+// wins, and a variable that already exists in the
+// real environment is never replaced
+const env = process.env.NODE_ENV ?? 'development';
+dotenv.config({
+  path: [\`.env.\${env}\`, '.env'], // specific first
+  quiet: true,          // dotenv 17 logs otherwise
+});
+// override: true flips both rules: the LAST file
+// wins, and files beat the real environment`;
+
+const fixedConfigCode = `// config.js: read once, validate, freeze
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+const env = process.env.NODE_ENV ?? 'development';
+dotenv.config({ path: [\`.env.\${env}\`, '.env'],
+  quiet: true });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test',
+    'production']),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  DB_URI: z.string().regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/,
+    'must be a mongodb:// URI'),
+  JWT_SECRET: z.string()
+    .min(32, 'must be at least 32 characters'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'])
+    .default('info'),
+});
+
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  console.error('Invalid configuration:');
+  for (const { path, message } of parsed.error.issues) {
+    console.error(\`  - \${path.join('.')}: \${message}\`);
+  }
+  process.exit(1);   // before listening or connecting
+}
+export const config = Object.freeze(parsed.data);
+
+// what may be logged: secrets out, the rest kept
+export function redactedConfig(c = config) {
+  return {
+    ...c,
+    JWT_SECRET: '[redacted]',
+    DB_URI: c.DB_URI.replace(
+      /\\/\\/([^:/@]+):[^@]*@/, '//$1:[redacted]@'),
+  };
+}`;
+
+const gitignoreCode = `# .gitignore
+.env
+.env.*
+!.env.example`;
+
+const envExampleCode = `# .env.example: committed; names only, no values
+NODE_ENV=development
+PORT=3000
+DB_URI=
+JWT_SECRET=
+LOG_LEVEL=info`;
+
+const nodeEnvFileCode = `# Node 20.6+, no library: a later file wins over an
+# earlier one, the real environment wins over both
+node --env-file=.env \\
+  --env-file-if-exists=.env.production server.js`;
+
+/** What a child printed as its startup line, or null when it printed none. */
+function parseStartupLine(stdout: string): Record<string, unknown> | null {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const value = JSON.parse(line) as unknown;
+      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+    } catch {
+      // not a JSON line; keep looking
+    }
+  }
+  return null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function asJsonText(value: unknown): string | number | boolean | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** The generated programs the children run. They live in the temporary directory but import
+ * dotenv and zod by absolute URL from this package's node_modules, so no install is needed there. */
+function childPrograms(urls: { dotenv: string; zod: string }): Record<string, string> {
+  const dotenv = JSON.stringify(urls.dotenv);
+  const zod = JSON.stringify(urls.zod);
+  return {
+    'naive-server.mjs': `import dotenv from ${dotenv};
+dotenv.config({ quiet: true });
+const config = {
+  env: process.env.NODE_ENV || 'development',
+  port: process.env.PORT || 3000,
+  dbUri: process.env.DB_URI || 'mongodb://127.0.0.1:27017/shop_dev',
+  jwtSecret: process.env.JWT_SECRET || 'change-me',
+};
+console.log(JSON.stringify({ event: 'started', config }));
+`,
+    'which-wins.mjs': `import dotenv from ${dotenv};
+const keys = ['PORT', 'LOG_LEVEL', 'CACHE_TTL_S'];
+const environment = process.env.NODE_ENV ?? 'development';
+// each strategy populates its own copy of the real environment, exactly as it would process.env
+function load(options) {
+  const processEnv = { ...process.env };
+  dotenv.config({ ...options, processEnv, quiet: true });
+  return Object.fromEntries(keys.map((key) => [key, processEnv[key] ?? null]));
+}
+console.log(JSON.stringify({
+  envOnly: load({}),
+  override: load({ path: ['.env', '.env.' + environment], override: true }),
+  specificFirst: load({ path: ['.env.' + environment, '.env'] }),
+}));
+`,
+    'config.mjs': `import dotenv from ${dotenv};
+import { z } from ${zod};
+const environment = process.env.NODE_ENV ?? 'development';
+dotenv.config({ path: ['.env.' + environment, '.env'], quiet: true });
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']),
+  PORT: z.coerce.number().int().min(1).max(65535),
+  DB_URI: z.string().regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/, 'must be a mongodb:// URI'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  console.error('Invalid configuration:');
+  for (const { path, message } of parsed.error.issues) console.error('  - ' + path.join('.') + ': ' + message);
+  process.exit(1);
+}
+export const config = Object.freeze(parsed.data);
+export function redactedConfig(c = config) {
+  return {
+    ...c,
+    JWT_SECRET: '[redacted]',
+    DB_URI: c.DB_URI.replace(/\\/\\/([^:/@]+):[^@]*@/, '//$1:[redacted]@'),
+  };
+}
+`,
+    'server.mjs': `import { redactedConfig } from './config.mjs';
+console.log(JSON.stringify({ event: 'started', config: redactedConfig() }));
+`,
+    'print-env.mjs': `const keys = ['PORT', 'LOG_LEVEL', 'CACHE_TTL_S'];
+console.log(JSON.stringify(Object.fromEntries(keys.map((key) => [key, process.env[key] ?? null]))));
+`,
+  };
+}
+
+export const scenario = defineScenario({
+  id: 34,
+  slug: 'environment-config',
+  title: 'Environment-specific configuration',
+  tags: ['config', 'security', 'reliability'],
+  summary: 'Layered .env files, real environment first, validated at startup, secrets redacted and never committed.',
+  question:
+    'Your Node.js service runs in development, staging and production. How do you manage its configuration per '
+    + 'environment, make sure a bad deploy cannot start with a wrong or missing setting, and keep secrets out of the '
+    + 'repository and the logs?',
+  answer: {
+    reasoning: [
+      'Configuration comes from the environment (twelve-factor): the same build runs everywhere and only variables change. '
+        + '.env files are a convenience for local development and for non-secret per-environment defaults; the real '
+        + 'environment set by the platform (container, orchestrator, CI) must always win over them. With dotenv that is the '
+        + 'default behaviour: it never replaces a variable that already exists, and with several paths the first file that '
+        + 'sets a key wins, so the order is [.env.<NODE_ENV>, .env] — specific before generic. NODE_ENV itself has to come '
+        + 'from the real environment, because it decides which file to read.',
+      'override: true is the classic trap: it makes the last file win and lets file values replace variables that were '
+        + 'already set, so the port or database URL the platform injected is silently overwritten by a file baked into the '
+        + 'image. Node\'s own --env-file has the opposite file order (a later file overrides an earlier one) but the same '
+        + 'rule that the real environment wins.',
+      'Reading process.env all over the code with `|| default` fallbacks hides mistakes: a typo in a variable name, or a '
+        + 'variable the deploy forgot, silently becomes a development default — a local database or a well-known JWT secret '
+        + 'in production — and the failure shows up much later, far from its cause. Instead, one module reads the '
+        + 'environment once, validates it against a schema (zod, envalid, or similar), coerces types (PORT is a string in '
+        + 'process.env), and exits with a non-zero code and a list of every missing or invalid variable before the server '
+        + 'listens. The rest of the code imports a typed, frozen config object.',
+      'Secrets never enter the repository: .env and .env.* are git-ignored, a committed .env.example documents every '
+        + 'variable without values. In production, secrets come from a secret manager or the orchestrator\'s secret store, '
+        + 'injected as environment variables or mounted files at deploy time. Logs show the configuration with secrets '
+        + 'redacted (keep the host of a database URI, drop the password), and validation messages name the variable, '
+        + 'never echo its value.',
+    ],
+    keyPoints: [
+      {
+        text: 'The real environment wins over .env files; environment-specific files win over the generic .env.',
+        terms: [['real environment', 'process.env', 'platform', 'already set'], ['.env.production', 'environment-specific', '.env.<', 'per environment']],
+      },
+      {
+        text: 'dotenv: first value wins without override; override: true lets files replace real variables (and the last file win).',
+        terms: [['override'], ['first', 'last', 'order']],
+      },
+      {
+        text: 'Validate the whole configuration once at startup with a schema and exit non-zero listing every problem (fail fast).',
+        terms: [['validate', 'schema', 'zod', 'envalid'], ['fail fast', 'exit', 'startup', 'refuse to start']],
+      },
+      {
+        text: 'No silent `|| default` for required settings: a missing DB URI or secret must stop the process, not fall back.',
+        terms: [['default', 'fallback', '||'], ['missing', 'required', 'undefined']],
+      },
+      {
+        text: 'Secrets stay out of git (.gitignore, .env.example committed) and come from a secret manager in production.',
+        terms: [['.gitignore', 'git-ignored', 'ignored', 'out of version control'], ['secret manager', 'vault', 'secrets manager', 'kubernetes secret', '.env.example']],
+      },
+      {
+        text: 'Logs redact secrets (tokens, passwords inside connection strings).',
+        terms: [['redact', 'mask', '***', 'never log']],
+      },
+    ],
+    code: [
+      { title: 'Naive: process.env with || defaults', language: 'js', code: naiveConfigCode },
+      { title: 'Fix: validated, frozen config that fails fast', language: 'js', code: fixedConfigCode },
+      { title: 'Load order with dotenv 17', language: 'js', code: loadOrderCode },
+      { title: 'Keep env files out of git', language: 'text', code: `${gitignoreCode}\n\n${envExampleCode}` },
+      { title: 'Node\'s built-in loader', language: 'bash', code: nodeEnvFileCode },
+    ],
+    seniorNotes: [
+      'Node 20.6+ loads env files itself: `node --env-file=.env --env-file-if-exists=.env.production` (the -if-exists '
+        + 'variant arrived in Node 22.9 and was backported to late Node 20 releases; both flags were experimental for a long time). Later files override earlier ones and the real environment still wins, '
+        + 'so for simple services dotenv is no longer necessary.',
+      'Production secrets belong in a secret manager (AWS Secrets Manager, GCP Secret Manager, HashiCorp Vault, Doppler) '
+        + 'or Kubernetes Secrets, injected at deploy time, scoped per service, rotated without a rebuild, with access audited. '
+        + 'Not in images, not in CI logs, not in .env files shipped with the code.',
+      'If a .env was ever committed, adding it to .gitignore does not remove it: `git rm --cached .env` stops tracking it, '
+        + 'but the secret stays in history and every clone — rotate it. Secret scanning (gitleaks, GitHub push protection) '
+        + 'in CI catches the next one before it lands.',
+      'Redaction belongs in the logger, not in each call site: pino\'s `redact` paths or a serializer, plus a config object '
+        + 'whose secrets are marked, so a `logger.info(config)` or an error dump of process.env cannot leak them. Crash '
+        + 'reporters and APM agents capture environment variables too; configure their scrubbing.',
+      'Validate at startup but also keep the schema as the single source of truth: the TypeScript type of the config '
+        + '(z.infer), .env.example and the deploy manifests can be checked against it in CI, so a new required variable '
+        + 'fails the pipeline, not the first production start. Prefer explicit variables (LOG_LEVEL, CACHE_TTL_S) over '
+        + 'branching on NODE_ENV throughout the code.',
+    ],
+  },
+  quiz: {
+    choices: [
+      {
+        prompt:
+          'The platform sets PORT=9090. The app calls dotenv.config({ path: [\'.env.production\', \'.env\'] }); '
+          + '.env.production has PORT=8080 and .env has PORT=3000. Which port does the app see?',
+        options: [
+          { text: '9090', correct: true, explanation: 'Without override, dotenv never replaces a variable that already exists in the real environment.' },
+          { text: '8080', correct: false, explanation: '.env.production would win only if PORT were not set yet: it is the first file listed, and the first value set wins.' },
+          { text: '3000', correct: false, explanation: 'The generic .env is listed last; without override its values only fill keys nobody set before.' },
+          { text: 'It depends on which file was modified last', correct: false, explanation: 'dotenv does not look at file times: the order of the path array and the override flag decide.' },
+        ],
+      },
+      {
+        prompt: 'What does adding override: true to that same call change?',
+        options: [
+          { text: 'Nothing: real environment variables always take precedence', correct: false, explanation: 'That is true only without override; with it, file values replace existing variables.' },
+          { text: 'The last file wins and file values replace variables the platform set, so PORT becomes 3000', correct: true, explanation: 'With override the last value set wins (.env is last) and it is written over process.env — the platform\'s 9090 is lost.' },
+          { text: 'The first file wins and the platform value is kept', correct: false, explanation: 'That describes the default behaviour without override.' },
+          { text: 'dotenv throws because the files disagree', correct: false, explanation: 'Conflicting keys are normal; dotenv resolves them by order and the override flag.' },
+        ],
+      },
+      {
+        prompt: 'Why is `const dbUri = process.env.DB_URI || \'mongodb://localhost/dev\'` dangerous in production code?',
+        options: [
+          { text: 'It is slower than reading a validated config object', correct: false, explanation: 'Reading process.env is cheap; the problem is correctness, not speed.' },
+          { text: 'A missing or misspelled variable silently points production at the fallback instead of stopping the start', correct: true, explanation: 'The process starts "fine" against the wrong database; the cause surfaces later, as missing data or errors far from the deploy.' },
+          { text: 'process.env values cannot contain URLs', correct: false, explanation: 'Environment variables hold any string; connection strings are routinely passed that way.' },
+          { text: 'dotenv overrides the fallback anyway', correct: false, explanation: 'dotenv only fills process.env from files; if no file sets DB_URI the fallback is used.' },
+        ],
+      },
+      {
+        prompt: 'A teammate committed .env with a live API key last month. What is the right response?',
+        options: [
+          { text: 'Add .env to .gitignore; that removes it from the repository', correct: false, explanation: '.gitignore only affects untracked files; a tracked file stays tracked and the key stays in history.' },
+          { text: 'Delete the file in a new commit', correct: false, explanation: 'The key remains in the history of every clone and fork.' },
+          { text: 'Rotate the key, stop tracking the file (git rm --cached), ignore it, and add secret scanning', correct: true, explanation: 'The leaked key must be treated as compromised; untracking and scanning prevent the next leak.' },
+          { text: 'Make the repository private', correct: false, explanation: 'Everyone who cloned it still has the key, and private repositories leak too.' },
+        ],
+      },
+      {
+        prompt: 'The config schema rejects PORT=eighty. What should the process do?',
+        options: [
+          { text: 'Log a warning and use 3000', correct: false, explanation: 'That is the silent fallback again: the service listens somewhere nobody routes traffic to.' },
+          { text: 'Exit with a non-zero code before listening, naming PORT and every other invalid variable', correct: true, explanation: 'Failing fast makes the deploy fail visibly (crash loop, failed health check) with the full list of what to fix.' },
+          { text: 'Start and let the first request fail', correct: false, explanation: 'The failure moves away from its cause and may reach users.' },
+          { text: 'Print the rejected values so operators can see them', correct: false, explanation: 'Name the variable and the rule, never the value: the invalid one may be a secret.' },
+        ],
+      },
+    ],
+  },
+  demo: {
+    async run(ctx: DemoContext) {
+      const { execa } = await import('execa');
+      const { randomBytes } = await import('node:crypto');
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      const { devNull } = await import('node:os');
+
+      const root = await ctx.tempDir();
+      const programs = childPrograms({ dotenv: import.meta.resolve('dotenv'), zod: import.meta.resolve('zod') });
+      for (const [name, source] of Object.entries(programs)) await writeFile(join(root, name), source);
+
+      // A child with exactly the environment given: nothing leaks in from the shell running the demo.
+      const runNode = (script: string, cwd: string, env: Record<string, string>, nodeFlags: string[] = []) =>
+        execa(process.execPath, [...nodeFlags, join(root, script)], {
+          cwd,
+          env,
+          extendEnv: false,
+          reject: false,
+          timeout: CHILD_TIMEOUT_MS,
+          cancelSignal: ctx.signal,
+        });
+
+      // Secrets of this run only; checks search the output for them, nothing prints them.
+      const shortSecret = randomBytes(6).toString('hex');
+      const jwtSecret = randomBytes(32).toString('base64url');
+      const dbPassword = randomBytes(12).toString('hex');
+      const platformPort = '9090';
+
+      // A bad deploy: a misspelled DB_URL (the code reads DB_URI), a port that is not a number, a short secret.
+      const brokenDeploy = join(root, 'deploy-broken');
+      await mkdir(brokenDeploy);
+      const brokenEnv = { NODE_ENV: 'production', DB_URL: 'mongodb://db.internal:27017/shop', PORT: 'eighty', JWT_SECRET: shortSecret };
+
+      // The application directory: generic local defaults and production overrides, no secrets in
+      // the production file (those come from the platform).
+      const app = join(root, 'app');
+      await mkdir(app);
+      await writeFile(join(app, '.env'), [
+        'PORT=3000', 'LOG_LEVEL=debug', 'CACHE_TTL_S=5',
+        'DB_URI=mongodb://127.0.0.1:27017/shop_dev', `JWT_SECRET=${randomBytes(32).toString('base64url')}`, '',
+      ].join('\n'));
+      await writeFile(join(app, '.env.production'), ['PORT=8080', 'LOG_LEVEL=warn', ''].join('\n'));
+
+      // Node's optional loader is newer than --env-file; where this Node lacks it (exit 9: bad
+      // option) the file is loaded with --env-file, which requires it to exist (it does here).
+      const runWithNodeLoader = async () => {
+        const env = { NODE_ENV: 'production', PORT: platformPort };
+        const preferred = ['--env-file=.env', '--env-file-if-exists=.env.production'];
+        const first = await runNode('print-env.mjs', app, env, preferred);
+        if (first.exitCode !== 9) return { run: first, flags: preferred };
+        const fallback = ['--env-file=.env', '--env-file=.env.production'];
+        return { run: await runNode('print-env.mjs', app, env, fallback), flags: fallback };
+      };
+
+      // The children are independent, so they all start now and run side by side; each step below
+      // awaits its own. Every one is bounded by CHILD_TIMEOUT_MS and killed if the demo is aborted.
+      const children = {
+        naive: runNode('naive-server.mjs', brokenDeploy, brokenEnv),
+        whichWins: runNode('which-wins.mjs', app, { NODE_ENV: 'production', PORT: platformPort }),
+        failFast: runNode('server.mjs', brokenDeploy, brokenEnv),
+        goodStart: runNode('server.mjs', app, {
+          NODE_ENV: 'production',
+          PORT: platformPort,
+          DB_URI: `mongodb://shop_app:${dbPassword}@db.internal:27017/shop`,
+          JWT_SECRET: jwtSecret,
+        }),
+        nodeLoader: runWithNodeLoader(),
+      };
+      ctx.defer(async () => {
+        await Promise.allSettled(Object.values(children));
+      });
+
+      await ctx.step('Naive: || defaults', async () => {
+        ctx.say('A deploy with a misspelled DB_URL (the code reads DB_URI), PORT=eighty and a 12-character secret.');
+        ctx.showCode('config.js (naive)', naiveConfigCode, 'js');
+        const run = await children.naive;
+        const started = parseStartupLine(run.stdout);
+        const config = asRecord(started?.['config']);
+        ctx.observe('exit code', run.exitCode ?? null);
+        ctx.observe('db uri used', asJsonText(config['dbUri']));
+        ctx.observe('port used', asJsonText(config['port']));
+        ctx.check('the naive process starts despite the missing DB_URI', run.exitCode === 0 && started?.['event'] === 'started',
+          `exit ${String(run.exitCode)}, stderr ${run.stderr.slice(0, 200)}`);
+        ctx.check('production silently falls back to the development database',
+          typeof config['dbUri'] === 'string' && config['dbUri'].includes('shop_dev'));
+        ctx.check('a non-numeric PORT passes through unchecked', config['port'] === 'eighty');
+        ctx.check('the startup log prints the JWT secret in clear', run.stdout.includes(shortSecret));
+      });
+
+      let specificFirst: Record<string, unknown> = {};
+      await ctx.step('Which value wins', async () => {
+        ctx.say(`.env: PORT=3000 LOG_LEVEL=debug CACHE_TTL_S=5; .env.production: PORT=8080 LOG_LEVEL=warn; the platform sets PORT=${platformPort}.`);
+        ctx.showCode('dotenv load order', loadOrderCode, 'js');
+        const run = await children.whichWins;
+        const result = parseStartupLine(run.stdout);
+        const envOnly = asRecord(result?.['envOnly']);
+        const override = asRecord(result?.['override']);
+        specificFirst = asRecord(result?.['specificFirst']);
+        ctx.observe('exit code', run.exitCode ?? null);
+        ctx.observe('.env only: LOG_LEVEL', asJsonText(envOnly['LOG_LEVEL']));
+        ctx.observe('override: PORT', asJsonText(override['PORT']));
+        ctx.observe('ordered: PORT', asJsonText(specificFirst['PORT']));
+        ctx.observe('ordered: LOG_LEVEL', asJsonText(specificFirst['LOG_LEVEL']));
+        ctx.observe('ordered: CACHE_TTL_S', asJsonText(specificFirst['CACHE_TTL_S']));
+        ctx.check('config() alone reads only .env: production gets the debug log level', envOnly['LOG_LEVEL'] === 'debug');
+        ctx.check('override: true lets a file replace the platform\'s PORT', override['PORT'] === '8080',
+          `PORT ${String(override['PORT'])}`);
+        ctx.check('without override the real environment wins', specificFirst['PORT'] === platformPort);
+        ctx.check('.env.production wins over .env', specificFirst['LOG_LEVEL'] === 'warn');
+        ctx.check('.env still supplies keys the specific file lacks', specificFirst['CACHE_TTL_S'] === '5');
+      });
+
+      await ctx.step('Fix: validate, fail fast', async () => {
+        ctx.say('The same broken deploy, now through one config module that validates with zod before anything starts.');
+        ctx.showCode('config.js (fixed)', fixedConfigCode, 'js');
+        const run = await children.failFast;
+        const problems = [...run.stderr.matchAll(/^\s+- ([A-Z_]+):/gm)].map((match) => match[1] ?? '').sort();
+        ctx.observe('exit code', run.exitCode ?? null);
+        ctx.observe('problems', problems);
+        ctx.check('the process refuses to start (non-zero exit, no startup line)',
+          run.exitCode !== 0 && parseStartupLine(run.stdout) === null, `exit ${String(run.exitCode)}`);
+        ctx.check('every problem is listed at once: DB_URI, JWT_SECRET, PORT',
+          JSON.stringify(problems) === JSON.stringify(['DB_URI', 'JWT_SECRET', 'PORT']), run.stderr.slice(0, 300));
+        ctx.check('the messages name the variables without echoing the secret', !run.stderr.includes(shortSecret));
+      });
+
+      await ctx.step('Fix: start, secrets redacted', async () => {
+        ctx.say('A good deploy: the platform injects DB_URI and JWT_SECRET from its secret store; .env.production adds LOG_LEVEL.');
+        const run = await children.goodStart;
+        const config = asRecord(parseStartupLine(run.stdout)?.['config']);
+        ctx.observe('exit code', run.exitCode ?? null);
+        ctx.observe('PORT', asJsonText(config['PORT']));
+        ctx.observe('LOG_LEVEL', asJsonText(config['LOG_LEVEL']));
+        ctx.observe('logged DB_URI', asJsonText(config['DB_URI']));
+        ctx.check('the valid configuration starts', run.exitCode === 0 && config['NODE_ENV'] === 'production', run.stderr.slice(0, 300));
+        ctx.check('PORT is coerced to a number from the real environment', config['PORT'] === Number(platformPort));
+        ctx.check('the log holds neither the JWT secret nor the DB password',
+          !run.stdout.includes(jwtSecret) && !run.stdout.includes(dbPassword));
+        ctx.check('secrets are visibly redacted, the DB host kept', config['JWT_SECRET'] === '[redacted]'
+          && typeof config['DB_URI'] === 'string' && config['DB_URI'].includes('[redacted]@db.internal'));
+      });
+
+      await ctx.step('.env stays out of git', async () => {
+        // Neither the user's global git config (a global excludes file may already ignore .env) nor
+        // the system one may influence the result.
+        const gitEnv = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: devNull };
+        const git = (args: string[]) => execa('git', ['-c', 'init.defaultBranch=main', ...args], {
+          cwd: app, env: gitEnv, reject: false, timeout: CHILD_TIMEOUT_MS, cancelSignal: ctx.signal,
+        });
+        const init = await git(['init', '-q']);
+        if (init.code === 'ENOENT') {
+          ctx.say('git was not found on this machine: the git-ignore check is skipped.');
+          ctx.observe('git', 'not found');
+          return;
+        }
+        ctx.observe('git', 'found');
+        ctx.check('git init succeeded', init.exitCode === 0, init.stderr.slice(0, 200));
+        const untracked = async () => (await git(['status', '--porcelain', '--untracked-files=all'])).stdout
+          .split('\n').filter((line) => line.startsWith('?? ')).map((line) => line.slice(3)).sort();
+
+        const before = await untracked();
+        ctx.observe('untracked before', before);
+        ctx.check('without .gitignore, `git add .` would commit .env and .env.production',
+          before.includes('.env') && before.includes('.env.production'));
+
+        await writeFile(join(app, '.gitignore'), `${gitignoreCode.split('\n').slice(1).join('\n')}\n`);
+        await writeFile(join(app, '.env.example'), `${envExampleCode.split('\n').slice(1).join('\n')}\n`);
+        ctx.showCode('.gitignore', gitignoreCode, 'text');
+        const after = await untracked();
+        // -v --non-matching: one line per path, "source:line:pattern<TAB>path"; a path is ignored
+        // when a pattern matched and it is not a negation (!).
+        const rules = await git(['check-ignore', '-v', '--non-matching', '.env', '.env.production', '.env.example']);
+        const ruleFor = new Map(rules.stdout.split('\n').filter(Boolean).map((line) => {
+          const [source = '', path = ''] = line.split('\t');
+          return [path, source] as const;
+        }));
+        const isIgnored = (path: string) => {
+          const pattern = (ruleFor.get(path) ?? '').split(':').slice(2).join(':');
+          return pattern !== '' && !pattern.startsWith('!');
+        };
+        ctx.observe('untracked after', after);
+        ctx.observe('rule for .env', ruleFor.get('.env') ?? '');
+        ctx.observe('ignored', ['.env', '.env.production', '.env.example'].filter(isIgnored));
+        ctx.check('git check-ignore matches .env and .env.production', isIgnored('.env') && isIgnored('.env.production'),
+          rules.stdout || rules.stderr);
+        ctx.check('.env.example stays committable', !isIgnored('.env.example') && after.includes('.env.example'));
+        ctx.check('no env file with values is left to commit', !after.includes('.env') && !after.includes('.env.production'));
+      });
+
+      await ctx.step('Senior: Node --env-file', async () => {
+        ctx.showCode('no library needed', nodeEnvFileCode, 'bash');
+        const { run, flags } = await children.nodeLoader;
+        const seen = parseStartupLine(run.stdout) ?? {};
+        ctx.observe('flags', flags.join(' '));
+        ctx.observe('PORT', asJsonText(seen['PORT']));
+        ctx.observe('LOG_LEVEL', asJsonText(seen['LOG_LEVEL']));
+        ctx.check('Node keeps the real PORT and lets the later file win',
+          seen['PORT'] === platformPort && seen['LOG_LEVEL'] === 'warn' && seen['CACHE_TTL_S'] === '5', run.stderr.slice(0, 200));
+        ctx.check('same result as dotenv with [.env.production, .env]',
+          JSON.stringify(seen) === JSON.stringify(specificFirst));
+        ctx.say('Files only for local defaults; production secrets come from a secret manager, injected at deploy time.');
+      });
+    },
+  },
+});

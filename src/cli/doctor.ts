@@ -1,0 +1,56 @@
+// `doctor`: what this machine can run and why: Node, each MongoDB engine (and which one `auto`
+// picks), Redis, and whether every scenario file loads.
+import { describeEngines, maskUri } from '../runtime/engines.js';
+import { listScenarioFiles, loadScenarioFile } from '../scenario/registry.js';
+import { createTerminal } from '../ui/terminal.js';
+import { wrap } from '../ui/text.js';
+import { ExitCode } from './errors.js';
+
+const minimumNode = [20, 19];
+
+export async function doctorCommand(): Promise<void> {
+  const terminal = createTerminal();
+  const { style } = terminal;
+  const ok = style.green('✔');
+  const no = style.red('✘');
+  const item = (good: boolean, text: string): void => {
+    for (const line of wrap(text, terminal.width, '    ', `  ${good ? ok : no} `)) terminal.line(line);
+  };
+  let healthy = true;
+
+  terminal.line(style.bold('Node'));
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const nodeOk = major > minimumNode[0]! || (major === minimumNode[0] && minor >= minimumNode[1]!);
+  healthy &&= nodeOk;
+  item(nodeOk, `Node ${process.versions.node}${nodeOk ? '' : ` (needs ${minimumNode.join('.')} or newer)`}`);
+
+  terminal.line();
+  terminal.line(style.bold('MongoDB engines') + style.dim('  (auto takes the first available, top to bottom)'));
+  const engines = await describeEngines();
+  for (const engine of engines) item(engine.available, `${engine.name.padEnd(13)} ${engine.reason}`);
+  const auto = engines.find((engine) => engine.available);
+  healthy &&= auto !== undefined;
+  terminal.line(`  → ${auto ? `\`run\` will use ${style.bold(auto.name)}` : style.red('no engine is available')}`);
+
+  terminal.line();
+  terminal.line(style.bold('Redis') + style.dim('  (only some demos use it)'));
+  const redisUrl = process.env['REDIS_URL'];
+  item(true, redisUrl ? `REDIS_URL=${maskUri(redisUrl)}` : 'REDIS_URL is not set: demos use an in-memory Redis (ioredis-mock)');
+
+  terminal.line();
+  terminal.line(style.bold('Scenarios'));
+  const files = await listScenarioFiles();
+  let loaded = 0;
+  for (const file of files) {
+    try {
+      await loadScenarioFile(file);
+      loaded += 1;
+    } catch (error) {
+      healthy = false;
+      item(false, error instanceof Error ? error.message : String(error));
+    }
+  }
+  item(loaded === files.length, `${loaded} of ${files.length} scenario files load and validate`);
+
+  if (!healthy) process.exitCode = ExitCode.checksFailed;
+}

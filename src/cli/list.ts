@@ -1,0 +1,64 @@
+// `list`: every scenario as a table (or JSON), sorted by id, optionally filtered by tag.
+// Loads scenario files only (metadata); no demo dependencies.
+import { loadScenarios } from '../scenario/registry.js';
+import type { ScenarioDefinition } from '../scenario/contract.js';
+import { UserError } from './errors.js';
+import { createTerminal } from '../ui/terminal.js';
+import { renderTable } from '../ui/table.js';
+import type { ListOptions } from './program.js';
+import { visibleLength, wrap } from '../ui/text.js';
+import type { ChalkInstance } from 'chalk';
+
+/** A one-line-per-scenario table only when id, title and tags fit with room left for a summary. */
+function fitsAsTable(rows: string[][], width: number): boolean {
+  const widest = (index: number): number => Math.max(...rows.map((row) => visibleLength(row[index] ?? '')));
+  return widest(0) + widest(1) + widest(2) + 6 + 30 <= width;
+}
+
+/** Narrower terminals: id and title on one line, tags and summary wrapped beneath. */
+function renderCards(scenarios: ScenarioDefinition[], width: number, style: ChalkInstance): string[] {
+  const idWidth = Math.max(...scenarios.map((scenario) => String(scenario.id).length));
+  const indent = ' '.repeat(idWidth + 2);
+  return scenarios.flatMap((scenario, index) => [
+    ...(index > 0 ? [''] : []),
+    ...wrap(style.bold(scenario.title), width, indent, `${style.cyan(String(scenario.id).padStart(idWidth))}  `),
+    ...wrap(style.dim(scenario.tags.join(' · ')), width, indent),
+    ...wrap(scenario.summary, width, indent),
+  ]);
+}
+
+function hasAnyTag(scenario: ScenarioDefinition, tags: string[]): boolean {
+  const own = scenario.tags.map((tag) => tag.toLowerCase());
+  return tags.some((tag) => own.includes(tag.toLowerCase()));
+}
+
+export async function listCommand(options: ListOptions): Promise<void> {
+  const all = await loadScenarios();
+  const selected = options.tag.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, options.tag)) : all;
+  if (options.tag.length > 0 && selected.length === 0) {
+    const known = [...new Set(all.flatMap((scenario) => scenario.tags))].sort();
+    throw new UserError(`No scenario is tagged ${options.tag.map((tag) => `"${tag}"`).join(' or ')}.`, {
+      hint: `Tags in use: ${known.join(', ') || 'none'}.`,
+    });
+  }
+  if (options.json) {
+    const rows = selected.map(({ id, slug, title, tags, summary }) => ({ id, slug, title, tags, summary }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const terminal = createTerminal();
+  const { style } = terminal;
+  if (selected.length === 0) {
+    terminal.line('No scenarios installed (scenarios/NN-slug.ts).');
+    return;
+  }
+  const columns = [{ header: 'ID', align: 'right' as const }, { header: 'TITLE' }, { header: 'TAGS' }, { header: 'SUMMARY', flexible: true }];
+  const rows = selected.map((scenario) => [String(scenario.id), scenario.title, scenario.tags.join(', '), scenario.summary]);
+  const lines = fitsAsTable(rows, terminal.width)
+    ? renderTable(columns, rows, terminal.width, (text) => style.bold(text))
+    : renderCards(selected, terminal.width, style);
+  for (const line of lines) terminal.line(line);
+  terminal.line();
+  const footer = `${selected.length} scenario${selected.length === 1 ? '' : 's'} · \`backend-scenarios show <id>\` for the answer, \`run <id>\` for the live demo`;
+  for (const line of wrap(footer, terminal.width)) terminal.line(style.dim(line));
+}

@@ -1,0 +1,66 @@
+// Declares `quiz` and `stats` (names, options, help) without loading what they run: the
+// implementations, ts-fsrs and the prompt library are imported only when the command is used, so
+// `list` and `--help` stay fast. Bad input is thrown as UserError and printed by main.ts.
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+
+export interface QuizCommandOptions {
+  count: number;
+  tag: string[];
+  id?: string;
+  mode: 'recall' | 'choice';
+  answers?: string;
+}
+
+export interface StatsCommandOptions {
+  json?: boolean;
+  reset?: boolean;
+  yes?: boolean;
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count) || count < 1) {
+    throw new InvalidArgumentError('expected a whole number of questions, 1 or more.');
+  }
+  return count;
+}
+
+function collectTag(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerQuizCommands(program: Command): void {
+  program
+    .command('quiz')
+    .description('practise answering from memory; reviews are scheduled with spaced repetition (FSRS)')
+    .option('-n, --count <n>', 'questions in this session', parseCount, 5)
+    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collectTag, [])
+    .option('--id <ids>', 'only these scenario ids, e.g. 24,28')
+    .addOption(
+      new Option('-m, --mode <mode>', 'recall: type an answer and grade yourself; choice: multiple choice, auto-graded')
+        .choices(['recall', 'choice'])
+        .default('recall'),
+    )
+    .option('--answers <file>', 'non-interactive: read answers and grades from a JSON file (see `quiz --help`)')
+    .addHelpText('after', `
+Scripted answers (--answers FILE), a JSON array:
+  recall: [{ "id": 24, "answer": "free text", "grade": "again" | "hard" | "good" | "easy" }]
+  choice: [{ "id": 24, "question": 1, "choice": 2 }]   (question and choice count from 1)
+Progress lives in your data directory; set BACKEND_SCENARIOS_HOME to keep it elsewhere.`)
+    .action(async (options: QuizCommandOptions) => {
+      const { runQuizCommand } = await import('./quiz.js');
+      await runQuizCommand(options);
+    });
+
+  program
+    .command('stats')
+    .description('your quiz progress: state, next review and last grade per scenario, totals and streak')
+    .option('--json', 'print machine-readable JSON')
+    .option('--reset', 'forget all quiz progress (asks for confirmation)')
+    .option('-y, --yes', 'with --reset: do not ask')
+    .action(async (options: StatsCommandOptions) => {
+      const { runStatsCommand } = await import('./stats.js');
+      await runStatsCommand(options);
+    });
+}

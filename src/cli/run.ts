@@ -1,0 +1,234 @@
+// `run <id|all>`: start an engine, run the demo(s) with live narration (or JSON), and turn the
+// outcome into an exit code: 0 every check held, 1 a check failed or a demo broke, 130 Ctrl-C.
+import { listScenarioFiles, loadScenarioFile, findScenario } from '../scenario/registry.js';
+import type { ScenarioFile } from '../scenario/registry.js';
+import type { ScenarioDefinition } from '../scenario/contract.js';
+import type { ScenarioReport } from '../runtime/report.js';
+import { selectEngine } from '../runtime/engines.js';
+import type { MongoEngineHandle } from '../runtime/engines.js';
+import { runScenario, DemoInterruptedError } from '../runtime/run-scenario.js';
+import { ExitCode, UserError } from './errors.js';
+import type { RunOptions } from './program.js';
+import { createTerminal } from '../ui/terminal.js';
+import type { Terminal } from '../ui/terminal.js';
+import { Spinner } from '../ui/spinner.js';
+import { renderScenarioHeading, renderSection, renderAnswer, rule } from '../ui/scenario-text.js';
+import { createConsoleReporter, loadHighlighter, renderSummary } from '../ui/demo-output.js';
+import type { SyncHighlighter } from '../ui/demo-output.js';
+import { renderTable } from '../ui/table.js';
+
+/** First Ctrl-C stops the demo cleanly; a second one (if teardown itself hangs) exits at once. */
+class InterruptWatcher {
+  private readonly controller = new AbortController();
+  private readonly onSignal = (): void => {
+    if (this.controller.signal.aborted) process.exit(ExitCode.interrupted);
+    this.controller.abort(new DemoInterruptedError());
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get interrupted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+}
+
+function isPromptInterruption(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
+}
+
+async function waitForEnter(message: string, signal: AbortSignal): Promise<void> {
+  const { input } = await import('@inquirer/prompts');
+  await input({ message }, { signal, clearPromptOnDone: true });
+}
+
+function engineLine(engine: MongoEngineHandle): string {
+  const what = engine.name === 'embedded' ? 'built-in engine' : engine.name === 'memory-server' ? 'mongodb-memory-server' : 'MONGODB_URI';
+  return `engine: ${engine.name} (${what}, MongoDB ${engine.version}) · a fresh database for each run`;
+}
+
+async function startEngine(options: RunOptions, terminal: Terminal, showProgress: boolean): Promise<MongoEngineHandle> {
+  const spinner = new Spinner(process.stderr, showProgress && terminal.interactive);
+  spinner.start('Starting a MongoDB engine…');
+  try {
+    return await selectEngine(options.engine);
+  } finally {
+    spinner.stop();
+  }
+}
+
+function interruptedError(): UserError {
+  return new UserError('Interrupted: the demo was stopped; every server and connection is closed.', { exitCode: ExitCode.interrupted });
+}
+
+export async function runCommand(idText: string | undefined, options: RunOptions): Promise<void> {
+  if (idText === undefined || idText.trim() === '') {
+    throw new UserError('run needs a scenario id, or "all".', { hint: 'e.g. `backend-scenarios run 24`; `backend-scenarios list` shows the ids.' });
+  }
+  const files = await listScenarioFiles();
+  const runAll = idText.trim().toLowerCase() === 'all';
+  if (runAll && files.length === 0) throw new UserError('No scenarios are installed.', { hint: 'Scenario files live in scenarios/NN-slug.ts.' });
+  const single = runAll ? undefined : await loadScenarioFile(findScenario(files, idText));
+
+  const terminal = createTerminal();
+  const interrupt = new InterruptWatcher();
+  let engine: MongoEngineHandle | undefined;
+  try {
+    engine = await startEngine(options, terminal, !options.json);
+    if (interrupt.interrupted) throw interruptedError();
+    const highlight = options.json ? (code: string) => code : await loadHighlighter(terminal);
+    const exitCode = single
+      ? await runOne(single, engine, options, terminal, interrupt, highlight)
+      : await runEvery(files, engine, options, terminal, interrupt, highlight);
+    process.exitCode = exitCode;
+  } catch (error) {
+    if (isPromptInterruption(error)) throw interruptedError();
+    throw error;
+  } finally {
+    interrupt.dispose();
+    await engine?.stop();
+  }
+}
+
+function exitCodeFor(reports: ScenarioReport[], interrupted: boolean): number {
+  if (interrupted) return ExitCode.interrupted;
+  return reports.every((report) => report.passed) ? ExitCode.ok : ExitCode.checksFailed;
+}
+
+function pauseBeforeStep(options: RunOptions, terminal: Terminal, signal: AbortSignal) {
+  if (!options.step || options.json || !terminal.interactive) return undefined;
+  return (number: number, title: string) => waitForEnter(`Enter for step ${number}: ${title}`, signal);
+}
+
+async function runOne(
+  scenario: ScenarioDefinition,
+  engine: MongoEngineHandle,
+  options: RunOptions,
+  terminal: Terminal,
+  interrupt: InterruptWatcher,
+  highlight: SyncHighlighter,
+): Promise<number> {
+  if (options.json) {
+    const report = await runScenario(scenario, { engine, signal: interrupt.signal });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return exitCodeFor([report], interrupt.interrupted);
+  }
+  for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
+  for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
+  terminal.line();
+  if (options.pause && terminal.interactive) {
+    await waitForEnter('Think about your answer first, then press Enter to watch the demo', interrupt.signal);
+  }
+  terminal.line(rule(terminal, 'Live demo'));
+  const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt.signal) });
+  let report: ScenarioReport;
+  try {
+    report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
+  } finally {
+    reporter.dispose();
+  }
+  if (interrupt.interrupted) {
+    terminal.line();
+    throw interruptedError();
+  }
+  terminal.line();
+  for (const line of await renderAnswer(scenario, terminal, { includeCode: false })) terminal.line(line);
+  for (const line of renderSummary(report, terminal)) terminal.line(line);
+  return exitCodeFor([report], false);
+}
+
+/** A scenario file that does not load still gets a row (and fails the run), instead of hiding the rest. */
+function loadFailureReport(file: ScenarioFile, engine: MongoEngineHandle, error: unknown): ScenarioReport {
+  return {
+    id: file.id,
+    title: file.slug,
+    engine: { name: engine.name, version: engine.version },
+    passed: false,
+    durationMs: 0,
+    steps: [],
+    error: `could not load ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
+
+async function runEvery(
+  files: ScenarioFile[],
+  engine: MongoEngineHandle,
+  options: RunOptions,
+  terminal: Terminal,
+  interrupt: InterruptWatcher,
+  highlight: SyncHighlighter,
+): Promise<number> {
+  const reports: ScenarioReport[] = [];
+  const { style } = terminal;
+  if (!options.json) terminal.line(style.dim(engineLine(engine)));
+  for (const file of files) {
+    if (interrupt.interrupted) break;
+    let scenario: ScenarioDefinition;
+    try {
+      scenario = await loadScenarioFile(file);
+    } catch (error) {
+      const report = loadFailureReport(file, engine, error);
+      reports.push(report);
+      if (!options.json) terminal.line(style.red(`\n✘ ${report.error}`));
+      continue;
+    }
+    if (options.json) {
+      reports.push(await runScenario(scenario, { engine, signal: interrupt.signal }));
+      continue;
+    }
+    terminal.line();
+    terminal.line(rule(terminal, `Scenario ${scenario.id} · ${scenario.title}`));
+    const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt.signal) });
+    try {
+      const report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
+      reports.push(report);
+      const checks = report.steps.flatMap((step) => step.checks);
+      const verdict = report.passed ? style.green('✔ passed') : style.red.bold('✘ FAILED');
+      terminal.line(`\n  ${verdict} ${checks.filter((c) => c.passed).length}/${checks.length} checks held · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+    } finally {
+      reporter.dispose();
+    }
+  }
+  const passed = !interrupt.interrupted && reports.length === files.length && reports.every((report) => report.passed);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ passed, scenarios: reports }, null, 2)}\n`);
+    return exitCodeFor(reports, interrupt.interrupted);
+  }
+  if (interrupt.interrupted) throw interruptedError();
+  terminal.line();
+  terminal.line(rule(terminal, 'Summary'));
+  const rows = reports.map((report) => {
+    const checks = report.steps.flatMap((step) => step.checks);
+    return [
+      String(report.id),
+      report.passed ? 'passed' : 'FAILED',
+      `${checks.filter((c) => c.passed).length}/${checks.length}`,
+      `${report.durationMs} ms`,
+      report.error ? `${report.title} (${report.error})` : report.title,
+    ];
+  });
+  const table = renderTable(
+    [{ header: 'ID', align: 'right' }, { header: 'RESULT' }, { header: 'CHECKS', align: 'right' }, { header: 'TIME', align: 'right' }, { header: 'TITLE', flexible: true }],
+    rows,
+    terminal.width,
+    (text) => style.bold(text),
+  );
+  for (const line of table) terminal.line(line);
+  const failed = reports.filter((report) => !report.passed).length;
+  terminal.line();
+  terminal.line(failed === 0
+    ? style.green.bold(`  All ${reports.length} scenarios passed on ${engine.name} ${engine.version}.`)
+    : style.red.bold(`  ${failed} of ${reports.length} scenarios failed.`));
+  return exitCodeFor(reports, false);
+}

@@ -1,0 +1,92 @@
+// `stats`: what the learner has done and what comes next, from the progress file. `--reset`
+// forgets it all (the old file is kept beside the new one), after a confirmation or --yes.
+import { loadScenarios } from '../scenario/registry.js';
+import { createTerminal } from '../ui/terminal.js';
+import type { Terminal } from '../ui/terminal.js';
+import { renderTable } from '../ui/table.js';
+import { summarizeProgress } from '../quiz/summary.js';
+import type { ProgressSummary, ScenarioStats } from '../quiz/summary.js';
+import { describeInterval } from '../quiz/scheduler.js';
+import { openProgressStore } from '../quiz/progress-store.js';
+import type { ProgressStore } from '../quiz/progress-store.js';
+import { UserError } from './errors.js';
+import type { StatsCommandOptions } from './quiz-commands.js';
+
+function stateText(row: ScenarioStats, terminal: Terminal): string {
+  if (row.state === 'new') return terminal.style.dim('new');
+  if (row.dueNow) return terminal.style.yellow(`${row.state}, due`);
+  // FSRS's "review" state means the card graduated from its learning steps.
+  return row.state === 'review' ? terminal.style.green('learned') : row.state;
+}
+
+function renderSummary(summary: ProgressSummary, file: string, terminal: Terminal, now: Date): void {
+  const rows = summary.scenarios.map((row) => [
+    `#${row.id}`,
+    row.title,
+    stateText(row, terminal),
+    row.due === null ? '—' : row.dueNow ? 'now' : describeInterval(new Date(row.due), now).replace(/^in /, ''),
+    row.lastGrade ?? '—',
+    String(row.reviews),
+    String(row.lapses),
+  ]);
+  const table = renderTable(
+    [{ header: 'Id' }, { header: 'Scenario', flexible: true }, { header: 'State' }, { header: 'Next review' },
+      { header: 'Last grade' }, { header: 'Reviews', align: 'right' }, { header: 'Lapses', align: 'right' }],
+    rows, terminal.width, (text) => terminal.style.bold(text),
+  );
+  for (const line of table) terminal.line(line);
+  const { totals, streak } = summary;
+  terminal.line();
+  terminal.line(`${totals.scenarios} scenarios: ${totals.new} new, ${totals.learning + totals.relearning} learning, ${totals.review} learned; ${totals.dueNow} due now. ${totals.reviews} reviews in all.`);
+  const streakText = streak.current === 0
+    ? 'No current streak'
+    : `Streak: ${streak.current} day${streak.current === 1 ? '' : 's'}${streak.reviewedToday ? '' : ' (quiz today to keep it)'}`;
+  terminal.line(`${streakText}; longest ${streak.longest} day${streak.longest === 1 ? '' : 's'}.`);
+  terminal.line(terminal.style.dim(`Progress file: ${file}`));
+}
+
+async function confirmReset(options: StatsCommandOptions, store: ProgressStore): Promise<boolean> {
+  if (options.yes) return true;
+  if (!process.stdin.isTTY) {
+    throw new UserError('`stats --reset` forgets all quiz progress and asks first, but there is no terminal to ask in.', {
+      hint: 'Add --yes to confirm: backend-scenarios stats --reset --yes',
+    });
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: `Forget all quiz progress in ${store.file}? (a backup copy is kept beside it)`, default: false });
+}
+
+async function reset(options: StatsCommandOptions, store: ProgressStore, terminal: Terminal): Promise<void> {
+  let confirmed: boolean;
+  try {
+    confirmed = await confirmReset(options, store);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') confirmed = false;
+    else throw error;
+  }
+  if (!confirmed) {
+    terminal.line('Nothing was reset.');
+    return;
+  }
+  const backup = await store.reset();
+  const message = backup ? `Quiz progress reset. The previous file was kept as ${backup}.` : 'Quiz progress reset (there was none yet).';
+  if (options.json) terminal.line(JSON.stringify({ reset: true, backup: backup ?? null }));
+  else terminal.line(message);
+}
+
+export async function runStatsCommand(options: StatsCommandOptions): Promise<void> {
+  const terminal = createTerminal();
+  const store = openProgressStore((message) => process.stderr.write(`${message}\n`));
+  if (options.reset) {
+    await reset(options, store, terminal);
+    return;
+  }
+  const now = new Date();
+  const [scenarios, progress] = await Promise.all([loadScenarios(), store.read()]);
+  const summary = summarizeProgress(scenarios, progress, now);
+  if (options.json) {
+    terminal.line(JSON.stringify({ file: store.file, ...summary }, null, 2));
+    return;
+  }
+  renderSummary(summary, store.file, terminal, now);
+}

@@ -1,0 +1,49 @@
+// Renders values the way mongod prints them in messages and explain bounds
+// (`{ email: "a@x.io" }`, `ObjectId('...')`, `new Date(1700000000000)`).
+import { bsonTypeOf, toNumber } from './order.js';
+
+export function formatValue(value: unknown): string {
+  switch (bsonTypeOf(value)) {
+    case 'missing':
+    case 'null':
+      return 'null';
+    case 'string':
+      return JSON.stringify(value);
+    case 'double': {
+      const n = value as number;
+      if (n === Infinity) return 'inf.0';
+      if (n === -Infinity) return '-inf.0';
+      if (Number.isNaN(n)) return 'nan.0';
+      return String(n);
+    }
+    case 'int':
+    case 'long':
+      return String(toNumber(value));
+    case 'decimal':
+      return `${String(value)}`;
+    case 'bool':
+      return String(value);
+    case 'date':
+      return `new Date(${(value as Date).getTime()})`;
+    case 'objectId':
+      return `ObjectId('${(value as { toHexString(): string }).toHexString()}')`;
+    case 'minKey':
+      return 'MinKey';
+    case 'maxKey':
+      return 'MaxKey';
+    case 'array':
+      return `[ ${(value as unknown[]).map(formatValue).join(', ')} ]`;
+    case 'object': {
+      const o = value as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length === 0) return '{}';
+      return `{ ${keys.map((k) => `${k}: ${formatValue(o[k])}`).join(', ')} }`;
+    }
+    case 'regex': {
+      const r = value as { source?: string; flags?: string; pattern?: string; options?: string };
+      return `/${r.source ?? r.pattern ?? ''}/${r.flags ?? r.options ?? ''}`;
+    }
+    default:
+      return String(value);
+  }
+}

@@ -1,0 +1,108 @@
+// Handshake and server-level commands. The hello reply says "standalone, wire version 21":
+// no setName (so drivers neither retry writes nor start transactions) and
+// logicalSessionTimeoutMinutes (so they attach lsid and send endSessions).
+import type { Document } from 'bson';
+import { CommandError } from '../errors.js';
+import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from '../wire/messages.js';
+import { ENGINE_VERSION, MAX_WIRE_VERSION, MIN_WIRE_VERSION } from '../version.js';
+import type { CommandContext, CommandHandler } from './context.js';
+
+export function helloReply(cmd: Document, ctx: CommandContext, legacy: boolean): Document {
+  return {
+    ...(cmd.helloOk === true ? { helloOk: true } : {}),
+    ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
+    maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+    maxMessageSizeBytes: MAX_MESSAGE_SIZE,
+    maxWriteBatchSize: 100000,
+    localTime: new Date(),
+    logicalSessionTimeoutMinutes: 30,
+    connectionId: ctx.connectionId,
+    minWireVersion: MIN_WIRE_VERSION,
+    maxWireVersion: MAX_WIRE_VERSION,
+    readOnly: false,
+    ok: 1,
+  };
+}
+
+function dataSize(ctx: CommandContext, dbName?: string): number {
+  let total = 0;
+  for (const db of ctx.engine.catalog.databases.values()) {
+    if (dbName && db.name !== dbName) continue;
+    for (const coll of db.collections.values()) total += coll.size * 64;
+  }
+  return total;
+}
+
+export const adminCommands: Record<string, CommandHandler> = {
+  hello: (cmd, ctx) => helloReply(cmd, ctx, false),
+  isMaster: (cmd, ctx) => helloReply(cmd, ctx, true),
+  ismaster: (cmd, ctx) => helloReply(cmd, ctx, true),
+  ping: () => ({ ok: 1 }),
+  buildInfo: () => ({
+    version: ENGINE_VERSION,
+    gitVersion: 'backend-scenarios-embedded',
+    versionArray: ENGINE_VERSION.split('.').map(Number).concat([0]),
+    bits: 64,
+    debug: false,
+    maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+    storageEngines: ['embedded'],
+    javascriptEngine: 'none',
+    modules: [],
+    ok: 1,
+  }),
+  buildinfo: (cmd, ctx) => adminCommands.buildInfo!(cmd, ctx),
+  getParameter: (cmd) => {
+    const out: Document = { ok: 1 };
+    if (cmd.featureCompatibilityVersion !== undefined) out.featureCompatibilityVersion = { version: '7.0' };
+    if (cmd.authenticationMechanisms !== undefined) out.authenticationMechanisms = [];
+    return out;
+  },
+  connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+  serverStatus: (_cmd, ctx) => ({
+    host: `127.0.0.1:${ctx.engine.port}`,
+    version: ENGINE_VERSION,
+    process: 'mongod',
+    pid: process.pid,
+    uptime: Math.floor((Date.now() - ctx.engine.startedAt.getTime()) / 1000),
+    uptimeMillis: Date.now() - ctx.engine.startedAt.getTime(),
+    localTime: new Date(),
+    connections: { current: 0, available: 1000 },
+    metrics: { cursor: { open: { total: ctx.engine.cursors.size } } },
+    storageEngine: { name: 'embedded' },
+    ok: 1,
+  }),
+  hostInfo: () => ({ system: { hostname: '127.0.0.1', numCores: 1 }, os: { type: process.platform }, ok: 1 }),
+  whatsmyuri: () => ({ you: '127.0.0.1:0', ok: 1 }),
+  getCmdLineOpts: () => ({ argv: ['embedded'], parsed: {}, ok: 1 }),
+  getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),
+  getFreeMonitoringStatus: () => ({ state: 'disabled', ok: 1 }),
+  logout: () => ({ ok: 1 }),
+  endSessions: () => ({ ok: 1 }),
+  killSessions: () => ({ ok: 1 }),
+  killAllSessions: () => ({ ok: 1 }),
+  refreshSessions: () => ({ ok: 1 }),
+  startSession: () => ({ id: { id: crypto.randomUUID() }, timeoutMinutes: 30, ok: 1 }),
+  listDatabases: (cmd, ctx) => {
+    const databases = [...ctx.engine.catalog.databases.values()]
+      .filter((db) => db.collections.size > 0)
+      .map((db) => ({ name: db.name, sizeOnDisk: dataSize(ctx, db.name), empty: false }));
+    if (cmd.nameOnly) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
+    return { databases, totalSize: dataSize(ctx), totalSizeMb: 0, ok: 1 };
+  },
+  dbStats: (_cmd, ctx) => {
+    const db = ctx.engine.catalog.existingDb(ctx.dbName);
+    let objects = 0;
+    let indexes = 0;
+    for (const coll of db?.collections.values() ?? []) {
+      objects += coll.size;
+      indexes += coll.indexes.length;
+    }
+    return { db: ctx.dbName, collections: db?.collections.size ?? 0, views: 0, objects, indexes, dataSize: objects * 64, ok: 1 };
+  },
+  abortTransaction: () => {
+    throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
+  },
+  commitTransaction: () => {
+    throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
+  },
+};

@@ -1,0 +1,220 @@
+// Collection and index management: create, drop, listCollections, createIndexes, listIndexes,
+// dropIndexes. Mongoose's Model.init() relies on two mongod behaviours kept here: `create` on an
+// existing collection fails with NamespaceExists (48), which it ignores, and listIndexes on a
+// missing collection fails with NamespaceNotFound (26).
+import { Binary, Long, type Document } from 'bson';
+import { keyString } from '../bson/order.js';
+import { isPlainObject } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+import type { IndexSpec } from '../indexes/index.js';
+import { validateCollectionName } from '../storage/catalog.js';
+import type { Collection } from '../storage/collection.js';
+import { compileFilter } from '../query/matcher.js';
+import type { CommandContext, CommandHandler } from './context.js';
+
+function uuidBinary(uuid: string): Binary {
+  return new Binary(Buffer.from(uuid.replace(/-/g, ''), 'hex'), 4);
+}
+
+function collectionInfo(coll: Collection): Document {
+  return {
+    name: coll.name,
+    type: 'collection',
+    options: coll.options,
+    info: { readOnly: false, uuid: uuidBinary(coll.uuid) },
+    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+  };
+}
+
+function indexSpecOut(spec: IndexSpec): Document {
+  const { v, key, name, ...rest } = spec;
+  return { v: v ?? 2, key, name, ...rest };
+}
+
+function defaultIndexName(key: Record<string, unknown>): string {
+  return Object.entries(key)
+    .map(([field, dir]) => `${field}_${String(dir)}`)
+    .join('_');
+}
+
+const IGNORED_INDEX_OPTIONS = new Set(['background', 'ns', 'v', 'key', 'name']);
+
+function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
+  const strip = (spec: IndexSpec): string => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(spec)) if (!IGNORED_INDEX_OPTIONS.has(k) && v !== false) out[k] = v;
+    return keyString(Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1))));
+  };
+  return strip(a) === strip(b);
+}
+
+function validateIndexSpec(raw: unknown): IndexSpec {
+  if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
+    throw new CommandError(9, 'The index spec must have a non-empty key object');
+  }
+  for (const [field, dir] of Object.entries(raw.key)) {
+    const ok = (typeof dir === 'number' && dir !== 0) || ['text', 'hashed', '2d', '2dsphere'].includes(String(dir));
+    if (!ok) throw new CommandError(67, `Values in the index key pattern can only be numbers or strings, found ${field}: ${String(dir)}`);
+  }
+  const spec: IndexSpec = { v: 2, ...(raw as object), key: raw.key, name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key) } as IndexSpec;
+  delete spec.background;
+  if (spec.partialFilterExpression !== undefined) {
+    if (!isPlainObject(spec.partialFilterExpression)) throw new CommandError(67, 'partialFilterExpression must be an object');
+    compileFilter(spec.partialFilterExpression);
+    if (spec.sparse) throw new CommandError(67, 'cannot mix "partialFilterExpression" and "sparse" options');
+  }
+  if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
+  return spec;
+}
+
+export function createIndexesOn(coll: Collection, rawSpecs: unknown[]): { before: number; after: number; note?: string } {
+  const before = coll.indexes.length;
+  const specs = rawSpecs.map(validateIndexSpec);
+  let created = 0;
+  for (const spec of specs) {
+    const byName = coll.getIndex(spec.name);
+    const byKey = coll.indexes.find((i) => keyString(i.spec.key) === keyString(spec.key));
+    if (byName) {
+      if (keyString(byName.spec.key) !== keyString(spec.key)) {
+        throw new CommandError(
+          86,
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`,
+        );
+      }
+      if (!sameOptions(byName.spec, spec) && spec.name !== '_id_') {
+        throw new CommandError(
+          85,
+          `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`,
+        );
+      }
+      continue;
+    }
+    if (byKey && sameOptions(byKey.spec, spec)) {
+      throw new CommandError(85, `Index already exists with a different name: ${byKey.name}`);
+    }
+    coll.createIndex(spec);
+    created += 1;
+  }
+  return { before, after: coll.indexes.length, ...(created === 0 ? { note: 'all indexes already exist' } : {}) };
+}
+
+function nsNotFound(ctx: CommandContext, name: unknown): CommandError {
+  return new CommandError(26, `ns does not exist: ${ctx.dbName}.${String(name)}`);
+}
+
+export const collectionCommands: Record<string, CommandHandler> = {
+  create: (cmd, ctx) => {
+    validateCollectionName(cmd.create);
+    const db = ctx.engine.catalog.db(ctx.dbName);
+    if (db.get(cmd.create)) throw new CommandError(48, `Collection ${ctx.dbName}.${cmd.create} already exists.`);
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(cmd)) {
+      if (['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)) continue;
+      options[k] = v;
+    }
+    db.getOrCreate(cmd.create);
+    Object.assign(db.get(cmd.create)!.options, options);
+    return { ok: 1 };
+  },
+  drop: (cmd, ctx) => {
+    const db = ctx.engine.catalog.existingDb(ctx.dbName);
+    const coll = db?.get(String(cmd.drop));
+    if (!db || !coll) return { ok: 1 };
+    db.collections.delete(coll.name);
+    ctx.engine.cursors.killNamespace(coll.ns);
+    return { nIndexesWas: coll.indexes.length, ns: coll.ns, ok: 1 };
+  },
+  dropDatabase: (_cmd, ctx) => {
+    ctx.engine.catalog.dropDatabase(ctx.dbName);
+    ctx.engine.cursors.killNamespace(ctx.dbName);
+    return { dropped: ctx.dbName, ok: 1 };
+  },
+  listCollections: (cmd, ctx) => {
+    const db = ctx.engine.catalog.existingDb(ctx.dbName);
+    let infos = [...(db?.collections.values() ?? [])].map(collectionInfo);
+    if (isPlainObject(cmd.filter)) {
+      const test = compileFilter(cmd.filter);
+      infos = infos.filter((info) => test(info));
+    }
+    if (cmd.nameOnly) infos = infos.map((info) => ({ name: info.name, type: info.type }));
+    const { batch, id } = ctx.engine.cursors.open(`${ctx.dbName}.$cmd.listCollections`, infos, batchSizeOf(cmd.cursor));
+    return { cursor: { id, ns: `${ctx.dbName}.$cmd.listCollections`, firstBatch: batch }, ok: 1 };
+  },
+  renameCollection: (cmd, ctx) => {
+    const [fromDb, ...fromRest] = String(cmd.renameCollection).split('.');
+    const [toDb, ...toRest] = String(cmd.to).split('.');
+    const from = fromRest.join('.');
+    const to = toRest.join('.');
+    const source = ctx.engine.catalog.collection(fromDb ?? '', from);
+    if (!source) throw new CommandError(26, 'source namespace does not exist');
+    const target = ctx.engine.catalog.db(toDb ?? '');
+    if (target.get(to)) {
+      if (!cmd.dropTarget) throw new CommandError(48, 'target namespace exists');
+      target.collections.delete(to);
+    }
+    ctx.engine.catalog.db(fromDb ?? '').collections.delete(from);
+    Object.defineProperty(source, 'name', { value: to });
+    Object.defineProperty(source, 'dbName', { value: toDb });
+    target.collections.set(to, source);
+    return { ok: 1 };
+  },
+  collMod: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collMod));
+    if (!coll) throw nsNotFound(ctx, cmd.collMod);
+    if (isPlainObject(cmd.index)) {
+      const index = typeof cmd.index.name === 'string' ? coll.getIndex(cmd.index.name) : coll.indexes.find((i) => keyString(i.spec.key) === keyString(cmd.index && (cmd.index as Document).keyPattern));
+      if (!index) throw new CommandError(27, 'cannot find index');
+      if (cmd.index.expireAfterSeconds !== undefined) index.spec.expireAfterSeconds = Number(cmd.index.expireAfterSeconds);
+    }
+    return { ok: 1 };
+  },
+  createIndexes: (cmd, ctx) => {
+    validateCollectionName(cmd.createIndexes);
+    if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError(2, 'Must specify at least one index to create');
+    const db = ctx.engine.catalog.db(ctx.dbName);
+    const existed = db.get(cmd.createIndexes) !== undefined;
+    const coll = db.getOrCreate(cmd.createIndexes);
+    const result = createIndexesOn(coll, cmd.indexes);
+    return {
+      numIndexesBefore: result.before,
+      numIndexesAfter: result.after,
+      ...(existed ? {} : { createdCollectionAutomatically: true }),
+      ...(result.note ? { note: result.note } : {}),
+      ok: 1,
+    };
+  },
+  listIndexes: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.listIndexes));
+    if (!coll) throw nsNotFound(ctx, cmd.listIndexes);
+    const specs = coll.indexes.map((i) => indexSpecOut(i.spec));
+    const { batch, id } = ctx.engine.cursors.open(coll.ns, specs, batchSizeOf(cmd.cursor));
+    return { cursor: { id, ns: coll.ns, firstBatch: batch }, ok: 1 };
+  },
+  dropIndexes: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.dropIndexes));
+    if (!coll) throw nsNotFound(ctx, cmd.dropIndexes);
+    const was = coll.indexes.length;
+    const target = cmd.index;
+    const names: string[] = [];
+    if (target === '*') names.push(...coll.indexes.slice(1).map((i) => i.name));
+    else if (typeof target === 'string') names.push(target);
+    else if (Array.isArray(target)) names.push(...target.map(String));
+    else if (isPlainObject(target)) {
+      const found = coll.indexes.find((i) => keyString(i.spec.key) === keyString(target));
+      if (!found) throw new CommandError(27, `can't find index with key: ${JSON.stringify(target)}`);
+      names.push(found.name);
+    }
+    for (const name of names) {
+      if (name === '_id_') throw new CommandError(72, 'cannot drop _id index');
+      if (!coll.getIndex(name)) throw new CommandError(27, `index not found with name [${name}]`);
+    }
+    for (const name of names) coll.dropIndex(name);
+    return { nIndexesWas: was, ok: 1 };
+  },
+};
+
+export function batchSizeOf(cursor: unknown): number | undefined {
+  if (!isPlainObject(cursor) || cursor.batchSize === undefined) return undefined;
+  const n = Number(cursor.batchSize instanceof Long ? cursor.batchSize.toNumber() : cursor.batchSize);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}

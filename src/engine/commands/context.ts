@@ -1,0 +1,28 @@
+import type { Document } from 'bson';
+import type { CursorStore } from '../cursors.js';
+import type { Catalog } from '../storage/catalog.js';
+
+export interface EngineState {
+  catalog: Catalog;
+  cursors: CursorStore;
+  port: number;
+  startedAt: Date;
+}
+
+export interface CommandContext {
+  engine: EngineState;
+  dbName: string;
+  connectionId: number;
+}
+
+export type CommandHandler = (cmd: Document, ctx: CommandContext) => Document;
+
+export function commandNamespace(cmd: Document, name: string, ctx: CommandContext): string {
+  return `${ctx.dbName}.${String(cmd[name])}`;
+}
+
+export function asNumber(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = Number(typeof value === 'object' ? (value as { toString(): string }).toString() : value);
+  return Number.isFinite(n) ? n : fallback;
+}

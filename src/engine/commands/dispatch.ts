@@ -1,0 +1,48 @@
+// Routes a command document to its handler, the way mongod does: the first field names the
+// command, `$db` the database. A handler runs synchronously from start to finish, which is what
+// makes every command atomic with respect to every other connection.
+import type { Document } from 'bson';
+import { CommandError } from '../errors.js';
+import { adminCommands } from './admin.js';
+import { aggregateCommands } from './aggregate.js';
+import { collectionCommands } from './collections.js';
+import type { CommandContext, CommandHandler, EngineState } from './context.js';
+import { explainCommands, explainCommand } from './explain.js';
+import { readCommands } from './read.js';
+import { writeCommands } from './write.js';
+
+const HANDLERS = new Map<string, CommandHandler>(
+  Object.entries({
+    ...adminCommands,
+    ...collectionCommands,
+    ...readCommands,
+    ...writeCommands,
+    ...aggregateCommands,
+    ...explainCommands,
+  }),
+);
+
+const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
+
+export function runCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document {
+  const name = Object.keys(cmd)[0];
+  try {
+    if (name === undefined) throw new CommandError(59, 'no such command: ""');
+    // A standalone mongod has no transactions and no retryable writes.
+    if (TRANSACTION_FIELDS.some((f) => f in cmd)) {
+      throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
+    }
+    const handler = HANDLERS.get(name);
+    if (!handler) throw new CommandError(59, `no such command: '${name}'`);
+    const ctx: CommandContext = { engine, dbName, connectionId };
+    if (name === 'aggregate' && cmd.explain === true) {
+      const { explain: _explain, ...inner } = cmd;
+      return explainCommand({ explain: inner, verbosity: 'queryPlanner' }, ctx);
+    }
+    return handler(cmd, ctx);
+  } catch (error) {
+    if (error instanceof CommandError) return error.toReply();
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+  }
+}

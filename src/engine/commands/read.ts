@@ -1,0 +1,127 @@
+// find, getMore, killCursors, count, distinct.
+import { Long, type Document } from 'bson';
+import { keyString } from '../bson/order.js';
+import { isPlainObject, valuesAtPath } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+import { planQuery } from '../query/planner.js';
+import { drain } from '../query/stages.js';
+import { asNumber, type CommandContext, type CommandHandler } from './context.js';
+
+function optionalObject(cmd: Document, field: string): Record<string, unknown> | undefined {
+  const value = cmd[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw new CommandError(14, `BSON field 'FindCommandRequest.${field}' is the wrong type '${Array.isArray(value) ? 'array' : typeof value}', expected type 'object'`);
+  return value;
+}
+
+export function findRequest(cmd: Document): {
+  filter?: Record<string, unknown>;
+  sort?: Record<string, unknown>;
+  projection?: Record<string, unknown>;
+  skip: number;
+  limit: number;
+  hint?: unknown;
+  batchSize?: number;
+  singleBatch: boolean;
+} {
+  const skip = asNumber(cmd.skip, 0);
+  let limit = asNumber(cmd.limit, 0);
+  if (skip < 0) throw new CommandError(51024, `BSON field 'skip' value must be >= 0, actual value '${skip}'`);
+  let singleBatch = cmd.singleBatch === true;
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize, 101);
+  if (batchSize !== undefined && batchSize < 0) throw new CommandError(51024, `BSON field 'batchSize' value must be >= 0, actual value '${batchSize}'`);
+  return {
+    filter: optionalObject(cmd, 'filter'),
+    sort: optionalObject(cmd, 'sort'),
+    projection: optionalObject(cmd, 'projection'),
+    skip,
+    limit,
+    hint: cmd.hint,
+    batchSize,
+    singleBatch,
+  };
+}
+
+export const readCommands: Record<string, CommandHandler> = {
+  find: (cmd, ctx) => {
+    const collName = String(cmd.find);
+    const coll = ctx.engine.catalog.collection(ctx.dbName, collName);
+    const request = findRequest(cmd);
+    const plan = planQuery(coll, request);
+    const docs = drain(plan.root).map((row) => row.doc);
+    const ns = `${ctx.dbName}.${collName}`;
+    const { batch, id } = ctx.engine.cursors.open(ns, docs, request.batchSize, request.singleBatch);
+    return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+  },
+  getMore: (cmd, ctx) => {
+    const raw = cmd.getMore;
+    const id = raw instanceof Long ? raw.toNumber() : Number(raw);
+    if (typeof raw !== 'number' && !(raw instanceof Long)) {
+      throw new CommandError(14, `BSON field 'getMore.getMore' is the wrong type '${typeof raw}', expected type 'long'`);
+    }
+    const cursor = ctx.engine.cursors.get(id);
+    if (!cursor) throw new CommandError(43, `cursor id ${id} not found`);
+    const ns = `${ctx.dbName}.${String(cmd.collection)}`;
+    if (cursor.ns !== ns && !cursor.ns.startsWith(`${ctx.dbName}.$cmd`)) {
+      throw new CommandError(13, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+    }
+    const { batch, id: nextId } = ctx.engine.cursors.next(cursor, cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize, 0));
+    return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns }, ok: 1 };
+  },
+  killCursors: (cmd, ctx) => {
+    const ids = Array.isArray(cmd.cursors) ? cmd.cursors : [];
+    const killed: Long[] = [];
+    const notFound: Long[] = [];
+    for (const raw of ids) {
+      const id = raw instanceof Long ? raw.toNumber() : Number(raw);
+      (ctx.engine.cursors.kill(id) ? killed : notFound).push(Long.fromNumber(id));
+    }
+    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+  },
+  count: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.count));
+    const query = isPlainObject(cmd.query) ? cmd.query : {};
+    const skip = asNumber(cmd.skip, 0);
+    const limit = Math.abs(asNumber(cmd.limit, 0));
+    if (!coll) return { n: 0, ok: 1 };
+    // Fast path: an unfiltered count is the collection's size, as mongod reads it from metadata.
+    if (Object.keys(query).length === 0) {
+      let n = Math.max(0, coll.size - skip);
+      if (limit > 0) n = Math.min(n, limit);
+      return { n, ok: 1 };
+    }
+    const plan = planQuery(coll, { filter: query, skip, limit, hint: cmd.hint });
+    return { n: drain(plan.root).length, ok: 1 };
+  },
+  distinct: (cmd, ctx) => {
+    const key = cmd.key;
+    if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.distinct));
+    if (!coll) return { values: [], ok: 1 };
+    const plan = planQuery(coll, { filter: isPlainObject(cmd.query) ? cmd.query : undefined, hint: cmd.hint });
+    const seen = new Set<string>();
+    const values: unknown[] = [];
+    for (const row of drain(plan.root)) {
+      for (const raw of valuesAtPath(row.doc, key)) {
+        const items = Array.isArray(raw) ? raw : [raw];
+        for (const value of items) {
+          if (value === undefined) continue;
+          const id = keyString(value);
+          if (!seen.has(id)) {
+            seen.add(id);
+            values.push(value);
+          }
+        }
+      }
+    }
+    return { values, ok: 1 };
+  },
+};
+
+export function namespaceOf(ctx: CommandContext, name: unknown): string {
+  return `${ctx.dbName}.${String(name)}`;
+}

@@ -1,0 +1,209 @@
+// insert, update, delete, findAndModify. Each statement of a batch runs to completion before the
+// next (and the whole command before any other connection's), so unique checks cannot race.
+// Failures of single statements are reported as writeErrors with the statement's index; an
+// ordered batch stops at the first one, an unordered batch carries on.
+import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { isPlainObject } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+import { planQuery } from '../query/planner.js';
+import { compileProjection } from '../query/projection.js';
+import { drain } from '../query/stages.js';
+import { applyUpdate, buildUpsert, validateUpdate, type UpdateSpec } from '../query/update.js';
+import { validateCollectionName } from '../storage/catalog.js';
+import type { Collection, Doc } from '../storage/collection.js';
+import { MAX_BSON_OBJECT_SIZE } from '../wire/messages.js';
+import type { CommandContext, CommandHandler } from './context.js';
+
+function errorOf(error: unknown): CommandError {
+  if (error instanceof CommandError) return error;
+  return new CommandError(1, error instanceof Error ? error.message : String(error));
+}
+
+function checkSize(doc: Doc): void {
+  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
+    throw new CommandError(10334, `object to insert too large. size in bytes: ${calculateObjectSize(doc)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+  }
+}
+
+export function prepareInsert(doc: unknown): Doc {
+  if (!isPlainObject(doc)) throw new CommandError(2, 'document to insert must be an object');
+  let out = doc;
+  if (out._id === undefined) out = { _id: new ObjectId(), ...out };
+  else if (Object.keys(out)[0] !== '_id') {
+    const { _id, ...rest } = out;
+    out = { _id, ...rest };
+  }
+  if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
+  if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
+  checkSize(out);
+  return out;
+}
+
+function writeCollection(ctx: CommandContext, name: unknown): Collection {
+  validateCollectionName(name);
+  return ctx.engine.catalog.db(ctx.dbName).getOrCreate(name);
+}
+
+/** Record ids matching a filter, chosen through the planner (so _id and unique lookups stay O(log n)). */
+export function matchingRids(coll: Collection, filter: Doc, options: { sort?: Doc; one: boolean; hint?: unknown }): number[] {
+  const plan = planQuery(coll, { filter, sort: options.sort, limit: options.one ? 1 : 0, hint: options.hint });
+  return drain(plan.root).map((row) => row.rid);
+}
+
+export function updateOne(
+  coll: Collection,
+  rid: number,
+  update: UpdateSpec,
+  query: Doc,
+  arrayFilters: Doc[] | undefined,
+): { before: Doc; after: Doc; changed: boolean } {
+  const before = coll.records.get(rid) as Doc;
+  const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query });
+  if (changed) {
+    checkSize(after);
+    coll.replace(rid, after);
+  }
+  return { before, after, changed };
+}
+
+function arrayFiltersOf(value: unknown): Doc[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new CommandError(14, 'arrayFilters must be an array');
+  return value as Doc[];
+}
+
+export const writeCommands: Record<string, CommandHandler> = {
+  insert: (cmd, ctx) => {
+    const coll = writeCollection(ctx, cmd.insert);
+    const docs = Array.isArray(cmd.documents) ? cmd.documents : [];
+    const ordered = cmd.ordered !== false;
+    const writeErrors: Document[] = [];
+    let n = 0;
+    for (let i = 0; i < docs.length; i += 1) {
+      try {
+        coll.insert(prepareInsert(docs[i]));
+        n += 1;
+      } catch (error) {
+        writeErrors.push(errorOf(error).toWriteError(i));
+        if (ordered) break;
+      }
+    }
+    return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 };
+  },
+  update: (cmd, ctx) => {
+    const coll = writeCollection(ctx, cmd.update);
+    const statements = Array.isArray(cmd.updates) ? cmd.updates : [];
+    const ordered = cmd.ordered !== false;
+    const writeErrors: Document[] = [];
+    const upserted: Document[] = [];
+    let n = 0;
+    let nModified = 0;
+    for (let i = 0; i < statements.length; i += 1) {
+      const statement = statements[i] as Document;
+      try {
+        const query = isPlainObject(statement.q) ? statement.q : {};
+        const update = statement.u as unknown;
+        validateUpdate(update);
+        const arrayFilters = arrayFiltersOf(statement.arrayFilters);
+        const multi = statement.multi === true;
+        if (multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) && Object.keys(update).length > 0) {
+          throw new CommandError(9, 'multi update is not supported for replacement-style update');
+        }
+        const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, sort: isPlainObject(statement.sort) ? statement.sort : undefined });
+        if (rids.length === 0) {
+          if (statement.upsert === true) {
+            const doc = buildUpsert(query, update, arrayFilters);
+            checkSize(doc);
+            coll.insert(doc);
+            n += 1;
+            upserted.push({ index: i, _id: doc._id });
+          }
+          continue;
+        }
+        for (const rid of rids) {
+          const { changed } = updateOne(coll, rid, update, query, arrayFilters);
+          n += 1;
+          if (changed) nModified += 1;
+        }
+      } catch (error) {
+        writeErrors.push(errorOf(error).toWriteError(i));
+        if (ordered) break;
+      }
+    }
+    return {
+      n,
+      nModified,
+      ...(upserted.length > 0 ? { upserted } : {}),
+      ...(writeErrors.length > 0 ? { writeErrors } : {}),
+      ok: 1,
+    };
+  },
+  delete: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.delete));
+    const statements = Array.isArray(cmd.deletes) ? cmd.deletes : [];
+    const ordered = cmd.ordered !== false;
+    const writeErrors: Document[] = [];
+    let n = 0;
+    for (let i = 0; i < statements.length; i += 1) {
+      const statement = statements[i] as Document;
+      try {
+        const query = isPlainObject(statement.q) ? statement.q : {};
+        const limit = Number(statement.limit ?? 0);
+        if (limit !== 0 && limit !== 1) throw new CommandError(9, 'The limit field in delete objects must be 0 or 1');
+        if (!coll) {
+          matchingRids(undefined as unknown as Collection, query, { one: true });
+          continue;
+        }
+        for (const rid of matchingRids(coll, query, { one: limit === 1, hint: statement.hint })) {
+          if (coll.remove(rid)) n += 1;
+        }
+      } catch (error) {
+        writeErrors.push(errorOf(error).toWriteError(i));
+        if (ordered) break;
+      }
+    }
+    return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}), ok: 1 };
+  },
+  findAndModify: (cmd, ctx) => findAndModify(cmd, ctx),
+  findandmodify: (cmd, ctx) => findAndModify(cmd, ctx),
+};
+
+function findAndModify(cmd: Document, ctx: CommandContext): Document {
+  const name = cmd.findAndModify ?? cmd.findandmodify;
+  const query = isPlainObject(cmd.query) ? cmd.query : {};
+  const sort = isPlainObject(cmd.sort) ? cmd.sort : undefined;
+  const remove = cmd.remove === true;
+  const returnNew = cmd.new === true;
+  const upsert = cmd.upsert === true;
+  const update = cmd.update as unknown;
+  if (remove && update !== undefined) throw new CommandError(9, 'Cannot specify both an update and remove=true');
+  if (!remove && update === undefined) throw new CommandError(9, 'Either an update or remove=true must be specified');
+  if (remove && upsert) throw new CommandError(9, 'Cannot specify both upsert=true and remove=true');
+  if (remove && returnNew) throw new CommandError(9, 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  const projection = compileProjection(cmd.fields, query);
+  const project = (doc: Doc | null): Doc | null => (doc && projection ? projection.project(doc) : doc);
+  const arrayFilters = arrayFiltersOf(cmd.arrayFilters);
+  if (remove) {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(name));
+    const rid = coll ? matchingRids(coll, query, { sort, one: true, hint: cmd.hint })[0] : undefined;
+    if (!coll || rid === undefined) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+    const removed = coll.remove(rid) as Doc;
+    return { lastErrorObject: { n: 1 }, value: project(removed), ok: 1 };
+  }
+  validateUpdate(update);
+  const coll = writeCollection(ctx, name);
+  const rid = matchingRids(coll, query, { sort, one: true, hint: cmd.hint })[0];
+  if (rid === undefined) {
+    if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+    const doc = buildUpsert(query, update, arrayFilters);
+    checkSize(doc);
+    coll.insert(doc);
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+      value: returnNew ? project(doc) : null,
+      ok: 1,
+    };
+  }
+  const { before, after } = updateOne(coll, rid, update, query, arrayFilters);
+  return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? after : before), ok: 1 };
+}

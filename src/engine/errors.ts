@@ -1,0 +1,73 @@
+// mongod reports failures as {ok: 0, errmsg, code, codeName}; the driver turns these into
+// MongoServerError with the same fields, so codes and names must match mongod's exactly.
+// https://github.com/mongodb/mongo/blob/master/src/mongo/base/error_codes.yml
+
+const CODE_NAMES: Record<number, string> = {
+  1: 'InternalError',
+  2: 'BadValue',
+  4: 'NoSuchKey',
+  9: 'FailedToParse',
+  11: 'UserNotFound',
+  14: 'TypeMismatch',
+  17: 'ProtocolError',
+  20: 'IllegalOperation',
+  26: 'NamespaceNotFound',
+  27: 'IndexNotFound',
+  28: 'PathNotViable',
+  40: 'ConflictingUpdateOperators',
+  43: 'CursorNotFound',
+  48: 'NamespaceExists',
+  52: 'DollarPrefixedFieldName',
+  59: 'CommandNotFound',
+  66: 'ImmutableField',
+  67: 'CannotCreateIndex',
+  72: 'InvalidOptions',
+  73: 'InvalidNamespace',
+  85: 'IndexOptionsConflict',
+  86: 'IndexKeySpecsConflict',
+  96: 'OperationFailed',
+  115: 'CommandNotSupported',
+  121: 'DocumentValidationFailure',
+  166: 'CommandNotSupportedOnView',
+  171: 'CannotIndexParallelArrays',
+  197: 'InvalidIndexSpecificationOption',
+  263: 'OperationNotSupportedInTransaction',
+  10334: 'BSONObjectTooLarge',
+  11000: 'DuplicateKey',
+  13297: 'DatabaseDifferCase',
+};
+
+export function codeName(code: number): string {
+  return CODE_NAMES[code] ?? 'Location' + String(code);
+}
+
+export class CommandError extends Error {
+  readonly code: number;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: number, message: string, extra: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.extra = extra;
+  }
+
+  toReply(): Record<string, unknown> {
+    return { ok: 0, errmsg: this.message, code: this.code, codeName: codeName(this.code), ...this.extra };
+  }
+
+  toWriteError(index: number): Record<string, unknown> {
+    return { index, code: this.code, errmsg: this.message, ...this.extra };
+  }
+}
+
+export function badValue(message: string): CommandError {
+  return new CommandError(2, message);
+}
+
+export function failedToParse(message: string): CommandError {
+  return new CommandError(9, message);
+}
+
+export function typeMismatch(message: string): CommandError {
+  return new CommandError(14, message);
+}

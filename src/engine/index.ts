@@ -1,0 +1,42 @@
+// Entry point of the embedded MongoDB-compatible engine: a server on 127.0.0.1 that the real
+// `mongodb` driver and mongoose talk to over TCP as they would to a standalone mongod 7.0.
+import type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
+import type { EngineState } from './commands/context.js';
+import { CursorStore } from './cursors.js';
+import { WireServer } from './server.js';
+import { Catalog } from './storage/catalog.js';
+import { expireDocuments } from './ttl.js';
+import { ENGINE_VERSION } from './version.js';
+
+export type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
+
+const HOUSEKEEPING_MS = 1000;
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const host = options.host ?? '127.0.0.1';
+  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date() };
+  const server = new WireServer(state);
+  const port = await server.listen(options.port ?? 0, host);
+  state.port = port;
+  const housekeeping = setInterval(() => {
+    state.cursors.closeIdle();
+    expireDocuments(state.catalog);
+  }, HOUSEKEEPING_MS);
+  housekeeping.unref();
+  let closed: Promise<void> | undefined;
+  return {
+    uri: `mongodb://${host}:${port}/`,
+    port,
+    version: ENGINE_VERSION,
+    close(): Promise<void> {
+      if (!closed) {
+        clearInterval(housekeeping);
+        closed = server.close().then(() => {
+          state.cursors.clear();
+          state.catalog.databases.clear();
+        });
+      }
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,378 @@
+// MongoDB's query language, compiled once per command into a predicate. Written here rather than
+// delegated to mingo because BSON semantics decide correctness: 1, 1.0 and NumberLong(1) are
+// equal, comparisons never cross type brackets ({$gt: 5} never matches a string), arrays match
+// when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
+// $expr, $where and $jsonSchema are evaluated through mingo.
+import { Query } from 'mingo';
+import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
+import { isPlainObject } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+
+export type Predicate = (doc: Record<string, unknown>) => boolean;
+type ValuePredicate = (candidates: unknown[]) => boolean;
+
+const MATCH_ALL: Predicate = () => true;
+
+export interface MatchOptions {
+  /** `let` variables, visible to $expr as $$name. */
+  variables?: Record<string, unknown>;
+  /** Collation; strength 1 or 2 makes string comparison case-insensitive (1 also ignores accents). */
+  collation?: Record<string, unknown>;
+}
+
+export type StringNormaliser = ((s: string) => string) | undefined;
+
+export function normaliserFor(collation: Record<string, unknown> | undefined): StringNormaliser {
+  if (!collation || collation.locale === 'simple') return undefined;
+  const strength = Number(collation.strength ?? 3);
+  if (strength >= 3) return undefined;
+  if (strength === 1) return (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return (s) => s.toLowerCase();
+}
+
+// Options of the filter being compiled; closures capture what they need at compile time.
+let current: { options: MatchOptions; normalise: StringNormaliser } = { options: {}, normalise: undefined };
+
+export function compileFilter(filter: unknown, options?: MatchOptions): Predicate {
+  if (options === undefined) return compileFilterInner(filter);
+  const saved = current;
+  current = { options, normalise: normaliserFor(options.collation) };
+  try {
+    return compileFilterInner(filter);
+  } finally {
+    current = saved;
+  }
+}
+
+function compileFilterInner(filter: unknown): Predicate {
+  if (filter === undefined || filter === null) return MATCH_ALL;
+  if (!isPlainObject(filter)) throw new CommandError(2, 'filter must be an object');
+  const parts: Predicate[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    parts.push(compileTopLevel(key, value, filter));
+  }
+  if (parts.length === 0) return MATCH_ALL;
+  if (parts.length === 1) return parts[0] as Predicate;
+  return (doc) => parts.every((p) => p(doc));
+}
+
+function compileTopLevel(key: string, value: unknown, whole: Record<string, unknown>): Predicate {
+  switch (key) {
+    case '$and':
+    case '$or':
+    case '$nor': {
+      if (!Array.isArray(value) || value.length === 0) {
+        throw new CommandError(2, `${key} must be a nonempty array`);
+      }
+      const subs = value.map((sub) => {
+        if (!isPlainObject(sub)) throw new CommandError(2, `$or/$and/$nor entries need to be full objects`);
+        return compileFilterInner(sub);
+      });
+      if (key === '$and') return (doc) => subs.every((p) => p(doc));
+      if (key === '$or') return (doc) => subs.some((p) => p(doc));
+      return (doc) => !subs.some((p) => p(doc));
+    }
+    case '$comment':
+      return MATCH_ALL;
+    case '$expr':
+    case '$where':
+    case '$jsonSchema': {
+      const query = new Query({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
+      return (doc) => query.test(doc);
+    }
+    case '$text':
+      return compileText(value);
+    default:
+      if (key.startsWith('$')) throw new CommandError(2, `unknown top level operator: ${key}`);
+      void whole;
+      return compilePath(key, value);
+  }
+}
+
+function compileText(spec: unknown): Predicate {
+  const search = isPlainObject(spec) ? String(spec.$search ?? '') : '';
+  const terms = search.toLowerCase().split(/\s+/).filter(Boolean);
+  return (doc) => {
+    const text = JSON.stringify(doc).toLowerCase();
+    return terms.some((t) => text.includes(t));
+  };
+}
+
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && (keys[0] as string).startsWith('$');
+}
+
+/** Candidate values a path reaches, with implicit array traversal. undefined = missing. */
+export function pathCandidates(doc: unknown, parts: string[], i = 0, out: unknown[] = []): unknown[] {
+  if (i === parts.length) {
+    out.push(doc);
+    return out;
+  }
+  const part = parts[i] as string;
+  if (Array.isArray(doc)) {
+    const before = out.length;
+    if (/^\d+$/.test(part)) {
+      const element = doc[Number(part)];
+      if (element !== undefined) pathCandidates(element, parts, i + 1, out);
+    }
+    for (const element of doc) {
+      if (isPlainObject(element)) pathCandidates(element, parts, i, out);
+    }
+    if (out.length === before) out.push(undefined);
+    return out;
+  }
+  if (isPlainObject(doc)) return pathCandidates(doc[part], parts, i + 1, out);
+  out.push(undefined);
+  return out;
+}
+
+function compilePath(path: string, condition: unknown): Predicate {
+  const parts = path.split('.');
+  const test = isOperatorObject(condition) ? compileOperators(condition) : compileEquality(condition);
+  if (parts.length === 1) return (doc) => test([doc[path]]);
+  return (doc) => test(pathCandidates(doc, parts));
+}
+
+/** Candidates plus, for array candidates, their elements (MongoDB's implicit "any element"). */
+function expand(candidates: unknown[]): unknown[] {
+  let hasArray = false;
+  for (const c of candidates) if (Array.isArray(c)) hasArray = true;
+  if (!hasArray) return candidates;
+  const out: unknown[] = [];
+  for (const c of candidates) {
+    out.push(c);
+    if (Array.isArray(c)) out.push(...c);
+  }
+  return out;
+}
+
+function isRegex(value: unknown): boolean {
+  return bsonTypeOf(value) === 'regex';
+}
+
+function toRegExp(value: unknown, options?: string): RegExp {
+  if (value instanceof RegExp) {
+    return options === undefined ? value : new RegExp(value.source, mongoFlags(options));
+  }
+  const r = value as { pattern?: string; options?: string };
+  if (typeof r.pattern === 'string') return new RegExp(r.pattern, mongoFlags(options ?? r.options ?? ''));
+  return new RegExp(String(value), mongoFlags(options ?? ''));
+}
+
+function mongoFlags(options: string): string {
+  // MongoDB's x (extended) and l (locale) flags have no JS counterpart.
+  return [...options].filter((f) => 'imsu'.includes(f)).join('');
+}
+
+function equalsValue(candidate: unknown, target: unknown, normalise?: StringNormaliser): boolean {
+  if (target === null) return candidate === null || candidate === undefined;
+  if (candidate === undefined) return false;
+  if (normalise && typeof candidate === 'string' && typeof target === 'string') return normalise(candidate) === normalise(target);
+  return canonicalRank(candidate) === canonicalRank(target) && compareValues(candidate, target) === 0;
+}
+
+function compileEquality(target: unknown): ValuePredicate {
+  if (isRegex(target)) {
+    const re = toRegExp(target);
+    return (candidates) =>
+      expand(candidates).some((c) => (typeof c === 'string' && re.test(c)) || (isRegex(c) && compareValues(c, target) === 0));
+  }
+  const normalise = current.normalise;
+  return (candidates) => expand(candidates).some((c) => equalsValue(c, target, normalise));
+}
+
+function compareOp(op: string, target: unknown): ValuePredicate {
+  const rank = canonicalRank(target);
+  const ok =
+    op === '$gt'
+      ? (c: number) => c > 0
+      : op === '$gte'
+        ? (c: number) => c >= 0
+        : op === '$lt'
+          ? (c: number) => c < 0
+          : (c: number) => c <= 0;
+  const inclusive = op === '$gte' || op === '$lte';
+  const normalise = current.normalise;
+  return (candidates) =>
+    expand(candidates).some((c) => {
+      if (c === undefined) return target === null && inclusive;
+      // MinKey/MaxKey compare against everything; otherwise comparisons stay within a type bracket.
+      if (rank === 0 || rank === 13) return ok(compareValues(c, target));
+      if (canonicalRank(c) !== rank) return false;
+      if (isNumeric(c) && (Number.isNaN(toNumber(c)) || Number.isNaN(toNumber(target)))) {
+        return inclusive && Number.isNaN(toNumber(c)) && Number.isNaN(toNumber(target));
+      }
+      if (normalise && typeof c === 'string' && typeof target === 'string') {
+        const a = normalise(c);
+        const b = normalise(target);
+        return ok(a < b ? -1 : a > b ? 1 : 0);
+      }
+      return ok(compareValues(c, target));
+    });
+}
+
+const TYPE_ALIASES: Record<number, string> = {
+  1: 'double',
+  2: 'string',
+  3: 'object',
+  4: 'array',
+  5: 'binData',
+  6: 'undefined',
+  7: 'objectId',
+  8: 'bool',
+  9: 'date',
+  10: 'null',
+  11: 'regex',
+  13: 'javascript',
+  14: 'symbol',
+  16: 'int',
+  17: 'timestamp',
+  18: 'long',
+  19: 'decimal',
+  [-1]: 'minKey',
+  127: 'maxKey',
+};
+
+function typeMatches(value: unknown, type: unknown): boolean {
+  const name = typeof type === 'number' ? TYPE_ALIASES[type] : String(type);
+  if (name === undefined) throw new CommandError(2, `Invalid numerical type code: ${String(type)}`);
+  const actual = bsonTypeOf(value);
+  if (name === 'number') return isNumeric(value);
+  if (actual === 'double' && typeof value === 'number') {
+    // Promoted numbers lost their int/double tag: integers count as int (and long), others as double.
+    if (name === 'int' || name === 'long') return Number.isInteger(value);
+    if (name === 'double') return true;
+  }
+  return actual === name;
+}
+
+function compileOperators(ops: Record<string, unknown>): ValuePredicate {
+  const tests: ValuePredicate[] = [];
+  for (const [op, arg] of Object.entries(ops)) {
+    switch (op) {
+      case '$eq':
+        tests.push(compileEquality(arg));
+        break;
+      case '$ne': {
+        const eq = compileEquality(arg);
+        tests.push((c) => !eq(c));
+        break;
+      }
+      case '$gt':
+      case '$gte':
+      case '$lt':
+      case '$lte':
+        if (isRegex(arg)) {
+          tests.push(() => false);
+          break;
+        }
+        tests.push(compareOp(op, arg));
+        break;
+      case '$in':
+      case '$nin': {
+        if (!Array.isArray(arg)) throw new CommandError(2, `${op} needs an array`);
+        for (const v of arg) {
+          if (isOperatorObject(v)) throw new CommandError(2, 'cannot nest $ under $in');
+        }
+        const eqs = arg.map((v) => compileEquality(v));
+        const inTest: ValuePredicate = (c) => eqs.some((eq) => eq(c));
+        tests.push(op === '$in' ? inTest : (c) => !inTest(c));
+        break;
+      }
+      case '$exists': {
+        const want = Boolean(arg);
+        tests.push((c) => c.some((v) => v !== undefined) === want);
+        break;
+      }
+      case '$type': {
+        const types = Array.isArray(arg) ? arg : [arg];
+        tests.push((c) =>
+          c.some(
+            (v) =>
+              v !== undefined &&
+              (types.some((t) => typeMatches(v, t)) ||
+                (Array.isArray(v) && v.some((e) => types.some((t) => typeMatches(e, t))))),
+          ),
+        );
+        break;
+      }
+      case '$regex': {
+        const re = toRegExp(arg, typeof ops.$options === 'string' ? ops.$options : undefined);
+        tests.push((c) => expand(c).some((v) => typeof v === 'string' && re.test(v)));
+        break;
+      }
+      case '$options':
+        break;
+      case '$size': {
+        if (typeof arg !== 'number' && !isNumeric(arg)) throw new CommandError(2, '$size needs a number');
+        const n = toNumber(arg);
+        tests.push((c) => c.some((v) => Array.isArray(v) && v.length === n));
+        break;
+      }
+      case '$all': {
+        if (!Array.isArray(arg)) throw new CommandError(2, '$all needs an array');
+        if (arg.length === 0) {
+          tests.push(() => false);
+          break;
+        }
+        const subs = arg.map((v) =>
+          isPlainObject(v) && '$elemMatch' in v ? compileOperators(v) : compileEquality(v),
+        );
+        tests.push((c) => subs.every((s) => s(c)));
+        break;
+      }
+      case '$elemMatch': {
+        if (!isPlainObject(arg)) throw new CommandError(2, '$elemMatch needs an Object');
+        const valueForm = isOperatorObject(arg) && !['$and', '$or', '$nor', '$expr'].includes(Object.keys(arg)[0] as string);
+        const elementTest: (e: unknown) => boolean = valueForm
+          ? ((t) => (e: unknown) => t([e]))(compileOperators(arg))
+          : ((p) => (e: unknown) => isPlainObject(e) && p(e))(compileFilterInner(arg));
+        tests.push((c) => c.some((v) => Array.isArray(v) && v.some(elementTest)));
+        break;
+      }
+      case '$not': {
+        let inner: ValuePredicate;
+        if (isRegex(arg)) inner = compileEquality(arg);
+        else if (isOperatorObject(arg)) inner = compileOperators(arg);
+        else throw new CommandError(2, '$not needs a regex or a document');
+        tests.push((c) => !inner(c));
+        break;
+      }
+      case '$mod': {
+        if (!Array.isArray(arg) || arg.length !== 2) {
+          throw new CommandError(2, 'malformed mod, needs to be an array of 2 elements');
+        }
+        const d = toNumber(arg[0]);
+        const r = toNumber(arg[1]);
+        tests.push((c) =>
+          expand(c).some((v) => isNumeric(v) && Math.trunc(toNumber(v)) % Math.trunc(d) === Math.trunc(r)),
+        );
+        break;
+      }
+      case '$bitsAllSet':
+      case '$bitsAnySet':
+      case '$bitsAllClear':
+      case '$bitsAnyClear': {
+        const mask = Array.isArray(arg) ? arg.reduce((m: number, bit) => m | (1 << toNumber(bit)), 0) : toNumber(arg);
+        tests.push((c) =>
+          c.some((v) => {
+            if (!isNumeric(v)) return false;
+            const n = toNumber(v) | 0;
+            if (op === '$bitsAllSet') return (n & mask) === mask;
+            if (op === '$bitsAnySet') return (n & mask) !== 0;
+            if (op === '$bitsAllClear') return (n & mask) === 0;
+            return (n & mask) !== mask;
+          }),
+        );
+        break;
+      }
+      case '$comment':
+        break;
+      default:
+        throw new CommandError(2, `unknown operator: ${op}`);
+    }
+  }
+  return (c) => tests.every((t) => t(c));
+}

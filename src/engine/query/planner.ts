@@ -1,0 +1,268 @@
+// Chooses how to run a query. The rule, in order (mongod instead races candidate plans, but for
+// the queries the demos run the outcome is the same and this one can be explained in a sentence):
+//   1. an index qualifies when its first field is bounded by the filter, or when it yields the
+//      requested sort order (after equality-bound leading fields);
+//   2. among qualifying indexes prefer the most leading fields fixed by equality, then the most
+//      bounded fields, then one that provides the sort (no in-memory SORT), then the shortest key;
+//   3. with no qualifying index, scan the collection.
+// Sparse indexes are skipped when the query could match documents missing the field, partial
+// indexes unless the filter repeats their partialFilterExpression.
+import { compareValues, keyString } from '../bson/order.js';
+import { isPlainObject } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+import type { Index } from '../indexes/index.js';
+import type { Collection } from '../storage/collection.js';
+import { boundsForField, collectPredicates, FULL_INTERVAL, type Interval } from './bounds.js';
+import { compileFilter, type Predicate } from './matcher.js';
+import { compileProjection } from './projection.js';
+import { parseSort, type SortField } from './sort.js';
+import {
+  CollScanStage,
+  CoveredProjectionStage,
+  FetchStage,
+  IndexScanStage,
+  LimitStage,
+  ProjectionStage,
+  SkipStage,
+  SortStage,
+  type PlanStage,
+} from './stages.js';
+
+export interface QueryRequest {
+  filter?: Record<string, unknown>;
+  sort?: Record<string, unknown>;
+  projection?: Record<string, unknown>;
+  skip?: number;
+  limit?: number;
+  hint?: unknown;
+}
+
+export interface IndexChoice {
+  index: Index;
+  bounds: Interval[][];
+  eqPrefix: number;
+  boundedFields: number;
+  providesSort: boolean;
+  scanDirection: 1 | -1;
+}
+
+export interface Plan {
+  root: PlanStage;
+  choice: IndexChoice | undefined;
+  rejected: IndexChoice[];
+  filter: Predicate;
+  /** Human-readable reason for the choice, shown by explain under queryPlanner.planChoice. */
+  reason: string;
+}
+
+function partialSatisfied(index: Index, filter: Record<string, unknown>): boolean {
+  const pfe = index.spec.partialFilterExpression;
+  if (!pfe) return true;
+  const predicates = collectPredicates(filter);
+  for (const [path, condition] of Object.entries(pfe)) {
+    const mine = predicates.get(path);
+    if (!mine) return false;
+    const wanted = keyString(condition);
+    if (!mine.some((p) => keyString(p) === wanted || impliesRange(p, condition))) return false;
+  }
+  return true;
+}
+
+/** {$gt: 10} in the query implies {$gt: 5} in the partial filter, and equality implies $exists. */
+function impliesRange(query: unknown, pfe: unknown): boolean {
+  if (!isPlainObject(pfe)) return false;
+  return Object.entries(pfe).every(([op, bound]) => {
+    if (op === '$exists') return bound === true && query !== null && query !== undefined;
+    const q = isPlainObject(query) ? query : { $eq: query };
+    const values = ['$eq', op].map((o) => q[o]).filter((v) => v !== undefined);
+    return values.some((v) => {
+      const c = compareValues(v, bound);
+      if (op === '$gt') return c > 0;
+      if (op === '$gte') return c >= 0;
+      if (op === '$lt') return c < 0;
+      if (op === '$lte') return c <= 0;
+      if (op === '$eq') return c === 0;
+      return false;
+    });
+  });
+}
+
+function analyseIndex(index: Index, filter: Record<string, unknown>, sort: SortField[]): IndexChoice | undefined {
+  if (!partialSatisfied(index, filter)) return undefined;
+  const predicates = collectPredicates(filter);
+  const bounds: Interval[][] = [];
+  let eqPrefix = 0;
+  let boundedFields = 0;
+  let stillPrefix = true;
+  let sparseUnsafe = index.sparse;
+  for (const field of index.fields) {
+    const preds = predicates.get(field.path);
+    const fb = preds ? boundsForField(preds, index.multikeyPaths.has(field.path)) : undefined;
+    if (fb && stillPrefix) {
+      bounds.push(fb.intervals);
+      boundedFields += 1;
+      if (fb.intervals.every((iv) => compareValues(iv.lo, null) !== 0)) sparseUnsafe = false;
+      if (fb.points) eqPrefix += 1;
+      else stillPrefix = false;
+    } else {
+      bounds.push([FULL_INTERVAL]);
+      stillPrefix = false;
+    }
+  }
+  if (sparseUnsafe) return undefined;
+  if (index.fields.some((f) => typeof index.spec.key[f.path] === 'string')) return undefined;
+  // Sort from the index: the sort fields must follow the single-point equality prefix.
+  let providesSort = false;
+  let scanDirection: 1 | -1 = 1;
+  if (sort.length > 0 && !sort.some((s) => index.multikeyPaths.has(s.path))) {
+    let start = 0;
+    while (start < index.fields.length && (bounds[start] as Interval[]).length === 1 && start < eqPrefix) {
+      if (sort.some((s) => s.path === (index.fields[start] as { path: string }).path)) break;
+      start += 1;
+    }
+    const rest = index.fields.slice(start, start + sort.length);
+    if (rest.length === sort.length) {
+      const same = sort.every((s, i) => s.path === rest[i]?.path && s.direction === rest[i]?.direction);
+      const reversed = sort.every((s, i) => s.path === rest[i]?.path && s.direction === -(rest[i]?.direction ?? 0));
+      if (same || reversed) {
+        // An $in on a leading field would interleave several sorted runs.
+        const leadingPoints = bounds.slice(0, start).every((b) => b.length === 1);
+        if (leadingPoints) {
+          providesSort = true;
+          scanDirection = same ? 1 : -1;
+        }
+      }
+    }
+  }
+  if (boundedFields === 0 && !providesSort) return undefined;
+  if (boundedFields === 0 && index.sparse) return undefined;
+  return { index, bounds, eqPrefix, boundedFields, providesSort, scanDirection };
+}
+
+function better(a: IndexChoice, b: IndexChoice): boolean {
+  const ua = a.index.unique && a.eqPrefix === a.index.fields.length ? 1 : 0;
+  const ub = b.index.unique && b.eqPrefix === b.index.fields.length ? 1 : 0;
+  if (ua !== ub) return ua > ub;
+  if (a.eqPrefix !== b.eqPrefix) return a.eqPrefix > b.eqPrefix;
+  if (a.boundedFields !== b.boundedFields) return a.boundedFields > b.boundedFields;
+  if (a.providesSort !== b.providesSort) return a.providesSort;
+  return a.index.fields.length < b.index.fields.length;
+}
+
+function hintedIndex(coll: Collection, hint: unknown): Index | 'natural' | undefined {
+  if (hint === undefined || hint === null) return undefined;
+  if (typeof hint === 'string') {
+    const index = coll.getIndex(hint);
+    if (!index) throw new CommandError(2, 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+    return index;
+  }
+  if (isPlainObject(hint)) {
+    if (Object.keys(hint).length === 0) return undefined;
+    if ('$natural' in hint) return 'natural';
+    const wanted = keyString(hint);
+    const index = coll.indexes.find((i) => keyString(i.spec.key) === wanted);
+    if (!index) throw new CommandError(2, 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+    return index;
+  }
+  return undefined;
+}
+
+export function describeChoice(choice: IndexChoice | undefined, sortWanted: boolean): string {
+  if (!choice) return 'no index has a field bounded by the filter or matching the sort: collection scan';
+  const parts = [`index ${choice.index.name}`];
+  if (choice.eqPrefix > 0) parts.push(`${choice.eqPrefix} leading field(s) fixed by equality`);
+  if (choice.boundedFields > choice.eqPrefix) parts.push('a range on the next field');
+  if (sortWanted) parts.push(choice.providesSort ? 'provides the sort order (no in-memory SORT)' : 'sort done in memory');
+  return parts.join(', ');
+}
+
+export function planQuery(coll: Collection | undefined, request: QueryRequest): Plan {
+  const filterSpec = request.filter ?? {};
+  const filter = compileFilter(filterSpec);
+  const sort = parseSort(request.sort);
+  const skip = request.skip ?? 0;
+  const limit = request.limit ?? 0;
+  let choice: IndexChoice | undefined;
+  const rejected: IndexChoice[] = [];
+  let natural = false;
+  if (coll) {
+    const hinted = hintedIndex(coll, request.hint);
+    if (hinted === 'natural') natural = true;
+    else if (hinted) {
+      choice =
+        analyseIndex(hinted, filterSpec, sort) ?? {
+          index: hinted,
+          bounds: hinted.fields.map(() => [FULL_INTERVAL]),
+          eqPrefix: 0,
+          boundedFields: 0,
+          providesSort: false,
+          scanDirection: 1,
+        };
+    } else {
+      const hasOr = '$or' in filterSpec || '$nor' in filterSpec || '$where' in filterSpec;
+      for (const index of coll.indexes) {
+        const c = analyseIndex(index, filterSpec, sort);
+        if (!c) continue;
+        if (hasOr && c.boundedFields === 0 && !c.providesSort) continue;
+        if (!choice || better(c, choice)) {
+          if (choice) rejected.push(choice);
+          choice = c;
+        } else rejected.push(c);
+      }
+    }
+  }
+  let root: PlanStage;
+  const filterForExplain = Object.keys(filterSpec).length > 0 ? filterSpec : undefined;
+  const projection = compileProjection(request.projection, filterSpec);
+  let covered = false;
+  let coveredScan: IndexScanStage | undefined;
+  if (choice && coll) {
+    const scan = new IndexScanStage(choice.index, choice.bounds, choice.scanDirection);
+    const projPaths = projection?.inclusionPaths;
+    const indexPaths = choice.index.fields.map((f) => f.path);
+    const filterPaths = [...collectPredicates(filterSpec).keys()];
+    covered =
+      projection !== undefined &&
+      projPaths !== undefined &&
+      projPaths.length > 0 &&
+      !choice.index.multikey &&
+      (!projection.includesId || indexPaths.includes('_id')) &&
+      projPaths.every((p) => indexPaths.includes(p)) &&
+      filterPaths.every((p) => indexPaths.includes(p)) &&
+      Object.keys(filterSpec).every((k) => !k.startsWith('$')) &&
+      sort.every((s) => indexPaths.includes(s.path)) &&
+      choice.bounds.every((b, i) => b.length > 0 && (i < choice!.boundedFields || b[0] === FULL_INTERVAL)) &&
+      residualIsBoundsOnly(filterSpec);
+    covered = covered && (sort.length === 0 || choice.providesSort);
+    if (covered) coveredScan = scan;
+    root = covered ? scan : new FetchStage(coll, scan, filter, filterForExplain);
+  } else {
+    root = new CollScanStage(coll, filter, filterForExplain, natural && isPlainObject(request.hint) && request.hint.$natural === -1 ? -1 : 1);
+  }
+  if (sort.length > 0 && !(choice && choice.providesSort)) {
+    root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0);
+    if (skip > 0) root = new SkipStage(root, skip);
+  } else {
+    if (skip > 0) root = new SkipStage(root, skip);
+    if (limit > 0) root = new LimitStage(root, limit);
+  }
+  if (projection) {
+    if (coveredScan) {
+      root = new CoveredProjectionStage(root, coveredScan, projection.inclusionPaths ?? [], projection.includesId, request.projection ?? {});
+    } else {
+      root = new ProjectionStage(projection.stage, root, projection.project, request.projection ?? {});
+    }
+  }
+  return { root, choice, rejected, filter, reason: describeChoice(choice, sort.length > 0) };
+}
+
+/** A covered plan is only safe when every predicate is a plain equality or range the bounds express exactly. */
+function residualIsBoundsOnly(filter: Record<string, unknown>): boolean {
+  for (const value of Object.values(filter)) {
+    if (isPlainObject(value)) {
+      const ops = Object.keys(value);
+      if (!ops.every((op) => ['$eq', '$gt', '$gte', '$lt', '$lte', '$in'].includes(op))) return false;
+    } else if (Array.isArray(value) || value === null) return false;
+  }
+  return true;
+}

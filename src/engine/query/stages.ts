@@ -1,0 +1,549 @@
+// Execution stages of a query plan, pulled one result at a time like mongod's classic engine.
+// Each stage keeps the counters explain reports, so "keysExamined: 20" is work that really
+// happened, not an estimate.
+import { compareValues, MAX_KEY, MIN_KEY } from '../bson/order.js';
+import { formatValue } from '../bson/format.js';
+import type { Index } from '../indexes/index.js';
+import type { IndexEntry } from '../indexes/sorted-entries.js';
+import type { Collection, Doc } from '../storage/collection.js';
+import type { Interval } from './bounds.js';
+import type { Predicate } from './matcher.js';
+import type { Projector } from './projection.js';
+import { sortDocuments, type SortField } from './sort.js';
+
+export interface Row {
+  rid: number;
+  doc: Doc;
+}
+
+export interface StageStats {
+  works: number;
+  advanced: number;
+  nReturned: number;
+  timeMs: number;
+}
+
+export abstract class PlanStage {
+  readonly stats: StageStats = { works: 0, advanced: 0, nReturned: 0, timeMs: 0 };
+  eof = false;
+  abstract readonly stage: string;
+  abstract readonly children: PlanStage[];
+
+  /** Next row, or undefined at end of stream. */
+  /** Per-stage timing costs two clock reads per row, so only explain turns it on. */
+  timed = false;
+
+  next(): Row | undefined {
+    let row: Row | undefined;
+    if (this.timed) {
+      const start = performance.now();
+      row = this.produce();
+      this.stats.timeMs += performance.now() - start;
+    } else row = this.produce();
+    if (row === undefined) this.eof = true;
+    else {
+      this.stats.advanced += 1;
+      this.stats.nReturned += 1;
+    }
+    return row;
+  }
+
+  protected abstract produce(): Row | undefined;
+  /** Stage-specific fields of the plan description (queryPlanner). */
+  abstract describe(): Record<string, unknown>;
+  /** Stage-specific counters (executionStats). */
+  counters(): Record<string, unknown> {
+    return {};
+  }
+
+  enableTiming(): void {
+    this.timed = true;
+    for (const child of this.children) child.enableTiming();
+  }
+
+  totals(): { keys: number; docs: number } {
+    let keys = 0;
+    let docs = 0;
+    const own = this.counters();
+    if (typeof own.keysExamined === 'number') keys += own.keysExamined;
+    if (typeof own.docsExamined === 'number') docs += own.docsExamined;
+    for (const child of this.children) {
+      const t = child.totals();
+      keys += t.keys;
+      docs += t.docs;
+    }
+    return { keys, docs };
+  }
+}
+
+export class CollScanStage extends PlanStage {
+  readonly stage = 'COLLSCAN';
+  readonly children: PlanStage[] = [];
+  docsExamined = 0;
+  private readonly iterator: Iterator<[number, Doc]>;
+
+  constructor(
+    private readonly coll: Collection | undefined,
+    private readonly filter: Predicate,
+    private readonly filterSpec: Record<string, unknown> | undefined,
+    private readonly direction: 1 | -1 = 1,
+  ) {
+    super();
+    const entries = coll ? coll.records.entries() : ([] as Array<[number, Doc]>).values();
+    this.iterator = direction === 1 ? entries : [...entries].reverse().values();
+  }
+
+  protected produce(): Row | undefined {
+    for (;;) {
+      this.stats.works += 1;
+      const step = this.iterator.next();
+      if (step.done) return undefined;
+      this.docsExamined += 1;
+      const [rid, doc] = step.value;
+      if (this.filter(doc)) return { rid, doc };
+    }
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      ...(this.filterSpec && Object.keys(this.filterSpec).length > 0 ? { filter: this.filterSpec } : {}),
+      direction: this.direction === 1 ? 'forward' : 'backward',
+    };
+  }
+
+  override counters(): Record<string, unknown> {
+    return { docsExamined: this.docsExamined };
+  }
+}
+
+function fill(direction: 1 | -1, low: boolean): unknown {
+  // The smallest key in index order is MinKey for an ascending field and MaxKey for a descending one.
+  return (direction === 1) === low ? MIN_KEY : MAX_KEY;
+}
+
+interface IndexOrderInterval {
+  start: unknown;
+  startInc: boolean;
+  end: unknown;
+  endInc: boolean;
+}
+
+export function toIndexOrder(intervals: Interval[], direction: 1 | -1): IndexOrderInterval[] {
+  const asc = intervals.map((iv) => ({ start: iv.lo, startInc: iv.loInc, end: iv.hi, endInc: iv.hiInc }));
+  if (direction === 1) return asc;
+  return asc.map((iv) => ({ start: iv.end, startInc: iv.endInc, end: iv.start, endInc: iv.startInc })).reverse();
+}
+
+export function renderBounds(index: Index, bounds: Interval[][]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  index.fields.forEach((field, i) => {
+    const ivs = toIndexOrder(bounds[i] as Interval[], field.direction);
+    out[field.path] = ivs.map(
+      (iv) => `${iv.startInc ? '[' : '('}${formatValue(iv.start)}, ${formatValue(iv.end)}${iv.endInc ? ']' : ')'}`,
+    );
+  });
+  return out;
+}
+
+export class IndexScanStage extends PlanStage {
+  readonly stage = 'IXSCAN';
+  readonly children: PlanStage[] = [];
+  keysExamined = 0;
+  seeks = 0;
+  dupsTested = 0;
+  dupsDropped = 0;
+  private readonly ranges: Array<{ startKey: unknown[]; startInc: boolean; endKey: unknown[]; endInc: boolean }> = [];
+  private readonly fieldIntervals: IndexOrderInterval[][];
+  private rangeIndex = 0;
+  private position: { chunk: number; pos: number } | undefined;
+  private readonly seen = new Set<number>();
+  /** Last key returned, for covered projections. */
+  lastKey: unknown[] = [];
+
+  constructor(
+    readonly index: Index,
+    readonly bounds: Interval[][],
+    readonly scanDirection: 1 | -1,
+  ) {
+    super();
+    const fields = index.fields;
+    this.fieldIntervals = fields.map((f, i) => toIndexOrder(bounds[i] as Interval[], f.direction));
+    // Expand leading point fields (and the first range field) into compound key ranges.
+    let prefixLen = 0;
+    while (
+      prefixLen < fields.length &&
+      (this.fieldIntervals[prefixLen] as IndexOrderInterval[]).every(
+        (iv) => iv.startInc && iv.endInc && compareValues(iv.start, iv.end) === 0,
+      )
+    ) {
+      prefixLen += 1;
+    }
+    const expandLen = Math.min(prefixLen + 1, fields.length);
+    let combos: Array<{ start: unknown[]; end: unknown[]; startInc: boolean; endInc: boolean }> = [
+      { start: [], end: [], startInc: true, endInc: true },
+    ];
+    for (let i = 0; i < expandLen; i += 1) {
+      const next: typeof combos = [];
+      for (const combo of combos) {
+        for (const iv of this.fieldIntervals[i] as IndexOrderInterval[]) {
+          next.push({
+            start: [...combo.start, iv.start],
+            end: [...combo.end, iv.end],
+            startInc: iv.startInc,
+            endInc: iv.endInc,
+          });
+        }
+      }
+      combos = next;
+    }
+    for (const combo of combos) {
+      const startKey = [...combo.start];
+      const endKey = [...combo.end];
+      for (let i = expandLen; i < fields.length; i += 1) {
+        const dir = (fields[i] as { direction: 1 | -1 }).direction;
+        // An exclusive start skips every key sharing that prefix: fill it with the largest key.
+        startKey.push(fill(dir, combo.startInc));
+        endKey.push(fill(dir, !combo.endInc));
+      }
+      this.ranges.push({ startKey, startInc: combo.startInc, endKey, endInc: combo.endInc });
+    }
+    if (scanDirection === -1) this.ranges.reverse();
+  }
+
+  private compareKeys(a: unknown[], b: unknown[]): number {
+    const fields = this.index.fields;
+    for (let i = 0; i < fields.length; i += 1) {
+      const c = compareValues(a[i], b[i]);
+      if (c !== 0) return (fields[i] as { direction: 1 | -1 }).direction === 1 ? c : -c;
+    }
+    return 0;
+  }
+
+  private inBounds(key: unknown[]): boolean {
+    const fields = this.index.fields;
+    for (let i = 0; i < fields.length; i += 1) {
+      const dir = (fields[i] as { direction: 1 | -1 }).direction;
+      const v = key[i];
+      const ok = (this.fieldIntervals[i] as IndexOrderInterval[]).some((iv) => {
+        const s = compareValues(v, iv.start) * dir;
+        const e = compareValues(v, iv.end) * dir;
+        return (s > 0 || (s === 0 && iv.startInc)) && (e < 0 || (e === 0 && iv.endInc));
+      });
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  protected produce(): Row | undefined {
+    const entries = this.index.entries;
+    for (;;) {
+      this.stats.works += 1;
+      const range = this.ranges[this.rangeIndex];
+      if (range === undefined) return undefined;
+      if (this.position === undefined) {
+        this.seeks += 1;
+        if (this.scanDirection === 1) {
+          this.position = entries.seekForward({ k: range.startKey, r: range.startInc ? -1 : Number.MAX_SAFE_INTEGER });
+        } else {
+          this.position = entries.seekBackward({ k: range.endKey, r: range.endInc ? Number.MAX_SAFE_INTEGER : -1 });
+        }
+      }
+      const entry: IndexEntry | undefined = entries.at(this.position);
+      if (entry === undefined || this.position.chunk < 0) {
+        this.nextRange();
+        continue;
+      }
+      this.keysExamined += 1;
+      if (this.pastEnd(entry.k, range)) {
+        this.nextRange();
+        continue;
+      }
+      if (this.scanDirection === 1) entries.next(this.position);
+      else entries.prev(this.position);
+      if (!this.inBounds(entry.k)) continue;
+      if (this.index.multikey) {
+        this.dupsTested += 1;
+        if (this.seen.has(entry.r)) {
+          this.dupsDropped += 1;
+          continue;
+        }
+        this.seen.add(entry.r);
+      }
+      this.lastKey = entry.k;
+      return { rid: entry.r, doc: undefined as unknown as Doc };
+    }
+  }
+
+  private pastEnd(key: unknown[], range: { startKey: unknown[]; startInc: boolean; endKey: unknown[]; endInc: boolean }): boolean {
+    if (this.scanDirection === 1) {
+      const c = this.compareKeys(key, range.endKey);
+      return range.endInc ? c > 0 : c >= 0;
+    }
+    const c = this.compareKeys(key, range.startKey);
+    return range.startInc ? c < 0 : c <= 0;
+  }
+
+  private nextRange(): void {
+    this.rangeIndex += 1;
+    this.position = undefined;
+  }
+
+  describe(): Record<string, unknown> {
+    const index = this.index;
+    const multiKeyPaths: Record<string, string[]> = {};
+    for (const f of index.fields) multiKeyPaths[f.path] = index.multikeyPaths.has(f.path) ? [f.path] : [];
+    return {
+      keyPattern: { ...index.spec.key },
+      indexName: index.name,
+      isMultiKey: index.multikey,
+      multiKeyPaths,
+      isUnique: index.unique,
+      isSparse: index.sparse,
+      isPartial: index.spec.partialFilterExpression !== undefined,
+      indexVersion: 2,
+      direction: this.scanDirection === 1 ? 'forward' : 'backward',
+      indexBounds: renderBounds(index, this.bounds),
+    };
+  }
+
+  override counters(): Record<string, unknown> {
+    return {
+      keysExamined: this.keysExamined,
+      seeks: this.seeks,
+      dupsTested: this.dupsTested,
+      dupsDropped: this.dupsDropped,
+    };
+  }
+}
+
+export class FetchStage extends PlanStage {
+  readonly stage = 'FETCH';
+  readonly children: PlanStage[];
+  docsExamined = 0;
+
+  constructor(
+    private readonly coll: Collection,
+    private readonly child: PlanStage,
+    private readonly filter: Predicate | undefined,
+    private readonly filterSpec: Record<string, unknown> | undefined,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    for (;;) {
+      this.stats.works += 1;
+      const row = this.child.next();
+      if (row === undefined) return undefined;
+      const doc = this.coll.records.get(row.rid);
+      if (doc === undefined) continue;
+      this.docsExamined += 1;
+      if (this.filter && !this.filter(doc)) continue;
+      return { rid: row.rid, doc };
+    }
+  }
+
+  describe(): Record<string, unknown> {
+    return this.filterSpec && Object.keys(this.filterSpec).length > 0 ? { filter: this.filterSpec } : {};
+  }
+
+  override counters(): Record<string, unknown> {
+    return { docsExamined: this.docsExamined, alreadyHasObj: 0 };
+  }
+}
+
+export class SortStage extends PlanStage {
+  readonly stage = 'SORT';
+  readonly children: PlanStage[];
+  private sorted: Row[] | undefined;
+  private i = 0;
+  totalDataSizeSorted = 0;
+
+  constructor(
+    private readonly child: PlanStage,
+    private readonly fields: SortField[],
+    private readonly spec: Record<string, unknown>,
+    private readonly limit: number,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    if (this.sorted === undefined) {
+      const rows: Row[] = [];
+      for (;;) {
+        this.stats.works += 1;
+        const row = this.child.next();
+        if (row === undefined) break;
+        rows.push(row);
+      }
+      const byDoc = new Map<Doc, Row>();
+      for (const row of rows) byDoc.set(row.doc, row);
+      let docs = sortDocuments(
+        rows.map((r) => r.doc),
+        this.fields,
+      );
+      if (this.limit > 0) docs = docs.slice(0, this.limit);
+      this.sorted = docs.map((d) => byDoc.get(d) as Row);
+      this.totalDataSizeSorted = rows.length;
+    }
+    this.stats.works += 1;
+    const row = this.sorted[this.i];
+    this.i += 1;
+    return row;
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      sortPattern: this.spec,
+      memLimit: 104857600,
+      ...(this.limit > 0 ? { limitAmount: this.limit } : {}),
+      type: 'simple',
+    };
+  }
+
+  override counters(): Record<string, unknown> {
+    return { totalDataSizeSorted: this.totalDataSizeSorted, usedDisk: false, spills: 0, spilledDataStorageSize: 0 };
+  }
+}
+
+export class SkipStage extends PlanStage {
+  readonly stage = 'SKIP';
+  readonly children: PlanStage[];
+  private skipped = 0;
+
+  constructor(
+    private readonly child: PlanStage,
+    private readonly amount: number,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    for (;;) {
+      this.stats.works += 1;
+      const row = this.child.next();
+      if (row === undefined) return undefined;
+      if (this.skipped < this.amount) {
+        this.skipped += 1;
+        continue;
+      }
+      return row;
+    }
+  }
+
+  describe(): Record<string, unknown> {
+    return { skipAmount: this.amount };
+  }
+}
+
+export class LimitStage extends PlanStage {
+  readonly stage = 'LIMIT';
+  readonly children: PlanStage[];
+  private returned = 0;
+
+  constructor(
+    private readonly child: PlanStage,
+    private readonly amount: number,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    this.stats.works += 1;
+    if (this.returned >= this.amount) return undefined;
+    const row = this.child.next();
+    if (row !== undefined) this.returned += 1;
+    return row;
+  }
+
+  describe(): Record<string, unknown> {
+    return { limitAmount: this.amount };
+  }
+}
+
+export class ProjectionStage extends PlanStage {
+  readonly children: PlanStage[];
+
+  constructor(
+    readonly stage: string,
+    private readonly child: PlanStage,
+    private readonly project: Projector,
+    private readonly spec: Record<string, unknown>,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    this.stats.works += 1;
+    const row = this.child.next();
+    if (row === undefined) return undefined;
+    return { rid: row.rid, doc: this.project(row.doc) };
+  }
+
+  describe(): Record<string, unknown> {
+    return { transformBy: this.spec };
+  }
+}
+
+/** Covered projection: builds the result from index keys, never touching the document. */
+export class CoveredProjectionStage extends PlanStage {
+  readonly stage = 'PROJECTION_COVERED';
+  readonly children: PlanStage[];
+
+  constructor(
+    private readonly child: PlanStage,
+    private readonly scan: IndexScanStage,
+    private readonly paths: string[],
+    private readonly includeId: boolean,
+    private readonly spec: Record<string, unknown>,
+  ) {
+    super();
+    this.children = [child];
+  }
+
+  protected produce(): Row | undefined {
+    this.stats.works += 1;
+    const row = this.child.next();
+    if (row === undefined) return undefined;
+    const doc: Doc = {};
+    const fields = this.scan.index.fields;
+    fields.forEach((f, i) => {
+      if (f.path === '_id' ? this.includeId : this.paths.includes(f.path)) {
+        const v = this.scan.lastKey[i];
+        setDotted(doc, f.path, v === undefined ? null : v);
+      }
+    });
+    return { rid: row.rid, doc };
+  }
+
+  describe(): Record<string, unknown> {
+    return { transformBy: this.spec };
+  }
+}
+
+function setDotted(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let target = doc;
+  for (let i = 0; i < parts.length - 1; i += 1) {
+    const p = parts[i] as string;
+    if (typeof target[p] !== 'object' || target[p] === null) target[p] = {};
+    target = target[p] as Doc;
+  }
+  target[parts[parts.length - 1] as string] = value;
+}
+
+/** Materialises a plan: every row until EOF. */
+export function drain(stage: PlanStage): Row[] {
+  const rows: Row[] = [];
+  for (;;) {
+    const row = stage.next();
+    if (row === undefined) return rows;
+    rows.push(row);
+  }
+}

@@ -1,0 +1,210 @@
+// Applying an update to one document: replacement, operator ($set, $inc, ...) or pipeline form.
+// mingo does the operator work; this module adds what mongod enforces around it: $setOnInsert
+// only on upsert-inserts, _id immutable (code 66) yet `$set: {_id: sameValue}` allowed,
+// conflicting paths (code 40), unknown modifiers (code 9).
+import { ObjectId } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { deepClone } from '../bson/clone.js';
+import { compareValues, keyString } from '../bson/order.js';
+import { getPath, isPlainObject, setPath } from '../bson/paths.js';
+import { CommandError } from '../errors.js';
+import type { Doc } from '../storage/collection.js';
+import { collectPredicates } from './bounds.js';
+
+const MODIFIERS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$currentDate',
+  '$setOnInsert',
+  '$bit',
+]);
+
+export type UpdateSpec = Doc | Doc[];
+
+export function isOperatorUpdate(update: UpdateSpec): boolean {
+  if (Array.isArray(update)) return false;
+  const keys = Object.keys(update);
+  return keys.length > 0 && (keys[0] as string).startsWith('$');
+}
+
+export function validateUpdate(update: unknown): asserts update is UpdateSpec {
+  if (Array.isArray(update)) {
+    for (const stage of update) {
+      if (!isPlainObject(stage)) throw new CommandError(14, 'Each element of the update pipeline must be an object');
+    }
+    return;
+  }
+  if (!isPlainObject(update)) throw new CommandError(9, 'Update argument must be either an object or an array');
+  const keys = Object.keys(update);
+  const ops = keys.filter((k) => k.startsWith('$'));
+  if (ops.length > 0 && ops.length !== keys.length) {
+    throw new CommandError(9, `Unknown modifier: ${keys.find((k) => !k.startsWith('$')) ?? ''}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  }
+  for (const op of ops) {
+    if (!MODIFIERS.has(op)) {
+      throw new CommandError(9, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    }
+    if (!isPlainObject(update[op])) {
+      throw new CommandError(9, `Modifiers operate on fields but we found type ${Array.isArray(update[op]) ? 'array' : typeof update[op]} instead. For example: {$mod: {<field>: ...}} not {$set: [ { $mod: ... } ]}`);
+    }
+  }
+}
+
+function checkConflicts(modifier: Record<string, Record<string, unknown>>): void {
+  const seen: string[] = [];
+  for (const [op, fields] of Object.entries(modifier)) {
+    for (const path of Object.keys(fields)) {
+      const paths = op === '$rename' ? [path, String(fields[path])] : [path];
+      for (const p of paths) {
+        const base = p.replace(/\.\$(\[[^\]]*\])?/g, '');
+        for (const other of seen) {
+          if (other === base || other.startsWith(`${base}.`) || base.startsWith(`${other}.`)) {
+            throw new CommandError(40, `Updating the path '${p}' would create a conflict at '${other.length < base.length ? other : base}'`);
+          }
+        }
+        seen.push(base);
+      }
+    }
+  }
+}
+
+export interface ApplyOptions {
+  isInsert: boolean;
+  arrayFilters?: Doc[];
+  query?: Doc;
+}
+
+/** Returns the updated copy of `doc` (never mutates it) and whether anything changed. */
+export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions): { doc: Doc; changed: boolean } {
+  const originalId = doc._id;
+  let result: Doc;
+  if (Array.isArray(update)) {
+    result = (new Aggregator(update).run([deepClone(doc)])[0] ?? {}) as Doc;
+  } else if (!isOperatorUpdate(update)) {
+    result = replacement(doc, update);
+  } else {
+    const modifier: Record<string, Record<string, unknown>> = {};
+    for (const [op, fields] of Object.entries(update)) {
+      if (op === '$setOnInsert') {
+        if (!options.isInsert) continue;
+        modifier.$set = { ...(modifier.$set ?? {}), ...(fields as Doc) };
+        continue;
+      }
+      modifier[op] = { ...(modifier[op] ?? {}), ...(fields as Doc) };
+    }
+    checkConflicts(modifier);
+    if (!options.isInsert) {
+      for (const [op, fields] of Object.entries(modifier)) {
+        for (const path of Object.keys(fields)) {
+          if (path === '_id' || path.startsWith('_id.')) {
+            if (op === '$set' && compareValues(getPath(doc, path), fields[path]) === 0) {
+              delete fields[path];
+              continue;
+            }
+            throw new CommandError(66, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+          }
+        }
+      }
+    }
+    for (const [op, fields] of Object.entries(modifier)) if (Object.keys(fields).length === 0) delete modifier[op];
+    result = deepClone(doc);
+    if (Object.keys(modifier).length > 0) {
+      try {
+        mingoUpdate(result, modifier, options.arrayFilters, options.query, { cloneMode: 'deep' });
+      } catch (error) {
+        throw translateMingoError(error, doc);
+      }
+    }
+  }
+  if (originalId !== undefined && (result._id === undefined || compareValues(result._id, originalId) !== 0)) {
+    if (result._id === undefined && !Array.isArray(update) && !isOperatorUpdate(update)) {
+      result = { _id: originalId, ...result };
+    } else if (!options.isInsert) {
+      throw new CommandError(
+        66,
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(result._id)}`,
+      );
+    }
+  }
+  if (result._id !== undefined && Object.keys(result)[0] !== '_id') {
+    const { _id, ...rest } = result;
+    result = { _id, ...rest };
+  }
+  return { doc: result, changed: keyString(result) !== keyString(doc) };
+}
+
+function replacement(doc: Doc, update: Doc): Doc {
+  for (const key of Object.keys(update)) {
+    if (key.startsWith('$')) throw new CommandError(52, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+  }
+  const out: Doc = {};
+  if (doc._id !== undefined) out._id = doc._id;
+  for (const [key, value] of Object.entries(update)) {
+    if (key === '_id') {
+      if (doc._id !== undefined && compareValues(value, doc._id) !== 0) {
+        throw new CommandError(66, `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(value)}`);
+      }
+      out._id = value;
+      continue;
+    }
+    out[key] = deepClone(value);
+  }
+  return out;
+}
+
+function translateMingoError(error: unknown, doc: Doc): CommandError {
+  if (error instanceof CommandError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/numeric|number/i.test(message)) {
+    return new CommandError(14, `Cannot apply $inc to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} ${message}`);
+  }
+  if (/array/i.test(message)) return new CommandError(2, message);
+  return new CommandError(2, message);
+}
+
+/** The document an upsert starts from: the equality fields of its query. */
+export function upsertSeed(query: Doc): Doc {
+  const seed: Doc = {};
+  for (const [path, predicates] of collectPredicates(query)) {
+    for (const predicate of predicates) {
+      let value: unknown;
+      if (isPlainObject(predicate) && Object.keys(predicate).some((k) => k.startsWith('$'))) {
+        if ('$eq' in predicate) value = predicate.$eq;
+        else if ('$in' in predicate && Array.isArray(predicate.$in) && predicate.$in.length === 1) value = predicate.$in[0];
+        else continue;
+      } else value = predicate;
+      setPath(seed, path, deepClone(value));
+    }
+  }
+  return seed;
+}
+
+/** Builds the document an upsert inserts. */
+export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
+  let doc: Doc;
+  if (!Array.isArray(update) && !isOperatorUpdate(update)) {
+    const seedId = upsertSeed(query)._id;
+    doc = {};
+    if (update._id !== undefined) doc._id = update._id;
+    else if (seedId !== undefined) doc._id = seedId;
+    for (const [k, v] of Object.entries(update)) if (k !== '_id') doc[k] = deepClone(v);
+  } else {
+    doc = applyUpdate(upsertSeed(query), update, { isInsert: true, arrayFilters, query }).doc;
+  }
+  if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
+  else if (Object.keys(doc)[0] !== '_id') {
+    const { _id, ...rest } = doc;
+    doc = { _id, ...rest };
+  }
+  return doc;
+}

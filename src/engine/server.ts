@@ -1,0 +1,112 @@
+// The TCP side: frames messages off each socket, runs them and writes the replies. A malformed
+// message (bad length, truncated or invalid BSON, unknown opcode, oversize) closes that one
+// connection, as mongod does, and never disturbs the others.
+import { createServer, type Server, type Socket } from 'node:net';
+import { runCommand } from './commands/dispatch.js';
+import type { EngineState } from './commands/context.js';
+import { helloReply } from './commands/admin.js';
+import {
+  encodeOpMsg,
+  encodeOpReply,
+  MAX_MESSAGE_SIZE,
+  MSG_MORE_TO_COME,
+  OP_MSG,
+  OP_QUERY,
+  parseMessage,
+  ProtocolViolation,
+} from './wire/messages.js';
+
+const HEADER_SIZE = 16;
+
+export class WireServer {
+  readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private nextConnectionId = 1;
+
+  constructor(private readonly engine: EngineState) {
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  private accept(socket: Socket): void {
+    const connectionId = this.nextConnectionId;
+    this.nextConnectionId += 1;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    socket.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= 4) {
+        if ((pending[0] as Buffer).length < 4) pending = [Buffer.concat(pending, pendingBytes)];
+        const length = (pending[0] as Buffer).readInt32LE(0);
+        if (length < HEADER_SIZE + 5 || length > MAX_MESSAGE_SIZE) {
+          socket.destroy();
+          return;
+        }
+        // Concatenate only once the whole message is here: a 2 MB insert arrives in dozens of chunks.
+        if (pendingBytes < length) return;
+        let buf = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+        const message = buf.subarray(0, length);
+        buf = buf.subarray(length);
+        pending = buf.length > 0 ? [buf] : [];
+        pendingBytes = buf.length;
+        if (!this.handle(socket, message, connectionId)) {
+          socket.destroy();
+          return;
+        }
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** Returns false when the connection must be closed. */
+  private handle(socket: Socket, message: Buffer, connectionId: number): boolean {
+    let parsed;
+    try {
+      parsed = parseMessage(message);
+    } catch (error) {
+      if (error instanceof ProtocolViolation || error instanceof RangeError) return false;
+      throw error;
+    }
+    if (parsed.opCode === OP_QUERY) {
+      const name = parsed.fullCollectionName ?? '';
+      const dbName = name.endsWith('.$cmd') ? name.slice(0, -5) : name.split('.')[0] ?? 'admin';
+      const cmdName = Object.keys(parsed.command)[0] ?? '';
+      // Legacy OP_QUERY is only for the handshake since MongoDB 5.1.
+      const reply = ['ismaster', 'isMaster', 'hello'].includes(cmdName)
+        ? helloReply(parsed.command, { engine: this.engine, dbName, connectionId }, cmdName !== 'hello')
+        : runCommand(parsed.command, dbName, this.engine, connectionId);
+      socket.write(encodeOpReply(parsed.requestId, reply));
+      return true;
+    }
+    if (parsed.opCode === OP_MSG) {
+      const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
+      const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
+      if ((parsed.flags & MSG_MORE_TO_COME) === 0) socket.write(encodeOpMsg(parsed.requestId, reply));
+      return true;
+    }
+    return false;
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting and destroys every open socket, or clients would wait forever. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+      this.server.close(() => resolve());
+    });
+  }
+}

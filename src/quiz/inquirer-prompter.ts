@@ -1,0 +1,61 @@
+// The QuizPrompter on @inquirer/prompts. No editor is launched for answers (many users have no
+// $EDITOR set and the switch breaks the flow): the answer is typed line by line and an empty line
+// ends it; Enter alone on the first line means "I answered in my head".
+import { Writable } from 'node:stream';
+import { confirm, input, select } from '@inquirer/prompts';
+import type { ChoiceQuestion, ScenarioDefinition } from '../scenario/contract.js';
+import { gradeLabels, gradeNames } from './grades.js';
+import type { GradeName } from './grades.js';
+import type { QuizPrompter } from './session.js';
+
+/** Where prompts read and write (stdin/stdout by default); tests pass their own streams. */
+export type PromptContext = NonNullable<Parameters<typeof input>[1]>;
+
+/**
+ * @inquirer/core ends the output stream it was handed once a prompt is done (it pipes into it);
+ * process.stdout shrugs that off, but any other stream would be closed after the first question.
+ * Each prompt therefore gets its own forwarding stream in front of a caller-provided output.
+ */
+function contextForOnePrompt(context: PromptContext): PromptContext {
+  const output = context.output;
+  if (!output) return context;
+  const forward = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      output.write(chunk);
+      done();
+    },
+  });
+  return { ...context, output: forward };
+}
+
+export function inquirerPrompter(base: PromptContext = {}, write: (text: string) => void = () => undefined): QuizPrompter {
+  const context = (): PromptContext => contextForOnePrompt(base);
+  return {
+    async answer() {
+      write('Type your answer (as many lines as you like; an empty line finishes). Press Enter right away to answer in your head.\n');
+      const lines: string[] = [];
+      for (;;) {
+        const line = await input({ message: lines.length === 0 ? 'Your answer:' : 'Your answer (continued):' }, context());
+        if (line.trim() === '') break;
+        lines.push(line);
+      }
+      return lines.join('\n');
+    },
+    async grade(nextReview: Record<GradeName, string>) {
+      return select<GradeName>({
+        message: 'How well did you answer?',
+        choices: gradeNames.map((grade) => ({ value: grade, name: `${gradeLabels[grade]}  (next review ${nextReview[grade]})`, short: grade })),
+        default: 'good',
+      }, context());
+    },
+    async choose(question: ChoiceQuestion) {
+      return select<number>({
+        message: 'Your choice:',
+        choices: question.options.map((option, index) => ({ value: index, name: `${index + 1}. ${option.text}`, short: String(index + 1) })),
+      }, context());
+    },
+    async offerDemo(scenario: ScenarioDefinition) {
+      return confirm({ message: `Watch the live demo of #${scenario.id} now?`, default: false }, context());
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The text a quiz shows around each question: the question itself, the reveal (key points marked
+// covered or missed by the typed answer, then the full reasoning), the multiple-choice
+// explanations and the scheduling line. Shared by the interactive and the scripted flows so both
+// print the same thing. Colours and width come from the caller's terminal (TTY, NO_COLOR,
+// --no-color, COLUMNS).
+import type { ChalkInstance } from 'chalk';
+import type { ChoiceQuestion, ScenarioDefinition } from '../scenario/contract.js';
+import { wrap } from '../ui/text.js';
+import type { KeyPointCoverage } from './coverage.js';
+import type { GradeName } from './grades.js';
+import { describeInterval } from './scheduler.js';
+import type { SessionItem } from './selection.js';
+
+export interface QuizView {
+  style: ChalkInstance;
+  /** Columns to wrap prose at. */
+  width: number;
+}
+
+const kindLabel: Record<SessionItem['kind'], string> = { due: 'review', new: 'new', ahead: 'practice ahead' };
+
+function block(view: QuizView, text: string, indent = '', firstIndent = indent): string {
+  return wrap(text, view.width, indent, firstIndent).join('\n');
+}
+
+function header(view: QuizView, scenario: ScenarioDefinition, position: number, total: number): string {
+  return view.style.bold(`Question ${position}/${total} · #${scenario.id} ${scenario.title}`);
+}
+
+export function renderQuestionHeader(view: QuizView, scenario: ScenarioDefinition, position: number, total: number, kind?: SessionItem['kind']): string {
+  const tag = kind ? view.style.dim(` (${kindLabel[kind]})`) : '';
+  return `\n${header(view, scenario, position, total)}${tag}\n\n${block(view, scenario.question)}\n`;
+}
+
+export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition, answer: string, coverage: KeyPointCoverage[]): string {
+  const { style } = view;
+  const lines: string[] = [];
+  if (answer.trim().length > 0) {
+    const covered = coverage.filter((point) => point.covered).length;
+    lines.push(style.bold(`Key points (${covered} of ${coverage.length} mentioned in your answer; a hint for grading, not a verdict):`));
+    for (const point of coverage) {
+      const note = point.covered
+        ? `(you said: ${point.matched.filter((term): term is string => term !== undefined).join(', ')})`
+        : `(not mentioned: ${point.missing.join(', ')})`;
+      const mark = point.covered ? style.green('✓') : style.yellow('✗');
+      lines.push(`${block(view, `${point.text} ${style.dim(note)}`, '    ', `  ${mark} `)}`);
+    }
+  } else {
+    lines.push(style.bold('Key points of a strong answer (compare with the one in your head):'));
+    for (const point of coverage) lines.push(block(view, point.text, '    ', '  • '));
+  }
+  lines.push('', style.bold('The reasoning:'));
+  for (const paragraph of scenario.answer.reasoning) lines.push(block(view, paragraph, '  '), '');
+  if (scenario.answer.seniorNotes.length > 0) {
+    lines.push(style.bold('What a senior adds:'));
+    for (const note of scenario.answer.seniorNotes) lines.push(block(view, note, '    ', '  • '));
+  }
+  return `\n${lines.join('\n')}\n`;
+}
+
+export function renderChoiceQuestion(view: QuizView, scenario: ScenarioDefinition, question: ChoiceQuestion, position: number, total: number): string {
+  return `\n${header(view, scenario, position, total)}\n\n${block(view, question.prompt)}\n`;
+}
+
+export function renderChoiceReveal(view: QuizView, question: ChoiceQuestion, chosen: number): string {
+  const { style } = view;
+  const correct = question.options[chosen]?.correct === true;
+  const lines = [correct ? style.green.bold('Correct.') : style.red.bold('Not quite.')];
+  question.options.forEach((option, index) => {
+    const mark = option.correct ? style.green('✓') : index === chosen ? style.red('✗') : ' ';
+    const yours = index === chosen ? style.dim(' (your choice)') : '';
+    lines.push(block(view, `${index + 1}. ${option.text}${yours}`, '     ', `  ${mark} `));
+    lines.push(style.dim(block(view, option.explanation, '       ')));
+  });
+  return `\n${lines.join('\n')}\n`;
+}
+
+export function renderScheduled(view: QuizView, scenario: ScenarioDefinition, grade: GradeName, due: Date, now: Date): string {
+  return `${view.style.dim(`Graded ${grade}. Next review of #${scenario.id} ${describeInterval(due, now)} (${due.toLocaleString()}).`)}\n`;
+}

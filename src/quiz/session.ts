@@ -1,0 +1,113 @@
+// One interactive quiz session, independent of the terminal: prompts come through a QuizPrompter
+// (inquirer in the CLI, the same prompts on scripted streams in tests) and text goes to `write`.
+// Each grade is saved before the next question is asked, so an interrupted session (Ctrl-C makes
+// the prompt library throw ExitPromptError) keeps everything graded up to that point.
+import type { ChoiceQuestion, ScenarioDefinition } from '../scenario/contract.js';
+import { keyPointCoverage } from './coverage.js';
+import type { GradeName, QuizMode } from './grades.js';
+import type { Progress, ScenarioProgress } from './progress.js';
+import type { ProgressStore } from './progress-store.js';
+import {
+  renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled,
+} from './reveal.js';
+import type { QuizView } from './reveal.js';
+import { applyGrade, describeInterval, previewDueDates } from './scheduler.js';
+import type { SessionItem } from './selection.js';
+
+export interface QuizPrompter {
+  /** The user's (possibly multi-line) answer; empty when they answered in their head. */
+  answer(): Promise<string>;
+  /** Self-grade; `nextReview` says, per grade, when the scenario would come back. */
+  grade(nextReview: Record<GradeName, string>): Promise<GradeName>;
+  /** Index of the option chosen. */
+  choose(question: ChoiceQuestion): Promise<number>;
+  offerDemo(scenario: ScenarioDefinition): Promise<boolean>;
+}
+
+export interface SessionDependencies {
+  store: ProgressStore;
+  prompter: QuizPrompter;
+  write: (text: string) => void;
+  view: QuizView;
+  now?: () => Date;
+  /** Runs a scenario's live demo; when absent the demo is not offered. */
+  runDemo?: (scenario: ScenarioDefinition) => Promise<void>;
+}
+
+export interface SessionResult {
+  graded: { id: number; grade: GradeName; due: string }[];
+  interrupted: boolean;
+}
+
+function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ExitPromptError';
+}
+
+/** Rotates through a scenario's multiple-choice questions across sessions. */
+export function nextChoiceQuestion(entry: ScenarioProgress | undefined, questionCount: number): number {
+  const asked = (entry?.reviews ?? []).filter((review) => review.mode === 'choice' && review.question !== undefined);
+  const last = asked.at(-1)?.question;
+  return last === undefined ? 0 : (last + 1) % questionCount;
+}
+
+/** Saves one graded review under the store's lock and returns the scenario's new due date. */
+export async function recordGrade(
+  store: ProgressStore, scenario: ScenarioDefinition, grade: GradeName, now: Date, mode: QuizMode, question?: number,
+): Promise<Date> {
+  const key = String(scenario.id);
+  const saved = await store.update((progress): Progress => ({
+    ...progress,
+    scenarios: { ...progress.scenarios, [key]: applyGrade(progress.scenarios[key], grade, now, { mode, ...(question !== undefined ? { question } : {}) }) },
+  }));
+  return new Date(saved.scenarios[key]!.card.due);
+}
+
+async function askRecall(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date) {
+  const { scenario } = item;
+  deps.write(renderQuestionHeader(deps.view, scenario, position, total, item.kind));
+  const answer = await deps.prompter.answer();
+  deps.write(renderRecallReveal(deps.view, scenario, answer, keyPointCoverage(answer, scenario.answer.keyPoints)));
+  const previewAt = now();
+  const previews = previewDueDates(progress.scenarios[String(scenario.id)], previewAt);
+  const nextReview = Object.fromEntries(
+    Object.entries(previews).map(([grade, due]) => [grade, describeInterval(due, previewAt)]),
+  ) as Record<GradeName, string>;
+  const grade = await deps.prompter.grade(nextReview);
+  const gradedAt = now();
+  const due = await recordGrade(deps.store, scenario, grade, gradedAt, 'recall');
+  deps.write(renderScheduled(deps.view, scenario, grade, due, gradedAt));
+  return { grade, due };
+}
+
+async function askChoice(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date) {
+  const { scenario } = item;
+  const questionIndex = nextChoiceQuestion(progress.scenarios[String(scenario.id)], scenario.quiz.choices.length);
+  const question = scenario.quiz.choices[questionIndex]!;
+  deps.write(renderChoiceQuestion(deps.view, scenario, question, position, total));
+  const chosen = await deps.prompter.choose(question);
+  deps.write(renderChoiceReveal(deps.view, question, chosen));
+  // Auto-graded: a right answer is a normal successful recall, a wrong one a lapse.
+  const grade: GradeName = question.options[chosen]?.correct ? 'good' : 'again';
+  const gradedAt = now();
+  const due = await recordGrade(deps.store, scenario, grade, gradedAt, 'choice', questionIndex);
+  deps.write(renderScheduled(deps.view, scenario, grade, due, gradedAt));
+  return { grade, due };
+}
+
+export async function runQuizSession(items: SessionItem[], mode: QuizMode, deps: SessionDependencies): Promise<SessionResult> {
+  const now = deps.now ?? (() => new Date());
+  const result: SessionResult = { graded: [], interrupted: false };
+  try {
+    for (const [index, item] of items.entries()) {
+      const progress = await deps.store.read();
+      const ask = mode === 'choice' ? askChoice : askRecall;
+      const { grade, due } = await ask(item, index + 1, items.length, progress, deps, now);
+      result.graded.push({ id: item.scenario.id, grade, due: due.toISOString() });
+      if (deps.runDemo && await deps.prompter.offerDemo(item.scenario)) await deps.runDemo(item.scenario);
+    }
+  } catch (error) {
+    if (!isPromptExit(error)) throw error;
+    result.interrupted = true;
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+// Where output goes and how it may look: colour only when wanted (a TTY, no --no-color, no
+// NO_COLOR), a width that follows the terminal (or COLUMNS, or 80 when piped) so that text wraps
+// sensibly down to 60 columns and below.
+import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+
+export interface Terminal {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Columns to wrap at. */
+  width: number;
+  /** A person is watching: spinners and prompts make sense. */
+  interactive: boolean;
+  color: boolean;
+  style: ChalkInstance;
+  line(text?: string): void;
+}
+
+const maxWidth = 100;
+const minWidth = 40;
+
+/** https://no-color.org: NO_COLOR present and not empty disables colour; --no-color always does. */
+export function colorWanted(stream: { isTTY?: boolean }, argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (argv.includes('--no-color') || argv.includes('--no-colors')) return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return stream.isTTY === true && env['TERM'] !== 'dumb';
+}
+
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env['COLUMNS']);
+  const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : stream.isTTY && stream.columns ? stream.columns : 80;
+  return Math.max(minWidth, Math.min(maxWidth, columns));
+}
+
+export function createTerminal(out: NodeJS.WriteStream = process.stdout): Terminal {
+  const color = colorWanted(out);
+  return {
+    out,
+    width: terminalWidth(out),
+    interactive: out.isTTY === true && process.stdin.isTTY === true && process.env['CI'] === undefined,
+    color,
+    style: new Chalk({ level: color ? 1 : 0 }),
+    line(text = '') {
+      out.write(`${text}\n`);
+    },
+  };
+}

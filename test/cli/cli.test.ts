@@ -1,0 +1,248 @@
+// The CLI as a user meets it: the BUILT binary (run `npm run build` first; `npm test` does),
+// driven through execa. Nothing here imports from dist/ or src/cli.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const binary = `${root}bin/backend-scenarios.js`;
+const fixtureScenarios = fileURLToPath(new URL('./fixtures/scenarios/', import.meta.url));
+const forbidHeavyModules = pathToFileURL(fileURLToPath(new URL('./fixtures/forbid-heavy-modules.mjs', import.meta.url))).href;
+
+/** A bound on every child process, so a hung CLI fails the test instead of the whole suite. */
+const childTimeoutMs = 60_000;
+
+function cli(args: string[], options: { env?: Record<string, string>; nodeArgs?: string[] } = {}) {
+  return execa(process.execPath, [...(options.nodeArgs ?? []), binary, ...args], {
+    cwd: root,
+    reject: false,
+    timeout: childTimeoutMs,
+    // A clean environment for colour and engine choice, whatever the developer's shell has set.
+    env: { NO_COLOR: undefined, FORCE_COLOR: undefined, MONGODB_URI: undefined, COLUMNS: undefined, CI: undefined, ...options.env },
+    extendEnv: true,
+  });
+}
+
+function scenarioIdsOnDisk(): number[] {
+  return readdirSync(`${root}scenarios`)
+    .map((name) => /^(\d+)-.*\.ts$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function assertNoStackTrace(stderr: string): void {
+  assert.doesNotMatch(stderr, /^\s+at .+\(.*:\d+:\d+\)$/m, `stack trace in stderr:\n${stderr}`);
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves with the stdout seen so far once it matches `pattern` (bounded by the child's own timeout). */
+function waitForOutput(child: ResultPromise, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) resolve(seen);
+    });
+    child.once('exit', () => reject(new Error(`exited before printing ${pattern}; stdout:\n${seen}`)));
+  });
+}
+
+before(() => {
+  assert.ok(existsSync(`${root}dist/src/cli/main.js`), 'the CLI is not built: run `npm run build` first');
+});
+
+describe('list and show', () => {
+  test('list prints every scenario, sorted by id', async () => {
+    const result = await cli(['list']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const ids = [...result.stdout.matchAll(/^\s*(\d+)\s{2}/gm)].map((match) => Number(match[1]));
+    assert.deepEqual(ids, scenarioIdsOnDisk());
+    assert.match(result.stdout, /Registration race/);
+  });
+
+  test('list --json is machine-readable and complete', async () => {
+    const result = await cli(['list', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as Array<{ id: number; slug: string; title: string; tags: string[]; summary: string }>;
+    assert.deepEqual(rows.map((row) => row.id), scenarioIdsOnDisk());
+    const registration = rows.find((row) => row.id === 24);
+    assert.equal(registration?.slug, 'registration-race');
+    assert.ok(registration.tags.includes('concurrency'));
+  });
+
+  test('list --tag filters, and an unknown tag is a usage error', async () => {
+    const filtered = JSON.parse((await cli(['list', '--tag', 'concurrency', '--json'])).stdout) as Array<{ tags: string[] }>;
+    assert.ok(filtered.length > 0);
+    assert.ok(filtered.every((row) => row.tags.includes('concurrency')));
+    const unknown = await cli(['list', '--tag', 'no-such-tag']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /No scenario is tagged "no-such-tag"/);
+    assert.match(unknown.stderr, /Tags in use: .*concurrency/);
+  });
+
+  test('show 24 prints the question, reasoning, key points and code, and runs nothing', async () => {
+    const result = await cli(['show', '24']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const expected of [/The question/, /How a candidate reasons/, /Key points/, /createIndexes\(\)/, /11000/, /What a senior adds/]) {
+      assert.match(result.stdout, expected);
+    }
+    assert.doesNotMatch(result.stdout, /Live demo/);
+  });
+
+  test('--help shows examples and --version the package version', async () => {
+    const help = await cli(['--help']);
+    assert.equal(help.exitCode, 0);
+    assert.match(help.stdout, /Examples:\n\s+\$ backend-scenarios list/);
+    const version = await cli(['--version']);
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
+    assert.equal(version.stdout.trim(), pkg.version);
+  });
+});
+
+describe('output for pipes, narrow terminals and NO_COLOR', () => {
+  const escape = '\u001b[';
+  test('colour only when wanted: FORCE_COLOR colours, NO_COLOR and --no-color win over it', async () => {
+    const forced = await cli(['show', '24'], { env: { FORCE_COLOR: '1' } });
+    assert.ok(forced.stdout.includes(escape), 'FORCE_COLOR gives colour');
+    const noColor = await cli(['show', '24'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    assert.ok(!noColor.stdout.includes(escape), 'NO_COLOR wins');
+    const flag = await cli(['show', '24', '--no-color'], { env: { FORCE_COLOR: '1' } });
+    assert.equal(flag.exitCode, 0, flag.stderr);
+    assert.ok(!flag.stdout.includes(escape), '--no-color wins');
+    const piped = await cli(['list']);
+    assert.ok(!piped.stdout.includes(escape), 'piped output carries no escape codes');
+  });
+
+  test('at 60 columns, prose lines fit (code blocks excepted)', async () => {
+    for (const args of [['list'], ['show', '24']]) {
+      const result = await cli(args, { env: { COLUMNS: '60' } });
+      const tooWide = result.stdout.split('\n')
+        .filter((line) => !line.startsWith('  │'))
+        .filter((line) => [...stripVTControlCharacters(line)].length > 60);
+      assert.deepEqual(tooWide, [], `${args.join(' ')}: lines wider than 60 columns`);
+    }
+  });
+});
+
+describe('bad input: one line, a hint, exit 2, no stack trace', () => {
+  const cases: Array<{ args: string[]; message: RegExp }> = [
+    { args: ['run', '99'], message: /^error: There is no scenario 99\.\nhint: Nearest: [\d, ]+\./ },
+    { args: ['run', 'abc'], message: /^error: "abc" is not a scenario id\./ },
+    { args: ['run'], message: /^error: run needs a scenario id, or "all"\./ },
+    { args: ['show', '99'], message: /^error: There is no scenario 99\./ },
+    { args: ['show'], message: /^error: show needs a scenario id\./ },
+    { args: ['list', '--bogus'], message: /^error: unknown option '--bogus'/ },
+    { args: ['run', '24', '--engine', 'bogus'], message: /^error: option '-e, --engine <name>' argument 'bogus' is invalid\. Allowed choices are auto, embedded, memory-server, uri\./ },
+    { args: ['frobnicate'], message: /^error: unknown command 'frobnicate'/ },
+  ];
+  for (const { args, message } of cases) {
+    test(args.join(' ') || '(no args)', async () => {
+      const result = await cli(args);
+      assert.equal(result.exitCode, 2, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.ok(result.stderr.trim().split('\n').length <= 2, `more than two lines:\n${result.stderr}`);
+      assertNoStackTrace(result.stderr);
+    });
+  }
+
+  test('run 99 suggests the nearest existing ids', async () => {
+    const ids = scenarioIdsOnDisk();
+    const nearest = [...ids].sort((a, b) => Math.abs(a - 99) - Math.abs(b - 99))[0];
+    const result = await cli(['run', '99']);
+    assert.match(result.stderr, new RegExp(`Nearest: [\\d, ]*\\b${nearest}\\b`));
+  });
+});
+
+describe('list, show and --help never load the demo stack', () => {
+  // The preload throws as soon as mongoose, express, the driver or the engine is resolved.
+  for (const args of [['list'], ['list', '--json'], ['show', '24'], ['--help'], ['run', '--help']]) {
+    test(args.join(' '), async () => {
+      const result = await cli(args, { nodeArgs: ['--import', forbidHeavyModules] });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /heavy module loaded/);
+    });
+  }
+
+  test('control: the same guard does stop `run`, which needs them', async () => {
+    const result = await cli(['run', '24', '--json', '--engine', 'embedded'], { nodeArgs: ['--import', forbidHeavyModules] });
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, /heavy module loaded: .*(engine|mongoose|express|mongodb)/);
+  });
+});
+
+describe('run', () => {
+  test('run 24 narrates the demo and exits 0 when every check held', async () => {
+    const result = await cli(['run', '24', '--no-pause', '--engine', 'embedded']);
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /engine: embedded/);
+    assert.match(result.stdout, /The interviewer asks/);
+    assert.match(result.stdout, /^\s+1\. Naive/m);
+    assert.match(result.stdout, /statuses: \[201, 201, 201, 201, 201\]/);
+    assert.match(result.stdout, /statuses: \[201, 409, 409, 409, 409\]/);
+    assert.match(result.stdout, /What the demo proved/);
+    assert.match(result.stdout, /PASSED (\d+)\/\1 checks held/);
+    assert.doesNotMatch(result.stdout, /FAILED/);
+  });
+
+  test('run 24 --json prints the report and nothing else', async () => {
+    const result = await cli(['run', '24', '--json', '--engine', 'embedded']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as {
+      id: number; title: string; engine: { name: string; version: string }; passed: boolean; durationMs: number;
+      steps: Array<{ title: string; observations: Record<string, unknown>; checks: Array<{ claim: string; passed: boolean }> }>;
+    };
+    assert.equal(report.id, 24);
+    assert.equal(report.engine.name, 'embedded');
+    assert.equal(typeof report.engine.version, 'string');
+    assert.equal(report.passed, true);
+    assert.ok(report.steps.length >= 4);
+    const checks = report.steps.flatMap((step) => step.checks);
+    assert.ok(checks.length > 0);
+    assert.deepEqual(checks.filter((check) => !check.passed), []);
+    assert.deepEqual(report.steps[0]?.observations['statuses'], [201, 201, 201, 201, 201]);
+  });
+
+  test('Ctrl-C mid-demo stops it, closes its server and exits 130', async () => {
+    const child = cli(['run', '90', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    const seen = await waitForOutput(child, /port: (\d+)[\s\S]*waiting for Ctrl-C/);
+    const port = Number(/port: (\d+)/.exec(seen)?.[1]);
+    assert.equal(await portAccepts(port), true, 'the demo server is up before Ctrl-C');
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /Interrupted/);
+    assertNoStackTrace(result.stderr);
+    assert.equal(await portAccepts(port), false, 'the demo server is closed');
+    assert.throws(() => process.kill(child.pid!, 0), /ESRCH/, 'no process left behind');
+  });
+
+  test('a demo past its time bound fails with a clear message', async () => {
+    const result = await cli(['run', '91', '--no-pause', '--json', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 1);
+    const report = JSON.parse(result.stdout) as { passed: boolean; error?: string };
+    assert.equal(report.passed, false);
+    assert.match(report.error ?? '', /did not finish within its time bound of 0\.3 s/);
+  });
+
+  test('an unreachable MONGODB_URI fails fast, names it with the password masked, and says how to fix it', async () => {
+    const result = await cli(['run', '24', '--no-pause'], { env: { MONGODB_URI: 'mongodb://user:secret@127.0.0.1:1/' } });
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.match(result.stderr, /^error: Cannot reach MongoDB at mongodb:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1\/ \(MONGODB_URI\)/);
+    assert.match(result.stderr, /hint: .*--engine embedded/);
+    assert.doesNotMatch(result.stderr, /secret/);
+    assertNoStackTrace(result.stderr);
+  });
+});

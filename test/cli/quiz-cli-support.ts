@@ -1,0 +1,33 @@
+// Shared by the quiz and stats CLI tests: the built binary run with execa against a throwaway
+// BACKEND_SCENARIOS_HOME, and a real installed scenario's metadata to build answers from.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { listScenarioFiles } from '../../src/scenario/registry.js';
+import type { ScenarioDefinition } from '../../src/scenario/contract.js';
+
+export const binary = fileURLToPath(new URL('../../bin/backend-scenarios.js', import.meta.url));
+
+export async function cliHome(): Promise<{ dir: string; progressFile: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bs-quiz-cli-'));
+  return { dir, progressFile: join(dir, 'progress.json'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the built CLI with stdin not a terminal (execa's default pipe), as in CI. */
+export function runCli(home: string, args: string[]) {
+  return execa(process.execPath, [binary, ...args], {
+    env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1', COLUMNS: '100' },
+    reject: false,
+    timeout: 60_000,
+  });
+}
+
+/** The lowest-numbered installed scenario's metadata, loaded from its source file. */
+export async function firstInstalledScenario(): Promise<ScenarioDefinition> {
+  const [file] = await listScenarioFiles();
+  if (!file) throw new Error('no scenario is installed under scenarios/');
+  const module = (await import(pathToFileURL(file.path).href)) as { scenario: ScenarioDefinition };
+  return module.scenario;
+}

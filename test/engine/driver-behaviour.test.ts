@@ -1,0 +1,149 @@
+// Error shapes, batches, cursors and index options through the real `mongodb` driver.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Long, MongoClient, MongoServerError, type Db } from 'mongodb';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
+
+describe('embedded engine through the mongodb driver', () => {
+  let engine: EmbeddedMongo;
+  let client: MongoClient;
+  let db: Db;
+
+  before(async () => {
+    engine = await startEmbeddedMongo();
+    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
+    db = client.db('driver');
+  });
+
+  after(async () => {
+    await client?.close();
+    await engine?.close();
+  });
+
+  test('unknown commands and transactions fail like a standalone mongod', async () => {
+    await assert.rejects(db.command({ frobnicate: 1 }), (error: MongoServerError) => {
+      assert.equal(error.code, 59);
+      assert.equal(error.codeName, 'CommandNotFound');
+      return true;
+    });
+    await assert.rejects(db.command({ find: 'x', txnNumber: Long.fromNumber(1), startTransaction: true, autocommit: false }), (error: MongoServerError) => {
+      assert.equal(error.code, 20);
+      assert.equal(error.codeName, 'IllegalOperation');
+      return true;
+    });
+    const hello = await db.admin().command({ hello: 1 });
+    assert.equal(hello.isWritablePrimary, true);
+    assert.equal(hello.maxWireVersion, 21);
+    assert.equal((await db.admin().command({ buildInfo: 1 })).version, engine.version);
+  });
+
+  test('_id is generated when missing and immutable afterwards (code 66)', async () => {
+    const coll = db.collection<{ _id?: unknown; a: number }>('ids');
+    const { insertedId } = await coll.insertOne({ a: 1 });
+    const stored = await coll.findOne({ a: 1 });
+    assert.deepEqual(stored?._id, insertedId);
+    await assert.rejects(coll.updateOne({ a: 1 }, { $set: { _id: 5 } }), { code: 66 });
+    // Setting _id to its current value is allowed, as on mongod.
+    const same = await coll.updateOne({ a: 1 }, { $set: { _id: insertedId, a: 2 } });
+    assert.equal(same.modifiedCount, 1);
+    await assert.rejects(coll.replaceOne({ a: 2 }, { _id: 7, a: 3 }), { code: 66 });
+  });
+
+  test('write errors carry the index of the failing statement in ordered and unordered batches', async () => {
+    const coll = db.collection<{ _id: number }>('batches');
+    await coll.insertOne({ _id: 2 });
+    const ordered = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }], { ordered: true }).catch((e: unknown) => e);
+    assert.ok(ordered instanceof MongoServerError);
+    assert.deepEqual((ordered as unknown as { writeErrors: Array<{ index: number; code: number }> }).writeErrors.map((e) => [e.index, e.code]), [[1, 11000]]);
+    assert.equal(await coll.countDocuments(), 2, 'an ordered batch stops at the first error');
+    const unordered = await coll.insertMany([{ _id: 1 }, { _id: 4 }, { _id: 2 }, { _id: 5 }], { ordered: false }).catch((e: unknown) => e);
+    const errors = (unordered as { writeErrors: Array<{ index: number; code: number }> }).writeErrors;
+    assert.deepEqual(errors.map((e) => [e.index, e.code]), [[0, 11000], [2, 11000]]);
+    assert.equal(await coll.countDocuments(), 4, 'an unordered batch carries on');
+  });
+
+  test('cursors: batchSize, getMore across batches and killCursors', async () => {
+    const coll = db.collection<{ n: number }>('cursors');
+    await coll.insertMany(Array.from({ length: 250 }, (_, n) => ({ n })));
+    const commands: string[] = [];
+    const listener = (event: { commandName: string }): void => {
+      commands.push(event.commandName);
+    };
+    const monitored = await MongoClient.connect(engine.uri, { monitorCommands: true });
+    try {
+      monitored.on('commandStarted', listener);
+      const mcoll = monitored.db('driver').collection<{ n: number }>('cursors');
+      const all = await mcoll.find({}, { batchSize: 60 }).sort({ n: 1 }).toArray();
+      assert.deepEqual(all.map((d) => d.n), Array.from({ length: 250 }, (_, n) => n));
+      assert.equal(commands.filter((c) => c === 'getMore').length, 4);
+      const reply = await monitored.db('driver').command({ find: 'cursors', batchSize: 10 });
+      // The driver promotes an Int64 that fits in a double to a number; the wire type is Int64.
+      const id = Long.fromValue(reply.cursor.id as number | Long);
+      assert.ok(!id.isZero());
+      assert.equal(reply.cursor.firstBatch.length, 10);
+      const killed = await monitored.db('driver').command({ killCursors: 'cursors', cursors: [id] });
+      assert.equal(killed.cursorsKilled.length, 1);
+      await assert.rejects(monitored.db('driver').command({ getMore: id, collection: 'cursors' }), { code: 43 });
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test('sparse, partial and compound unique indexes', async () => {
+    const sparse = db.collection('sparse');
+    await sparse.createIndex({ nick: 1 }, { unique: true, sparse: true });
+    await sparse.insertMany([{ a: 1 }, { a: 2 }, { nick: 'x' }]);
+    await assert.rejects(sparse.insertOne({ nick: 'x' }), { code: 11000 });
+
+    const partial = db.collection('partial');
+    await partial.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { deleted: false } });
+    await partial.insertMany([{ email: 'a', deleted: false }, { email: 'a', deleted: true }, { email: 'a', deleted: true }]);
+    await assert.rejects(partial.insertOne({ email: 'a', deleted: false }), { code: 11000 });
+
+    const compound = db.collection('compound');
+    await compound.createIndex({ org: 1, email: 1 }, { unique: true });
+    await compound.insertMany([{ org: 1, email: 'a' }, { org: 2, email: 'a' }]);
+    await assert.rejects(compound.insertOne({ org: 1, email: 'a' }), (error: MongoServerError) => {
+      assert.deepEqual(error.keyValue, { org: 1, email: 'a' });
+      assert.match(error.message, /index: org_1_email_1 dup key: \{ org: 1, email: "a" \}/);
+      return true;
+    });
+  });
+
+  test('building a unique index over duplicates fails and leaves no index behind', async () => {
+    const coll = db.collection('dupbuild');
+    await coll.insertMany([{ email: 'a' }, { email: 'a' }]);
+    await assert.rejects(coll.createIndex({ email: 1 }, { unique: true }), { code: 11000 });
+    const names = (await coll.listIndexes().toArray()).map((i) => i.name);
+    assert.deepEqual(names, ['_id_']);
+  });
+
+  test('an update that creates a duplicate is a write error; updates are checked against other documents only', async () => {
+    const coll = db.collection('upd');
+    await coll.createIndex({ email: 1 }, { unique: true });
+    await coll.insertMany([{ email: 'a', n: 1 }, { email: 'b', n: 1 }]);
+    const same = await coll.updateOne({ email: 'a' }, { $set: { email: 'a', n: 2 } });
+    assert.equal(same.modifiedCount, 1);
+    await assert.rejects(coll.updateOne({ email: 'b' }, { $set: { email: 'a' } }), { code: 11000 });
+    await assert.rejects(coll.updateOne({ email: 'zzz' }, { $set: { email: 'a' } }, { upsert: true }), { code: 11000 });
+  });
+
+  test('values of different types sort in BSON order', async () => {
+    const coll = db.collection('mixed');
+    const date = new Date(0);
+    await coll.insertMany([{ v: 'b' }, { v: 2 }, { v: null }, { v: true }, { v: date }, { v: { x: 1 } }, { v: [0] }, { v: 1.5 }, {}]);
+    const values = (await coll.find({}, { projection: { _id: 0 } }).sort({ v: 1 }).toArray()).map((d) => d.v);
+    assert.deepEqual(values, [null, undefined, [0], 1.5, 2, 'b', { x: 1 }, true, date]);
+  });
+
+  test('TTL indexes expire documents', async () => {
+    const coll = db.collection('sessions');
+    await coll.createIndex({ createdAt: 1 }, { expireAfterSeconds: 0 });
+    await coll.insertMany([{ createdAt: new Date(Date.now() - 60_000) }, { createdAt: new Date(Date.now() + 3_600_000) }]);
+    const deadline = Date.now() + 5000;
+    while ((await coll.countDocuments()) > 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(await coll.countDocuments(), 1);
+  });
+});

@@ -1,0 +1,177 @@
+// The interactive flow driven for real: the actual @inquirer prompts, fed keystrokes through
+// @inquirer/testing's streams, with the session's own output captured on the same screen.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { render } from '@inquirer/testing';
+import { inquirerPrompter } from '../../src/quiz/inquirer-prompter.js';
+import type { PromptContext } from '../../src/quiz/inquirer-prompter.js';
+import { runQuizSession } from '../../src/quiz/session.js';
+import type { SessionResult } from '../../src/quiz/session.js';
+import { ProgressStore } from '../../src/quiz/progress-store.js';
+import { applyGrade } from '../../src/quiz/scheduler.js';
+import type { QuizMode } from '../../src/quiz/grades.js';
+import type { ScenarioDefinition } from '../../src/scenario/contract.js';
+import type { SessionItem } from '../../src/quiz/selection.js';
+import { fixtureScenario, plain, temporaryHome } from './support/fixtures.js';
+
+const clock = new Date('2026-06-01T08:30:00.000Z');
+
+interface FlowProps {
+  items: SessionItem[];
+  mode: QuizMode;
+  store: ProgressStore;
+  demos: number[];
+}
+
+// The whole session presented to @inquirer/testing as one "prompt": it gets the test's input and
+// output streams, and every prompt inside it reads and writes through them.
+function sessionFlow(props: FlowProps, context?: PromptContext): Promise<SessionResult> & { cancel: () => void } {
+  const write = (text: string): void => { context?.output?.write(text); };
+  const result = runQuizSession(props.items, props.mode, {
+    store: props.store,
+    prompter: inquirerPrompter(context ?? {}, write),
+    write,
+    view: { style: plain, width: 100 },
+    now: () => clock,
+    runDemo: async (scenario: ScenarioDefinition) => { props.demos.push(scenario.id); },
+  });
+  return Object.assign(result, { cancel: () => undefined });
+}
+
+async function startSession(items: SessionItem[], mode: QuizMode, store: ProgressStore) {
+  const demos: number[] = [];
+  const rendered = await render(sessionFlow, { items, mode, store, demos });
+  const screen = (): string => stripVTControlCharacters(rendered.getFullOutput());
+  // A prompt listens for keys once it has drawn itself. Every answered prompt leaves a "✔ message
+  // answer" line, so the prompt being waited for is a "? message" drawn after a ✔ that was not
+  // there at the previous wait. Checked turn by turn of the event loop, for at most five seconds.
+  let answeredBefore = -1;
+  const waitForPrompt = async (message: string): Promise<void> => {
+    const deadline = Date.now() + 5_000;
+    const ready = (): boolean => {
+      const parts = screen().split('✔');
+      return parts.length - 1 > answeredBefore && (parts.at(-1) ?? '').includes(`? ${message}`);
+    };
+    while (!ready()) {
+      if (Date.now() > deadline) throw new Error(`prompt "${message}" never appeared. Screen:\n${screen()}`);
+      await nextTurn();
+    }
+    answeredBefore = screen().split('✔').length - 1;
+  };
+  return { ...rendered, screen, waitForPrompt, demos };
+}
+
+const item = (scenario: ScenarioDefinition, kind: SessionItem['kind'] = 'new'): SessionItem => ({ scenario, kind });
+
+test('answer → reveal with key-point coverage → self-grade → next review scheduled and saved', async () => {
+  const home = await temporaryHome();
+  try {
+    const store = new ProgressStore(join(home.dir, 'progress.json'));
+    const session = await startSession([item(fixtureScenario(24)), item(fixtureScenario(25))], 'recall', store);
+
+    await session.waitForPrompt('Your answer:');
+    assert.match(session.screen(), /Question 1\/2 · #24 Fixture scenario 24/);
+    assert.match(session.screen(), /Why does request 24 create duplicates\?/);
+    session.events.type('Put a unique index on email and map duplicate key errors to 409.');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Your answer (continued):');
+    session.events.type('Otherwise two requests race.');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Your answer (continued):');
+    session.events.keypress('enter');
+
+    await session.waitForPrompt('How well did you answer?');
+    const reveal = session.screen();
+    assert.match(reveal, /Key points \(2 of 2 mentioned/);
+    assert.match(reveal, /✓ A unique index makes the database the arbiter \(you said: unique index, duplicate key\)/);
+    assert.match(reveal, /✓ Check-then-insert is a race/);
+    assert.match(reveal, /Reasoning paragraph for 24\./);
+    assert.match(reveal, /Senior note 24\./);
+    session.events.keypress('enter'); // the default, Good
+
+    await session.waitForPrompt('Watch the live demo of #24 now?');
+    session.events.type('y');
+    session.events.keypress('enter');
+
+    // Second question answered in one's head: Enter straight away, then Hard.
+    await session.waitForPrompt('Your answer:');
+    session.events.keypress('enter');
+    await session.waitForPrompt('How well did you answer?');
+    assert.match(session.screen(), /Key points of a strong answer \(compare with the one in your head\):\n {2}• A unique index/);
+    session.events.keypress('up');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Watch the live demo of #25 now?');
+    session.events.keypress('enter');
+
+    const result = await session.answer;
+    assert.equal(result.interrupted, false);
+    assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[24, 'good'], [25, 'hard']]);
+    assert.deepEqual(session.demos, [24], 'the demo ran only where accepted');
+    const saved = await store.read();
+    assert.equal(saved.scenarios['24']?.card.due, applyGrade(undefined, 'good', clock, { mode: 'recall' }).card.due);
+    assert.equal(saved.scenarios['25']?.card.due, applyGrade(undefined, 'hard', clock, { mode: 'recall' }).card.due);
+    assert.match(session.screen(), /Graded good\. Next review of #24 in 10 min/);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('Ctrl-C mid-session keeps every answer graded before it', async () => {
+  const home = await temporaryHome();
+  try {
+    const store = new ProgressStore(join(home.dir, 'progress.json'));
+    const items = [item(fixtureScenario(24)), item(fixtureScenario(25)), item(fixtureScenario(26))];
+    const session = await startSession(items, 'recall', store);
+
+    await session.waitForPrompt('Your answer:');
+    session.events.keypress('enter');
+    await session.waitForPrompt('How well did you answer?');
+    session.events.keypress('down'); // Easy
+    session.events.keypress('enter');
+    await session.waitForPrompt('Watch the live demo of #24 now?');
+    session.events.keypress('enter');
+
+    await session.waitForPrompt('Your answer:');
+    session.events.type('half an answer');
+    session.events.keypress({ name: 'c', ctrl: true });
+
+    const result = await session.answer;
+    assert.equal(result.interrupted, true);
+    assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[24, 'easy']]);
+    const saved = await store.read();
+    assert.deepEqual(Object.keys(saved.scenarios), ['24']);
+    assert.deepEqual(saved.scenarios['24']?.reviews.map((r) => r.grade), ['easy']);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('choice mode: auto-graded, every option explained, wrong answer scheduled as Again', async () => {
+  const home = await temporaryHome();
+  try {
+    const store = new ProgressStore(join(home.dir, 'progress.json'));
+    const session = await startSession([item(fixtureScenario(28))], 'choice', store);
+
+    await session.waitForPrompt('Your choice:');
+    assert.match(session.screen(), /Q1 of 28: which status\?/);
+    session.events.keypress('down');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Watch the live demo of #28 now?');
+    const screen = session.screen();
+    assert.match(screen, /Not quite\./);
+    assert.match(screen, /✓ 1\. 409 Conflict\n\s+The resource already exists\./);
+    assert.match(screen, /✗ 2\. 500 Internal Server Error \(your choice\)\n\s+The client caused it, not a bug\./);
+    session.events.keypress('enter');
+
+    const result = await session.answer;
+    assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[28, 'again']]);
+    const saved = await store.read();
+    assert.deepEqual(saved.scenarios['28']?.reviews.map((r) => [r.mode, r.question, r.grade]), [['choice', 0, 'again']]);
+    assert.equal(saved.scenarios['28']?.card.due, applyGrade(undefined, 'again', clock, { mode: 'choice' }).card.due);
+  } finally {
+    await home.remove();
+  }
+});

@@ -1,0 +1,94 @@
+// Scenario 28 on the embedded engine: the figures the demo observed must show the naive failure
+// (collection scan over every document, deep skip walking the skipped entries, cache miss) and the
+// fix (index scan examining about a page, range page walking only the page, cache hit).
+// No timing is asserted: timings are printed by the demo and belong to benchmarks.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ScenarioReport } from '../../src/runtime/report.js';
+import { checksOf, failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+
+const USERS = 25_000;
+const ACTIVE = 15_000;
+const PAGE = 20;
+const DEEP_SKIP = 10_000;
+
+let report: ScenarioReport;
+
+before(async () => {
+  report = await runScenarioById(28);
+});
+
+function numberAt(step: string, label: string): number {
+  const value = observation(report, step, label);
+  assert.equal(typeof value, 'number', `${step} / ${label} should be a number, got ${JSON.stringify(value)}`);
+  return value as number;
+}
+
+function stagesAt(step: string, label: string): string[] {
+  const value = observation(report, step, label);
+  assert.ok(Array.isArray(value), `${step} / ${label} should be a list of stages, got ${JSON.stringify(value)}`);
+  return value.map(String);
+}
+
+test('the demo ran to the end with every check held', () => {
+  assert.equal(report.error, undefined);
+  assert.deepEqual(failedChecks(report), []);
+  assert.ok(checksOf(report).length >= 20, 'the demo makes its claims as checks');
+  assert.equal(report.passed, true);
+});
+
+test('the seed holds the users the explain figures are compared with', () => {
+  assert.equal(numberAt('Seed', 'users'), USERS);
+  assert.equal(numberAt('Seed', 'active users'), ACTIVE);
+});
+
+test('without an index: COLLSCAN and an in-memory SORT over the whole collection', () => {
+  const stages = stagesAt('No index', 'stages');
+  assert.ok(stages.includes('COLLSCAN'), stages.join(' > '));
+  assert.ok(stages.includes('SORT'), stages.join(' > '));
+  assert.ok(!stages.includes('IXSCAN'), stages.join(' > '));
+  assert.equal(numberAt('No index', 'docs examined'), USERS);
+  assert.equal(numberAt('No index', 'returned'), PAGE);
+});
+
+test('with the compound index: IXSCAN on it, no SORT, about a page examined', () => {
+  const stages = stagesAt('Compound index', 'stages');
+  assert.ok(stages.includes('IXSCAN'), stages.join(' > '));
+  assert.ok(!stages.includes('COLLSCAN') && !stages.includes('SORT'), stages.join(' > '));
+  assert.equal(observation(report, 'Compound index', 'index'), 'isActive_1_createdAt_-1');
+  assert.ok(numberAt('Compound index', 'keys examined') <= 2 * PAGE);
+  assert.ok(numberAt('Compound index', 'docs examined') <= 2 * PAGE);
+  assert.equal(numberAt('Compound index', 'returned'), PAGE);
+});
+
+test('projection shrinks the HTTP response to _id, name and email', () => {
+  const full = numberAt('Projection', 'full bytes');
+  const slim = numberAt('Projection', 'slim bytes');
+  assert.ok(slim * 2 < full, `${slim} vs ${full}`);
+  assert.deepEqual(observation(report, 'Projection', 'slim fields'), ['_id', 'email', 'name']);
+});
+
+test('deep skip walks the skipped keys; the range cursor walks only the page', () => {
+  assert.ok(stagesAt('Deep skip', 'skip stages').includes('IXSCAN'));
+  assert.ok(numberAt('Deep skip', 'skip keys') >= DEEP_SKIP + PAGE);
+  assert.ok(stagesAt('Deep skip', 'range stages').includes('IXSCAN'));
+  assert.ok(numberAt('Deep skip', 'range keys') <= PAGE + 1);
+  assert.ok(numberAt('Deep skip', 'range docs') <= PAGE);
+});
+
+test('the read-through cache misses once, then hits, with one database query', () => {
+  assert.equal(observation(report, 'cache', '1st'), 'MISS');
+  assert.equal(observation(report, 'cache', '2nd'), 'HIT');
+  assert.equal(numberAt('cache', 'db queries'), 1);
+  const ttl = numberAt('cache', 'ttl s');
+  assert.ok(ttl > 0 && ttl <= 60, `ttl ${ttl}`);
+  assert.match(String(observation(report, 'cache', 'redis')), /redis|ioredis-mock/i);
+});
+
+test('a filter-only index still sorts in memory; the planner prefers the compound one', () => {
+  const hinted = stagesAt('index field order', 'hinted stages');
+  assert.ok(hinted.includes('IXSCAN') && hinted.includes('SORT'), hinted.join(' > '));
+  assert.equal(numberAt('index field order', 'hinted docs'), ACTIVE);
+  assert.equal(observation(report, 'index field order', 'planner picks'), 'isActive_1_createdAt_-1');
+  assert.ok(numberAt('index field order', 'rejected plans') >= 1);
+});

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+
+const count = (value: unknown): number => {
+  assert.equal(typeof value, 'number');
+  return value as number;
+};
+
+test('scenario 29: secrets leak naively and through lean(); toJSON plus select:false keep them in', async () => {
+  const report = await runScenarioById(29);
+  assert.equal(report.error, undefined, report.error);
+
+  // Naive: the hash and the tokens are in the body, keys and real values alike.
+  assert.equal(observation(report, 'Naive', 'by id: status'), 200);
+  assert.deepEqual(observation(report, 'Naive', 'by id: keys'), ['password', 'token', 'tokens']);
+  assert.ok(count(observation(report, 'Naive', 'by id: values')) >= 2);
+  assert.ok(count(observation(report, 'Naive', 'list: values')) >= 4);
+
+  // toJSON transform: clean documents, hashes still stored.
+  assert.deepEqual(observation(report, 'toJSON', 'by id: keys'), []);
+  assert.equal(observation(report, 'toJSON', 'by id: values'), 0);
+  assert.deepEqual(observation(report, 'toJSON', 'list: keys'), []);
+  assert.equal(observation(report, 'toJSON', 'hashes in db'), 2);
+
+  // lean() bypasses the transform.
+  assert.equal(observation(report, 'lean()', 'lean has toJSON'), false);
+  assert.deepEqual(observation(report, 'lean()', 'lean list: keys'), ['password', 'token', 'tokens']);
+  assert.ok(count(observation(report, 'lean()', 'lean list: values')) >= 4);
+
+  // select:false protects lean queries; login opts in with +password and answers clean.
+  assert.deepEqual(observation(report, 'select: false', 'lean list: keys'), []);
+  assert.equal(observation(report, 'select: false', 'lean list: values'), 0);
+  assert.equal(observation(report, 'select: false', 'hash loaded by default'), false);
+  assert.equal(observation(report, 'select: false', 'hash with +password'), true);
+  assert.equal(observation(report, 'select: false', 'login: status'), 200);
+  assert.deepEqual(observation(report, 'select: false', 'login: keys'), []);
+  assert.equal(observation(report, 'select: false', 'wrong password: status'), 401);
+  assert.deepEqual(observation(report, 'select: false', 'wrong password: keys'), []);
+
+  // Where select:false stops: create() responses and aggregate().
+  assert.equal(observation(report, 'Senior', 'register, select only: status'), 201);
+  assert.ok((observation(report, 'Senior', 'register, select only: keys') as string[]).includes('password'));
+  assert.deepEqual(observation(report, 'Senior', 'register, both: keys'), []);
+  assert.ok((observation(report, 'Senior', 'aggregate: keys') as string[]).includes('password'));
+  assert.deepEqual(observation(report, 'Senior', 'aggregate+$project: keys'), []);
+  assert.equal(observation(report, 'Senior', 'aggregate+$project: values'), 0);
+
+  assert.deepEqual(failedChecks(report), []);
+  assert.equal(report.passed, true);
+});

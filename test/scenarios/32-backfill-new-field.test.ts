@@ -1,0 +1,53 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ScenarioReport } from '../../src/runtime/report.js';
+import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+
+const legacyUsers = 6;
+
+describe('scenario 32: backfilling a new schema field', () => {
+  let report: ScenarioReport;
+  before(async () => {
+    report = await runScenarioById(32);
+  });
+
+  test('the demo runs to the end and every check holds', () => {
+    assert.equal(report.error, undefined);
+    assert.deepEqual(failedChecks(report), []);
+    assert.equal(report.passed, true);
+  });
+
+  test('the legacy documents are stored without the field', () => {
+    assert.equal(observation(report, 'legacy', 'legacy documents'), legacyUsers);
+    assert.equal(observation(report, 'legacy', 'without plan'), legacyUsers);
+  });
+
+  test('the default shows through Mongoose but is not stored, so the query misses legacy users', () => {
+    assert.equal(observation(report, 'default on read', 'API plan (legacy)'), 'free');
+    assert.equal(observation(report, 'default on read', 'stored plan (legacy)'), '(missing)');
+    assert.equal(observation(report, 'default on read', 'lean() plan (legacy)'), '(missing)');
+    assert.equal(observation(report, 'default on read', 'users'), legacyUsers + 2);
+    assert.equal(observation(report, 'default on read', 'GET ?plan=free count'), 1);
+    assert.equal(observation(report, 'default on read', 'tolerant query count'), legacyUsers + 1);
+  });
+
+  test('the backfill modifies exactly the legacy documents and the query then matches', () => {
+    assert.equal(observation(report, 'backfill', 'matchedCount'), legacyUsers);
+    assert.equal(observation(report, 'backfill', 'modifiedCount'), legacyUsers);
+    assert.equal(observation(report, 'backfill', 'GET ?plan=free count'), legacyUsers + 1);
+    assert.equal(observation(report, 'backfill', 'without plan'), 0);
+    assert.equal(observation(report, 'backfill', 'pro users'), 1);
+  });
+
+  test('running the backfill again modifies nothing', () => {
+    assert.equal(observation(report, 'run it again', 'matchedCount'), 0);
+    assert.equal(observation(report, 'run it again', 'modifiedCount'), 0);
+    assert.equal(observation(report, 'run it again', 'GET ?plan=free count'), legacyUsers + 1);
+  });
+
+  test('the batched, versioned migration runs once in 100-document batches', () => {
+    assert.equal(observation(report, 'batched', 'first run'), 'applied: 3 batches, 250 modified');
+    assert.equal(observation(report, 'batched', 'orders without currency'), 0);
+    assert.equal(observation(report, 'batched', 'second run'), 'skipped (already applied)');
+  });
+});
