@@ -34,59 +34,68 @@ function bodyOf(response: { body: unknown }): ProductBody {
   return (typeof response.body === 'object' && response.body !== null ? response.body : {}) as ProductBody;
 }
 
-const naiveUpdateCode = `// naive: the default returns the document as it was BEFORE the update
+const naiveUpdateCode = `// naive: the default is the doc BEFORE the update
 app.patch('/products/:id', async (req, res) => {
-  const product = await Product.findByIdAndUpdate(req.params.id,
-    { price: req.body.price });
-  res.json(product);                 // old price
+  const product = await Product.findByIdAndUpdate(
+    req.params.id, { price: req.body.price });
+  res.json(product);             // still the old price
 });`;
 
 const fixedUpdateCode = `app.patch('/products/:id', async (req, res) => {
-  const product = await Product.findByIdAndUpdate(req.params.id,
-    { $set: { price: req.body.price }, $inc: { __v: 1 } },
+  const product = await Product.findByIdAndUpdate(
+    req.params.id,
+    { $set: { price: req.body.price },
+      $inc: { __v: 1 } },        // keep __v honest
     { returnDocument: 'after', runValidators: true });
-  if (!product) return res.status(404).json({ error: 'not found' });
-  cache.delete(req.params.id);       // invalidate AFTER the write
+  if (!product) {
+    return res.status(404).json({ error: 'not found' });
+  }
+  cache.delete(req.params.id);   // AFTER the write
   res.json(product);
 });`;
 
-const cacheCode = `// read-through cache (cache-aside): fill on miss, serve on hit
+const cacheCode = `// read-through cache: fill on miss, serve on hit
 app.get('/products/:id', async (req, res) => {
   const hit = cache.get(req.params.id);
   if (hit) return res.set('x-cache', 'hit').json(hit);
-  const product = await Product.findById(req.params.id).lean();
+  const product =
+    await Product.findById(req.params.id).lean();
   cache.set(req.params.id, product);
   res.set('x-cache', 'miss').json(product);
 });`;
 
-const naiveSellCode = `// read-modify-save: the new stock is computed from what was read
+const naiveSellCode = `// read-modify-save: new stock computed from the read
 app.post('/products/:id/sell', async (req, res) => {
   const product = await Product.findById(req.params.id);
-  product.stock -= req.body.qty;     // the other request read the same stock
-  await product.save();              // last write wins, silently
+  // the other request has read the same stock
+  product.stock -= req.body.qty;
+  await product.save();          // last write wins
   res.json(product);
 });`;
 
-const optimisticCode = `const schema = new Schema({ name: String, price: Number, stock: Number },
-  { optimisticConcurrency: true });  // save() filters on __v and bumps it
+const optimisticCode = `const schema = new Schema(
+  { name: String, price: Number, stock: Number },
+  { optimisticConcurrency: true }); // __v in filter
 
-// Express 5 forwards the rejected promise of an async handler here
+// Express 5 forwards an async handler's rejection here
 app.use((err, req, res, next) => {
   if (err instanceof mongoose.Error.VersionError) {
-    return res.status(409).json({ error: 'conflict: reload and retry' });
+    return res.status(409)
+      .json({ error: 'conflict: reload and retry' });
   }
   next(err);
 });`;
 
-const causalCode = `// read-your-own-writes even when reads go to secondaries
-const session = await mongoose.startSession({ causalConsistency: true });
+const causalCode = `// read your own writes, even on a secondary
+const session = await mongoose.startSession(
+  { causalConsistency: true });
 await Product.updateOne({ _id }, { price },
   { session, writeConcern: { w: 'majority' } });
 const fresh = await Product.findById(_id)
   .session(session)
   .read('secondaryPreferred')
   .readConcern('majority');
-// the secondary waits until it has applied the session's write
+// the secondary waits until it has applied the write
 await session.endSession();`;
 
 export const scenario = defineScenario({
@@ -375,8 +384,7 @@ export const scenario = defineScenario({
       };
 
       await ctx.step('Lost update', async () => {
-        ctx.say('Two orders of 3 arrive at once for a product with stock 10. Each handler reads, subtracts, saves.');
-        ctx.say('A barrier holds both requests after their read, so both read 10 before either saves.');
+        ctx.say('Two orders of 3 arrive at once for a product with stock 10. Each handler reads, subtracts, saves. A barrier holds both requests after their read, so both read 10 before either saves: the interleaving production hits by chance, on every run.');
         ctx.showCode('naive read-modify-save', naiveSellCode);
         const product = await Product.create({ name: 'mug', price: 8, stock: 10 });
         const responses = await raceOfTwoSales(naiveApp, product.id);
@@ -422,8 +430,7 @@ export const scenario = defineScenario({
             `secondaryPreferred read ${fromSecondary}`);
           ctx.say('Run with MONGODB_URI pointing at a real replica set to see a secondary lag the primary.');
         } else {
-          ctx.say('On a replica set this read may or may not lag: replication timing is not deterministic,');
-          ctx.say('so the demo reports what it saw and does not claim either way.');
+          ctx.say('On a replica set this read may or may not lag: replication timing is not deterministic, so the demo reports what it saw and claims neither.');
         }
         ctx.say('Fix for read-after-write: read the primary, or a causally consistent session with majority concerns.');
         ctx.showCode('read-your-writes', causalCode);

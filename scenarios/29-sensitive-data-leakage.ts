@@ -179,7 +179,8 @@ interface Bcrypt {
   compare(data: string, encrypted: string): Promise<boolean>;
 }
 
-const BCRYPT_COST = 10;
+// Real bcrypt hashes, at a low cost so the demo stays fast; production uses 10 to 12.
+const BCRYPT_COST = 8;
 
 interface SeedUser {
   email: string;
@@ -245,7 +246,7 @@ export const scenario = defineScenario({
     seniorNotes: [
       'Prefer allow-lists to deny-lists for public representations: a DTO or mapper that names the fields to send cannot leak a secret field added to the schema next year, a deny-list can.',
       'select:false is a query default: the document returned by create()/save(), aggregation pipelines ($lookup of users included) and the raw driver ignore it. Keep the toJSON transform and project explicitly in pipelines.',
-      'populate() of a user into another document honours select:false, but a populate with an explicit select list of your own replaces it; review populate selects like any projection.',
+      'populate() of a user into another document honours select:false, but a populate select of \'+password\' or a hand-written $lookup in a pipeline brings the hash back; review those like any projection.',
       'Put a secret scanner in the test suite (keys and actual seeded secret values, recursively) and run it over every endpoint; it catches the lean() regression the day it is written.',
       'Secrets leak through more than bodies: error messages that echo a document, logs of req.body on /login, and debug fields. Redact at the logger too.',
       'Treat a leaked hash as a credential exposure: rotate sessions and tokens, force password resets, and check the bcrypt cost is high enough that offline guessing is expensive.',

@@ -3,49 +3,56 @@ import type { DemoContext } from '../src/runtime/context.js';
 import type { Types } from 'mongoose';
 
 const LEGACY_USERS = 6;
-const LEGACY_ORDERS = 250;
-const BATCH_SIZE = 100;
+const LEGACY_ORDERS = 120;
+const BATCH_SIZE = 50;
 
-const schemaCode = `// v2 of the schema: a new field with a default
+const schemaCode = `// schema v2: a new field with a default
 const userSchema = new Schema({
   email: String,
   name: String,
-  plan: { type: String, enum: ['free', 'pro'], default: 'free' },
+  plan: { type: String, enum: ['free', 'pro'],
+          default: 'free' },
 });`;
 
-const backfillCode = `// only documents that do not have the field yet: safe to re-run,
-// and never overwrites a value the new code already wrote
+const backfillCode = `// only documents still missing the field: safe to
+// re-run, never overwrites what new code wrote
 const result = await User.updateMany(
   { plan: { $exists: false } },
   { $set: { plan: 'free' } },
 );
-console.log(result.matchedCount, result.modifiedCount);`;
+// result.matchedCount, result.modifiedCount`;
 
 const batchedCode = `// a versioned migration, batched by _id ranges
 export const migration = {
   id: '2026-11-24-order-currency',
   async up(Order) {
+    const missing = { currency: { $exists: false } };
     let last = null, modified = 0;
     for (;;) {
       const range = last ? { _id: { $gt: last } } : {};
-      const batch = await Order.find({ ...range, currency: { $exists: false } })
-        .sort({ _id: 1 }).limit(1000).select('_id').lean();
+      const batch = await Order
+        .find({ ...missing, ...range })
+        .sort({ _id: 1 }).limit(1000)
+        .select('_id').lean();
       if (batch.length === 0) return modified;
       const upper = batch.at(-1)._id;
+      const ids = { ...range._id, $lte: upper };
       const res = await Order.updateMany(
-        { _id: { ...range._id, $lte: upper }, currency: { $exists: false } },
+        { ...missing, _id: ids },
         { $set: { currency: 'EUR' } });
       modified += res.modifiedCount;
-      last = upper;                  // resume point; throttle here if needed
+      last = upper;  // resume point; throttle here
     }
   },
 };
-// runner: skip if migrations has { _id: migration.id }, else run and record it`;
+// runner: skip when migrations holds
+// { _id: migration.id }, else run up() and record it`;
 
-const tolerantCode = `// deployed BEFORE the backfill: code that accepts both shapes
+const tolerantCode = `// shipped BEFORE the backfill: accept both shapes
 const plan = user.plan ?? 'free';
-const freeUsers = await User.find({ plan: { $in: ['free', null] } });
-// { field: null } also matches documents where the field is missing`;
+const free = await User.find(
+  { plan: { $in: ['free', null] } });
+// { plan: null } also matches a missing plan`;
 
 interface Migration {
   id: string;
@@ -178,8 +185,7 @@ export const scenario = defineScenario({
       const users = ctx.db.collection('users');
 
       await ctx.step('Legacy documents', async () => {
-        ctx.say(`Version 1 of the app wrote users without a plan. ${LEGACY_USERS} are inserted through the raw`);
-        ctx.say('collection, exactly as the old code stored them.');
+        ctx.say(`Version 1 of the app wrote users without a plan. ${LEGACY_USERS} are inserted through the raw collection, exactly as the old code stored them.`);
         await users.insertMany(Array.from({ length: LEGACY_USERS }, (_, i) => ({
           email: `legacy${i}@example.com`, name: `Legacy ${i}`,
         })));
@@ -268,8 +274,7 @@ export const scenario = defineScenario({
       });
 
       await ctx.step('Batched migration (senior)', async () => {
-        ctx.say(`On a large collection: a versioned script that walks _id ranges of ${BATCH_SIZE}, recorded once run.`);
-        ctx.say(`${LEGACY_ORDERS} legacy orders without currency stand in for millions.`);
+        ctx.say(`On a large collection: a versioned script that walks _id ranges (here ${BATCH_SIZE} per batch; ${LEGACY_ORDERS} legacy orders stand in for millions) and is recorded once run.`);
         ctx.showCode('batched migration', batchedCode, 'js');
         const orders = ctx.db.collection('orders');
         await orders.insertMany(Array.from({ length: LEGACY_ORDERS }, (_, i) => ({ number: i + 1, total: 10 + (i % 7) })));

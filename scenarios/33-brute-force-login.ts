@@ -114,9 +114,11 @@ class SharedRedisStore implements Store {
 }
 
 async function runDemo(ctx: DemoContext): Promise<void> {
-  const bcrypt = (await import('bcrypt')).default;
-  const { rateLimit } = await import('express-rate-limit');
-  const { client: redis, name: redisName } = await ctx.redis();
+  const [{ default: bcrypt }, { rateLimit }, { client: redis, name: redisName }] = await Promise.all([
+    import('bcrypt'),
+    import('express-rate-limit'),
+    ctx.redis(),
+  ]);
 
   const User = ctx.db.model<LoginUser>('LoginUser', new ctx.mongoose.Schema<LoginUser>({
     email: { type: String, required: true, unique: true },
@@ -179,13 +181,13 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   const right = { email, password: rightPassword };
   const spoofedIp = (i: number): Record<string, string> => ({ 'x-forwarded-for': `203.0.113.${i + 1}` });
 
-  /** The attack: ATTACK_SIZE wrong passwords, one at a time, then the right one. */
-  async function attack(served: ServedApp, spoof: boolean): Promise<{ guesses: HttpResponse[]; final: HttpResponse }> {
+  /** The attack: `size` wrong passwords, one at a time, then the right one. */
+  async function attack(served: ServedApp, spoof: boolean, size = ATTACK_SIZE): Promise<{ guesses: HttpResponse[]; final: HttpResponse }> {
     const guesses: HttpResponse[] = [];
-    for (let i = 0; i < ATTACK_SIZE; i += 1) {
+    for (let i = 0; i < size; i += 1) {
       guesses.push(await served.request({ method: 'POST', path: '/login', json: wrong(i), headers: spoof ? spoofedIp(i) : {} }));
     }
-    const final = await served.request({ method: 'POST', path: '/login', json: right, headers: spoof ? spoofedIp(ATTACK_SIZE) : {} });
+    const final = await served.request({ method: 'POST', path: '/login', json: right, headers: spoof ? spoofedIp(size) : {} });
     return { guesses, final };
   }
 
@@ -245,11 +247,11 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   await ctx.step('Right trust proxy', async () => {
     const warnings: string[] = [];
     const served = await ctx.serve(makeApp(false, [loginLimiter(capturingLogger(warnings))]));
-    const { guesses, final } = await attack(served, true);
+    const { guesses, final } = await attack(served, true, 2 * IP_LIMIT);
     const counts = ctx.observe('wrong passwords', tally(guesses));
     const finalStatus = ctx.observe('right password', final.status);
     ctx.observe('library warnings', warnings);
-    ctx.check('forged X-Forwarded-For ignored: 429 after the limit', counts['429'] === ATTACK_SIZE - IP_LIMIT, JSON.stringify(counts));
+    ctx.check('forged X-Forwarded-For ignored: 429 after the limit', counts['401'] === IP_LIMIT && counts['429'] === IP_LIMIT, JSON.stringify(counts));
     ctx.check('the right password stays refused (429)', finalStatus === 429, `status ${finalStatus}`);
     ctx.say('With nothing in front of the app, the default (false) is right: req.ip is the socket address. The warning it triggers (X-Forwarded-For seen while trust proxy is false) is expected here because the header is forged; in production it means a proxy exists that the app was not told about.');
   });

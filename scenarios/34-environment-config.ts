@@ -50,9 +50,8 @@ const schema = z.object({
 const parsed = schema.safeParse(process.env);
 if (!parsed.success) {
   console.error('Invalid configuration:');
-  for (const { path, message } of parsed.error.issues) {
+  for (const { path, message } of parsed.error.issues)
     console.error(\`  - \${path.join('.')}: \${message}\`);
-  }
   process.exit(1);   // before listening or connecting
 }
 export const config = Object.freeze(parsed.data);

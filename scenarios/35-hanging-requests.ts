@@ -69,7 +69,7 @@ app.use(requestTimeout(${REQUEST_TIMEOUT_MS}));`;
 const errorHandlerCode = `// registered LAST; four arguments make it an
 // error-handling middleware
 app.use((err, req, res, next) => {
-  const status = isDatabaseUnavailable(err) ? 503 : 500;
+  const status = isDbUnavailable(err) ? 503 : 500;
   logger.error({ err, path: req.originalUrl, status });
   if (res.headersSent) return next(err); // drop socket
   const error = status === 503
@@ -86,7 +86,7 @@ const orderSchema = new Schema({ item: String }, {
 });
 // or bufferCommands: false: fail at once while down`;
 
-function isDatabaseUnavailable(error: unknown): boolean {
+function isDbUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   // Mongoose gives its buffering timeout no code or class of its own; the message is what identifies it.
   return ['MongooseServerSelectionError', 'MongoServerSelectionError', 'MongoNetworkError'].includes(error.name)
@@ -340,14 +340,14 @@ export const scenario = defineScenario({
         ctx.observe('default from', typeof fromMongoose === 'number' ? 'mongoose' : 'docs');
         ctx.say(`Waiting ${defaultBufferMs} ms is too long for a demo: this model buffers ${NAIVE_BUFFER_MS} ms, still longer than the client waits (${NAIVE_DB_PATIENCE_MS} ms).`);
 
-        // Mongoose reports the end of a buffered operation itself; listen before sending.
-        const bufferEnd = once(naiveDown, 'buffer-end', {
+        // Mongoose reports the end of a buffered operation itself; listen before sending. A missing
+        // event (bounded wait) becomes a failed check below, never an unhandled rejection.
+        const bufferEnd = (once(naiveDown, 'buffer-end', {
           signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(NAIVE_BUFFER_MS + 5_000)]),
-        }) as Promise<[{ error?: unknown }]>;
+        }) as Promise<[{ error?: unknown }]>).then(([event]) => event, () => null);
         const sent = performance.now();
         const response = await naiveServer.request({ path: `/db/orders/${missingId}`, timeoutMs: NAIVE_DB_PATIENCE_MS });
-        // A missing event becomes a failed check below rather than a thrown AbortError.
-        const ended = await bufferEnd.then(([event]) => event, () => null);
+        const ended = await bufferEnd;
         const queryFailedAfterMs = Math.round(performance.now() - sent);
         const queryError = ended === null ? 'no buffer-end event'
           : ended.error instanceof Error ? ended.error.message : String(ended.error);
@@ -402,7 +402,7 @@ export const scenario = defineScenario({
         res.json(await BoundedOrder.findById(req.params.id));
       });
       const finalErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
-        const status = isDatabaseUnavailable(error) ? 503 : 500;
+        const status = isDbUnavailable(error) ? 503 : 500;
         errorLog.push({ status, path: req.originalUrl, message: error instanceof Error ? error.message : String(error) });
         if (res.headersSent) return next(error);
         res.status(status).json({ error: status === 503 ? 'database unavailable' : 'internal server error' });

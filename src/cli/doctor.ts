@@ -27,7 +27,7 @@ export async function doctorCommand(): Promise<void> {
   terminal.line();
   terminal.line(style.bold('MongoDB engines') + style.dim('  (auto takes the first available, top to bottom)'));
   const engines = await describeEngines();
-  for (const engine of engines) item(engine.available, `${engine.name.padEnd(13)} ${engine.reason}`);
+  for (const engine of engines) item(engine.available, `${style.bold(engine.name)}: ${engine.reason}`);
   const auto = engines.find((engine) => engine.available);
   healthy &&= auto !== undefined;
   terminal.line(`  → ${auto ? `\`run\` will use ${style.bold(auto.name)}` : style.red('no engine is available')}`);

@@ -18,7 +18,7 @@ export const nonInteractiveHint = 'Run it in a terminal, or script it: `backend-
   + '[{ "id": 24, "question": 1, "choice": 2 }] for multiple choice. See `backend-scenarios quiz --help`.';
 
 /** Progress-file notices (a corrupt file moved aside) go to stderr: stdout may be JSON or piped. */
-export function printNotice(message: string): void {
+function printNotice(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 

@@ -2,6 +2,7 @@
 // `mongodb` driver and mongoose talk to over TCP as they would to a standalone mongod 7.0.
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
 import type { EngineState } from './commands/context.js';
+import { FailPoints } from './commands/failpoints.js';
 import { CursorStore } from './cursors.js';
 import { WireServer } from './server.js';
 import { Catalog } from './storage/catalog.js';
@@ -14,7 +15,7 @@ const HOUSEKEEPING_MS = 1000;
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
-  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date() };
+  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date(), sessions: new Map(), failPoints: new FailPoints() };
   const server = new WireServer(state);
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;

@@ -2,7 +2,7 @@
 // message (bad length, truncated or invalid BSON, unknown opcode, oversize) closes that one
 // connection, as mongod does, and never disturbs the others.
 import { createServer, type Server, type Socket } from 'node:net';
-import { runCommand } from './commands/dispatch.js';
+import { CLOSE_CONNECTION, runCommand } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
 import { helloReply } from './commands/admin.js';
 import {
@@ -58,7 +58,10 @@ export class WireServer {
       }
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.engine.failPoints.appNames.delete(connectionId);
+    });
   }
 
   /** Returns false when the connection must be closed. */
@@ -78,12 +81,14 @@ export class WireServer {
       const reply = ['ismaster', 'isMaster', 'hello'].includes(cmdName)
         ? helloReply(parsed.command, { engine: this.engine, dbName, connectionId }, cmdName !== 'hello')
         : runCommand(parsed.command, dbName, this.engine, connectionId);
+      if (reply === CLOSE_CONNECTION) return false;
       socket.write(encodeOpReply(parsed.requestId, reply));
       return true;
     }
     if (parsed.opCode === OP_MSG) {
       const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
       const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
+      if (reply === CLOSE_CONNECTION) return false;
       if ((parsed.flags & MSG_MORE_TO_COME) === 0) socket.write(encodeOpMsg(parsed.requestId, reply));
       return true;
     }

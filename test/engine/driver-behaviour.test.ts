@@ -38,7 +38,7 @@ describe('embedded engine through the mongodb driver', () => {
   });
 
   test('_id is generated when missing and immutable afterwards (code 66)', async () => {
-    const coll = db.collection<{ _id?: unknown; a: number }>('ids');
+    const coll = db.collection('ids');
     const { insertedId } = await coll.insertOne({ a: 1 });
     const stored = await coll.findOne({ a: 1 });
     assert.deepEqual(stored?._id, insertedId);

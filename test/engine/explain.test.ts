@@ -35,13 +35,19 @@ const SIZE = 5000;
 describe('planner and explain', () => {
   let engine: EmbeddedMongo;
   let conn: Connection;
-  let User: Model<{ email: string; isActive: boolean; createdAt: Date; tags: string[] }>;
+  interface UserShape {
+    email: string;
+    isActive: boolean;
+    createdAt: Date;
+    tags: string[];
+  }
+  let User: Model<UserShape>;
   const base = Date.UTC(2026, 0, 1);
 
   before(async () => {
     engine = await startEmbeddedMongo();
     conn = await mongoose.createConnection(`${engine.uri}explain`).asPromise();
-    User = conn.model('User', new mongoose.Schema({ email: String, isActive: Boolean, createdAt: Date, tags: [String] }, { autoIndex: false }));
+    User = conn.model('User', new mongoose.Schema<UserShape>({ email: String, isActive: Boolean, createdAt: Date, tags: [String] }, { autoIndex: false }));
     await User.init();
     await User.collection.insertMany(
       Array.from({ length: SIZE }, (_, i) => ({

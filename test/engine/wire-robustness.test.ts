@@ -44,7 +44,7 @@ function sendAndAwaitClose(port: number, bytes: Buffer, endAfterWrite = false): 
   });
 }
 
-const validBody = serialize({ ping: 1, $db: 'admin' });
+const validBody = Buffer.from(serialize({ ping: 1, $db: 'admin' }));
 const invalidBson = Buffer.from(validBody);
 invalidBson.writeUInt8(0x7f, 4); // an unknown element type
 

@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { render } from '@inquirer/testing';
 import { inquirerPrompter } from '../../src/quiz/inquirer-prompter.js';
 import type { PromptContext } from '../../src/quiz/inquirer-prompter.js';
-import { runQuizSession } from '../../src/quiz/session.js';
+import { nextChoiceQuestion, runQuizSession } from '../../src/quiz/session.js';
 import type { SessionResult } from '../../src/quiz/session.js';
 import { ProgressStore } from '../../src/quiz/progress-store.js';
 import { applyGrade } from '../../src/quiz/scheduler.js';
@@ -174,4 +174,16 @@ test('choice mode: auto-graded, every option explained, wrong answer scheduled a
   } finally {
     await home.remove();
   }
+});
+
+test('multiple-choice questions rotate across sessions', () => {
+  let entry = undefined as ReturnType<typeof applyGrade> | undefined;
+  const asked: number[] = [];
+  for (let round = 0; round < 4; round += 1) {
+    const question = nextChoiceQuestion(entry, 3);
+    asked.push(question);
+    entry = applyGrade(entry, 'good', clock, { mode: 'choice', question });
+    entry = applyGrade(entry, 'hard', clock, { mode: 'recall' }); // recall reviews do not disturb the rotation
+  }
+  assert.deepEqual(asked, [0, 1, 2, 0]);
 });

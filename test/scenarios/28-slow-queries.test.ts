@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import type { ScenarioReport } from '../../src/runtime/report.js';
 import { checksOf, failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
 
-const USERS = 25_000;
-const ACTIVE = 15_000;
+const USERS = 20_000;
+const ACTIVE = 12_000;
 const PAGE = 20;
 const DEEP_SKIP = 10_000;
 

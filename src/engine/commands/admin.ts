@@ -77,7 +77,13 @@ export const adminCommands: Record<string, CommandHandler> = {
   getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),
   getFreeMonitoringStatus: () => ({ state: 'disabled', ok: 1 }),
   logout: () => ({ ok: 1 }),
-  endSessions: () => ({ ok: 1 }),
+  endSessions: (cmd, ctx) => {
+    for (const session of Array.isArray(cmd.endSessions) ? cmd.endSessions : []) {
+      const id = (session as { id?: { toString(format: string): string } }).id;
+      if (id) ctx.engine.sessions.delete(id.toString('hex'));
+    }
+    return { ok: 1 };
+  },
   killSessions: () => ({ ok: 1 }),
   killAllSessions: () => ({ ok: 1 }),
   refreshSessions: () => ({ ok: 1 }),

@@ -2,11 +2,11 @@
 // and show up in explain as a $cursor stage); later stages run one at a time, $match/$sort/
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
 import { Aggregator } from 'mingo';
-import type { Document } from 'bson';
+import { Binary, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import { compileFilter } from '../query/matcher.js';
+import { compileFilter, normaliserFor } from '../query/matcher.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { drain } from '../query/stages.js';
@@ -47,7 +47,13 @@ export function splitPipeline(pipeline: Document[]): SplitPipeline {
   return { request, rest: pipeline.slice(i) };
 }
 
-export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext): Doc[] {
+export interface StageOptions {
+  variables?: Record<string, unknown>;
+  collation?: Record<string, unknown>;
+}
+
+export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}): Doc[] {
+  const normalise = normaliserFor(options.collation);
   let current = docs;
   let cloned = false;
   const resolver = (name: string): Doc[] => {
@@ -61,12 +67,12 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext):
     const arg = stage[name];
     switch (name) {
       case '$match': {
-        const test = compileFilter(arg);
+        const test = compileFilter(arg, options);
         current = current.filter((d) => test(d));
         break;
       }
       case '$sort':
-        current = sortDocuments([...current], parseSort(arg));
+        current = sortDocuments([...current], parseSort(arg), normalise);
         break;
       case '$skip':
         current = current.slice(Number(arg));
@@ -88,7 +94,10 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext):
           cloned = true;
         }
         try {
-          current = new Aggregator([stage], { collectionResolver: resolver }).run(current) as Doc[];
+          current = new Aggregator([stage], {
+            collectionResolver: resolver,
+            ...(options.variables ? { variables: options.variables } : {}),
+          }).run(current) as Doc[];
         } catch (error) {
           if (error instanceof CommandError) throw error;
           throw new CommandError(40324, error instanceof Error ? error.message : String(error));
@@ -141,18 +150,26 @@ export interface AggregateRun {
 export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
   if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Document[];
+  const options: StageOptions = {
+    variables: isPlainObject(cmd.let) ? cmd.let : undefined,
+    collation: isPlainObject(cmd.collation) ? cmd.collation : undefined,
+  };
   if (cmd.aggregate === 1 || typeof cmd.aggregate !== 'string') {
     const first = pipeline[0];
     if (first && Array.isArray(first.$documents)) {
-      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(first.$documents as Doc[], pipeline.slice(1), ctx) };
+      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(first.$documents as Doc[], pipeline.slice(1), ctx, options) };
     }
-    return { plan: undefined, split: { request: {}, rest: pipeline }, docs: runStages([], pipeline, ctx) };
+    if (first && isPlainObject(first.$listLocalSessions)) {
+      const sessions = [...ctx.engine.sessions.values()].map((id) => ({ _id: { id, uid: new Binary(Buffer.alloc(32)) }, lastUse: new Date() }));
+      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(sessions, pipeline.slice(1), ctx, options) };
+    }
+    return { plan: undefined, split: { request: {}, rest: pipeline }, docs: runStages([], pipeline, ctx, options) };
   }
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
-  const plan = planQuery(coll, { ...split.request, hint: cmd.hint });
+  const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });
   const base = drain(plan.root).map((row) => row.doc);
-  return { plan, split, docs: runStages(base, split.rest, ctx) };
+  return { plan, split, docs: runStages(base, split.rest, ctx, options) };
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {

@@ -1,12 +1,16 @@
 import type { Document } from 'bson';
 import type { CursorStore } from '../cursors.js';
 import type { Catalog } from '../storage/catalog.js';
+import type { FailPoints } from './failpoints.js';
 
 export interface EngineState {
   catalog: Catalog;
   cursors: CursorStore;
   port: number;
   startedAt: Date;
+  /** Logical session ids seen in `lsid`, for $listLocalSessions. */
+  sessions: Map<string, unknown>;
+  failPoints: FailPoints;
 }
 
 export interface CommandContext {

@@ -10,6 +10,9 @@ import type { CommandContext, CommandHandler, EngineState } from './context.js';
 import { explainCommands, explainCommand } from './explain.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
+import { CLOSE_CONNECTION } from './failpoints.js';
+
+export { CLOSE_CONNECTION };
 
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
@@ -24,14 +27,35 @@ const HANDLERS = new Map<string, CommandHandler>(
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
-export function runCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document {
+export function runCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | typeof CLOSE_CONNECTION {
   const name = Object.keys(cmd)[0];
+  try {
+    if (name === 'hello' || name === 'isMaster' || name === 'ismaster') {
+      const app = (cmd.client as { application?: { name?: unknown } } | undefined)?.application?.name;
+      if (typeof app === 'string') engine.failPoints.appNames.set(connectionId, app);
+    }
+    if (name === 'configureFailPoint') return engine.failPoints.configure(cmd);
+    const effect = name === undefined ? undefined : engine.failPoints.intercept(name, connectionId);
+    if (effect?.close) return CLOSE_CONNECTION;
+    if (effect?.reply) return effect.reply;
+    const reply = execute(cmd, name, dbName, engine, connectionId);
+    return effect?.extra ? { ...reply, ...effect.extra } : reply;
+  } catch (error) {
+    if (error instanceof CommandError) return error.toReply();
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+  }
+}
+
+function execute(cmd: Document, name: string | undefined, dbName: string, engine: EngineState, connectionId: number): Document {
   try {
     if (name === undefined) throw new CommandError(59, 'no such command: ""');
     // A standalone mongod has no transactions and no retryable writes.
     if (TRANSACTION_FIELDS.some((f) => f in cmd)) {
       throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
     }
+    const lsid = cmd.lsid as { id?: { toString(format?: string): string } } | undefined;
+    if (lsid?.id && engine.sessions.size < 10_000) engine.sessions.set(lsid.id.toString('hex'), lsid.id);
     const handler = HANDLERS.get(name);
     if (!handler) throw new CommandError(59, `no such command: '${name}'`);
     const ctx: CommandContext = { engine, dbName, connectionId };

@@ -3,6 +3,7 @@ import { Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import { isPlainObject, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { normaliserFor } from '../query/matcher.js';
 import { planQuery } from '../query/planner.js';
 import { drain } from '../query/stages.js';
 import { asNumber, type CommandContext, type CommandHandler } from './context.js';
@@ -23,6 +24,8 @@ export function findRequest(cmd: Document): {
   hint?: unknown;
   batchSize?: number;
   singleBatch: boolean;
+  variables?: Record<string, unknown>;
+  collation?: Record<string, unknown>;
 } {
   const skip = asNumber(cmd.skip, 0);
   let limit = asNumber(cmd.limit, 0);
@@ -43,6 +46,8 @@ export function findRequest(cmd: Document): {
     hint: cmd.hint,
     batchSize,
     singleBatch,
+    variables: optionalObject(cmd, 'let'),
+    collation: optionalObject(cmd, 'collation'),
   };
 }
 
@@ -94,7 +99,7 @@ export const readCommands: Record<string, CommandHandler> = {
       if (limit > 0) n = Math.min(n, limit);
       return { n, ok: 1 };
     }
-    const plan = planQuery(coll, { filter: query, skip, limit, hint: cmd.hint });
+    const plan = planQuery(coll, { filter: query, skip, limit, hint: cmd.hint, collation: optionalObject(cmd, 'collation') });
     return { n: drain(plan.root).length, ok: 1 };
   },
   distinct: (cmd, ctx) => {
@@ -102,7 +107,9 @@ export const readCommands: Record<string, CommandHandler> = {
     if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.distinct));
     if (!coll) return { values: [], ok: 1 };
-    const plan = planQuery(coll, { filter: isPlainObject(cmd.query) ? cmd.query : undefined, hint: cmd.hint });
+    const collation = optionalObject(cmd, 'collation');
+    const plan = planQuery(coll, { filter: isPlainObject(cmd.query) ? cmd.query : undefined, hint: cmd.hint, collation });
+    const normalise = normaliserFor(collation);
     const seen = new Set<string>();
     const values: unknown[] = [];
     for (const row of drain(plan.root)) {
@@ -110,7 +117,7 @@ export const readCommands: Record<string, CommandHandler> = {
         const items = Array.isArray(raw) ? raw : [raw];
         for (const value of items) {
           if (value === undefined) continue;
-          const id = keyString(value);
+          const id = keyString(normalise && typeof value === 'string' ? normalise(value) : value);
           if (!seen.has(id)) {
             seen.add(id);
             values.push(value);

@@ -35,6 +35,10 @@ export function prepareInsert(doc: unknown): Doc {
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
   if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
+  if (isPlainObject(out._id)) {
+    const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
+    if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
+  }
   checkSize(out);
   return out;
 }
@@ -45,8 +49,23 @@ function writeCollection(ctx: CommandContext, name: unknown): Collection {
 }
 
 /** Record ids matching a filter, chosen through the planner (so _id and unique lookups stay O(log n)). */
-export function matchingRids(coll: Collection, filter: Doc, options: { sort?: Doc; one: boolean; hint?: unknown }): number[] {
-  const plan = planQuery(coll, { filter, sort: options.sort, limit: options.one ? 1 : 0, hint: options.hint });
+export interface SelectOptions {
+  sort?: Doc;
+  one: boolean;
+  hint?: unknown;
+  variables?: Doc;
+  collation?: Doc;
+}
+
+export function matchingRids(coll: Collection, filter: Doc, options: SelectOptions): number[] {
+  const plan = planQuery(coll, {
+    filter,
+    sort: options.sort,
+    limit: options.one ? 1 : 0,
+    hint: options.hint,
+    variables: options.variables,
+    collation: options.collation,
+  });
   return drain(plan.root).map((row) => row.rid);
 }
 
@@ -56,9 +75,10 @@ export function updateOne(
   update: UpdateSpec,
   query: Doc,
   arrayFilters: Doc[] | undefined,
+  variables?: Doc,
 ): { before: Doc; after: Doc; changed: boolean } {
   const before = coll.records.get(rid) as Doc;
-  const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query });
+  const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query, variables });
   if (changed) {
     checkSize(after);
     coll.replace(rid, after);
@@ -109,10 +129,16 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) && Object.keys(update).length > 0) {
           throw new CommandError(9, 'multi update is not supported for replacement-style update');
         }
-        const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, sort: isPlainObject(statement.sort) ? statement.sort : undefined });
+        if (statement.sort !== undefined) {
+          // Sort on update statements arrived in MongoDB 8.0; 7.0 rejects the field.
+          throw new CommandError(40415, "BSON field 'update.updates.sort' is an unknown field.");
+        }
+        const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
+        const collation = isPlainObject(statement.collation) ? statement.collation : undefined;
+        const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, variables, collation });
         if (rids.length === 0) {
           if (statement.upsert === true) {
-            const doc = buildUpsert(query, update, arrayFilters);
+            const doc = buildUpsert(query, update, arrayFilters, variables);
             checkSize(doc);
             coll.insert(doc);
             n += 1;
@@ -121,7 +147,7 @@ export const writeCommands: Record<string, CommandHandler> = {
           continue;
         }
         for (const rid of rids) {
-          const { changed } = updateOne(coll, rid, update, query, arrayFilters);
+          const { changed } = updateOne(coll, rid, update, query, arrayFilters, variables);
           n += 1;
           if (changed) nModified += 1;
         }
@@ -154,7 +180,13 @@ export const writeCommands: Record<string, CommandHandler> = {
           matchingRids(undefined as unknown as Collection, query, { one: true });
           continue;
         }
-        for (const rid of matchingRids(coll, query, { one: limit === 1, hint: statement.hint })) {
+        const selection = {
+          one: limit === 1,
+          hint: statement.hint,
+          variables: isPlainObject(cmd.let) ? cmd.let : undefined,
+          collation: isPlainObject(statement.collation) ? statement.collation : undefined,
+        };
+        for (const rid of matchingRids(coll, query, selection)) {
           if (coll.remove(rid)) n += 1;
         }
       } catch (error) {
@@ -183,19 +215,21 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const projection = compileProjection(cmd.fields, query);
   const project = (doc: Doc | null): Doc | null => (doc && projection ? projection.project(doc) : doc);
   const arrayFilters = arrayFiltersOf(cmd.arrayFilters);
+  const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
+  const selection = { sort, one: true, hint: cmd.hint, variables, collation: isPlainObject(cmd.collation) ? cmd.collation : undefined };
   if (remove) {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(name));
-    const rid = coll ? matchingRids(coll, query, { sort, one: true, hint: cmd.hint })[0] : undefined;
+    const rid = coll ? matchingRids(coll, query, selection)[0] : undefined;
     if (!coll || rid === undefined) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
     const removed = coll.remove(rid) as Doc;
     return { lastErrorObject: { n: 1 }, value: project(removed), ok: 1 };
   }
   validateUpdate(update);
   const coll = writeCollection(ctx, name);
-  const rid = matchingRids(coll, query, { sort, one: true, hint: cmd.hint })[0];
+  const rid = matchingRids(coll, query, selection)[0];
   if (rid === undefined) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = buildUpsert(query, update, arrayFilters);
+    const doc = buildUpsert(query, update, arrayFilters, variables);
     checkSize(doc);
     coll.insert(doc);
     return {
@@ -204,6 +238,6 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
       ok: 1,
     };
   }
-  const { before, after } = updateOne(coll, rid, update, query, arrayFilters);
+  const { before, after } = updateOne(coll, rid, update, query, arrayFilters, variables);
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? after : before), ok: 1 };
 }

@@ -13,7 +13,7 @@ import { CommandError } from '../errors.js';
 import type { Index } from '../indexes/index.js';
 import type { Collection } from '../storage/collection.js';
 import { boundsForField, collectPredicates, FULL_INTERVAL, type Interval } from './bounds.js';
-import { compileFilter, type Predicate } from './matcher.js';
+import { compileFilter, normaliserFor, type Predicate } from './matcher.js';
 import { compileProjection } from './projection.js';
 import { parseSort, type SortField } from './sort.js';
 import {
@@ -35,6 +35,9 @@ export interface QueryRequest {
   skip?: number;
   limit?: number;
   hint?: unknown;
+  /** `let` variables for $expr. */
+  variables?: Record<string, unknown>;
+  collation?: Record<string, unknown>;
 }
 
 export interface IndexChoice {
@@ -178,14 +181,16 @@ export function describeChoice(choice: IndexChoice | undefined, sortWanted: bool
 
 export function planQuery(coll: Collection | undefined, request: QueryRequest): Plan {
   const filterSpec = request.filter ?? {};
-  const filter = compileFilter(filterSpec);
+  const filter = compileFilter(filterSpec, { variables: request.variables, collation: request.collation });
+  const normalise = normaliserFor(request.collation);
   const sort = parseSort(request.sort);
   const skip = request.skip ?? 0;
   const limit = request.limit ?? 0;
   let choice: IndexChoice | undefined;
   const rejected: IndexChoice[] = [];
   let natural = false;
-  if (coll) {
+  // Indexes hold keys under the simple collation: a case-insensitive query cannot use their bounds.
+  if (coll && !normalise) {
     const hinted = hintedIndex(coll, request.hint);
     if (hinted === 'natural') natural = true;
     else if (hinted) {
@@ -240,7 +245,7 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
     root = new CollScanStage(coll, filter, filterForExplain, natural && isPlainObject(request.hint) && request.hint.$natural === -1 ? -1 : 1);
   }
   if (sort.length > 0 && !(choice && choice.providesSort)) {
-    root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0);
+    root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0, normalise);
     if (skip > 0) root = new SkipStage(root, skip);
   } else {
     if (skip > 0) root = new SkipStage(root, skip);

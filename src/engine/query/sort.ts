@@ -57,10 +57,14 @@ export function compareBySort(fields: SortField[]): (a: Doc, b: Doc) => number {
 }
 
 /** Sorts with keys computed once per document (decorate-sort-undecorate). */
-export function sortDocuments(docs: Doc[], fields: SortField[]): Doc[] {
+export function sortDocuments(docs: Doc[], fields: SortField[], normalise?: (s: string) => string): Doc[] {
   const active = fields.filter((f) => !f.meta);
   if (active.length === 0) return docs;
-  const decorated = docs.map((doc, i) => ({ doc, i, keys: active.map((f) => sortKey(doc, f)) }));
+  const keyOf = (doc: Doc, f: SortField): unknown => {
+    const k = sortKey(doc, f);
+    return normalise && typeof k === 'string' ? normalise(k) : k;
+  };
+  const decorated = docs.map((doc, i) => ({ doc, i, keys: active.map((f) => keyOf(doc, f)) }));
   decorated.sort((a, b) => {
     for (let j = 0; j < active.length; j += 1) {
       const c = compareValues(a.keys[j], b.keys[j]);

@@ -365,6 +365,7 @@ export class SortStage extends PlanStage {
     private readonly fields: SortField[],
     private readonly spec: Record<string, unknown>,
     private readonly limit: number,
+    private readonly normalise?: (s: string) => string,
   ) {
     super();
     this.children = [child];
@@ -384,6 +385,7 @@ export class SortStage extends PlanStage {
       let docs = sortDocuments(
         rows.map((r) => r.doc),
         this.fields,
+        this.normalise,
       );
       if (this.limit > 0) docs = docs.slice(0, this.limit);
       this.sorted = docs.map((d) => byDoc.get(d) as Row);

@@ -82,6 +82,7 @@ export interface ApplyOptions {
   isInsert: boolean;
   arrayFilters?: Doc[];
   query?: Doc;
+  variables?: Doc;
 }
 
 /** Returns the updated copy of `doc` (never mutates it) and whether anything changed. */
@@ -89,7 +90,9 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (new Aggregator(update).run([deepClone(doc)])[0] ?? {}) as Doc;
+    result = (new Aggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
+    // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
+    if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {
     result = replacement(doc, update);
   } else {
@@ -190,7 +193,7 @@ export function upsertSeed(query: Doc): Doc {
 }
 
 /** Builds the document an upsert inserts. */
-export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
+export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[], variables?: Doc): Doc {
   let doc: Doc;
   if (!Array.isArray(update) && !isOperatorUpdate(update)) {
     const seedId = upsertSeed(query)._id;
@@ -199,7 +202,7 @@ export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]
     else if (seedId !== undefined) doc._id = seedId;
     for (const [k, v] of Object.entries(update)) if (k !== '_id') doc[k] = deepClone(v);
   } else {
-    doc = applyUpdate(upsertSeed(query), update, { isInsert: true, arrayFilters, query }).doc;
+    doc = applyUpdate(upsertSeed(query), update, { isInsert: true, arrayFilters, query, variables }).doc;
   }
   if (doc._id === undefined) doc = { _id: new ObjectId(), ...doc };
   else if (Object.keys(doc)[0] !== '_id') {
