@@ -169,15 +169,20 @@ export const scenario = defineScenario({
       {
         title: 'HTTP-level versioning for edits that span minutes',
         language: 'ts',
-        code: `app.put('/products/:id', async (req, res) => {
-  const expected = Number(req.get('if-match')?.replace(/\\D/g, ''));
-  if (!Number.isInteger(expected)) return res.status(428).end();
+        code: `// GET answers with ETag: "<__v>"; the client echoes it
+app.put('/products/:id', async (req, res) => {
+  const m = /^"(\\d+)"$/.exec(req.get('if-match') ?? '');
+  if (!m) return res.status(428).end(); // must send it
   const updated = await Product.findOneAndUpdate(
-    { _id: req.params.id, __v: expected },
-    { $set: req.body, $inc: { __v: 1 } },
+    { _id: req.params.id, __v: Number(m[1]) },
+    { $set: { price: req.body.price },
+      $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true });
-  if (!updated) return res.status(412).json({ error: 'changed since you read it' });
-  res.set('ETag', \`"\${updated.__v}"\`).json(updated);
+  if (updated) {
+    return res.set('ETag', \`"\${updated.__v}"\`).json(updated);
+  }
+  const exists = await Product.exists({ _id: req.params.id });
+  res.status(exists ? 412 : 404).end(); // changed or gone
 });`,
       },
       { title: 'Read-your-writes on a replica set', language: 'ts', code: causalCode },

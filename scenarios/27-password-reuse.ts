@@ -6,33 +6,40 @@ const BCRYPT_COST = 10;
 // How many previous hashes a change is compared against (besides the current one).
 const HISTORY_SIZE = 3;
 
-const naiveRouteCode = `// NAIVE: hash the new password and compare hash strings
-app.put('/naive/users/:id/password', async (req, res) => {
-  const user = await User.findById(req.params.id).orFail();
-  const newHash = await bcrypt.hash(req.body.newPassword, 10);
-  if (newHash === user.passwordHash) {       // never true: new salt
-    return res.status(400).json({ error: 'password reused' });
+const naiveRouteCode = `// NAIVE: hash the new password, compare strings
+app.put('/naive/:id/password', async (req, res) => {
+  const user = await User.findById(req.params.id)
+    .orFail();
+  const newHash = await bcrypt.hash(
+    req.body.newPassword, COST);
+  // never true: the new hash has a fresh salt
+  if (newHash === user.passwordHash) {
+    return res.status(400).json({ error: 'reused' });
   }
   user.passwordHash = newHash;
   await user.save();
   res.sendStatus(204);
 });`;
 
-const fixedRouteCode = `// FIX: bcrypt.compare against the current hash and the last N
+const fixedRouteCode = `// FIX: bcrypt.compare against current + last N hashes
 app.put('/users/:id/password', async (req, res) => {
   const { currentPassword, newPassword } = req.body;
-  const user = await User.findById(req.params.id).orFail();
-  if (!(await bcrypt.compare(currentPassword, user.passwordHash))) {
-    return res.status(401).json({ error: 'current password is wrong' });
+  const user = await User.findById(req.params.id)
+    .orFail();
+  const hash = user.passwordHash;
+  if (!(await bcrypt.compare(currentPassword, hash))) {
+    return res.status(401).json({ error: 'wrong' });
   }
-  for (const oldHash of [user.passwordHash, ...user.passwordHistory]) {
-    if (await bcrypt.compare(newPassword, oldHash)) {
-      return res.status(400).json({ error: 'choose a password you have not used recently' });
+  for (const old of [hash, ...user.passwordHistory]) {
+    if (await bcrypt.compare(newPassword, old)) {
+      return res.status(400)
+        .json({ error: 'recently used password' });
     }
   }
-  user.passwordHistory = [user.passwordHash, ...user.passwordHistory]
+  user.passwordHistory = [hash, ...user.passwordHistory]
     .slice(0, HISTORY_SIZE);
-  user.passwordHash = await bcrypt.hash(newPassword, COST);
+  user.passwordHash =
+    await bcrypt.hash(newPassword, COST);
   await user.save();
   res.sendStatus(204);
 });`;
@@ -86,11 +93,11 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   const app = ctx.express();
   app.use(ctx.express.json());
 
-  app.put('/naive/users/:id/password', async (req, res) => {
+  app.put('/naive/:id/password', async (req, res) => {
     const user = await User.findById(req.params.id).orFail();
     const newHash = await bcrypt.hash(String(req.body?.newPassword ?? ''), BCRYPT_COST);
     if (newHash === user.passwordHash) {
-      res.status(400).json({ error: 'password reused' });
+      res.status(400).json({ error: 'reused' });
       return;
     }
     user.passwordHash = newHash;
@@ -102,17 +109,18 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const currentPassword = String(req.body?.currentPassword ?? '');
     const newPassword = String(req.body?.newPassword ?? '');
     const user = await User.findById(req.params.id).orFail();
-    if (!(await bcrypt.compare(currentPassword, user.passwordHash))) {
-      res.status(401).json({ error: 'current password is wrong' });
+    const hash = user.passwordHash;
+    if (!(await bcrypt.compare(currentPassword, hash))) {
+      res.status(401).json({ error: 'wrong' });
       return;
     }
-    for (const oldHash of [user.passwordHash, ...user.passwordHistory]) {
-      if (await bcrypt.compare(newPassword, oldHash)) {
-        res.status(400).json({ error: 'choose a password you have not used recently' });
+    for (const old of [hash, ...user.passwordHistory]) {
+      if (await bcrypt.compare(newPassword, old)) {
+        res.status(400).json({ error: 'recently used password' });
         return;
       }
     }
-    user.passwordHistory = [user.passwordHash, ...user.passwordHistory].slice(0, HISTORY_SIZE);
+    user.passwordHistory = [hash, ...user.passwordHistory].slice(0, HISTORY_SIZE);
     user.passwordHash = await bcrypt.hash(newPassword, BCRYPT_COST);
     await user.save();
     res.sendStatus(204);
@@ -126,7 +134,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const before = user.passwordHash;
     const response = await served.request({
       method: 'PUT',
-      path: `/naive/users/${user.id}/password`,
+      path: `/naive/${user.id}/password`,
       json: { newPassword: original },
     });
     const status = ctx.observe('same password', response.status);

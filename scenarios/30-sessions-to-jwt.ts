@@ -11,57 +11,72 @@ const LEGACY_TTL_S = 30 * 24 * 60 * 60;
 
 const demoUser = { id: 'u-1001', email: 'ada@example.com', password: 'Analytical-Engine-1' };
 
-const legacyCode = `// NAIVE migration: one long-lived JWT, readable by page scripts
+const legacyCode = `// NAIVE: one long-lived JWT the page can read
 app.post('/legacy/login', (req, res) => {
-  const token = jwt.sign({ sub: user.id }, secret, { expiresIn: '30d' });
-  res.cookie('token', token, { maxAge: 30 * DAY });  // no httpOnly/secure
-  res.json({ token });                 // ends up in localStorage
+  const token = jwt.sign({ sub: user.id }, secret,
+    { expiresIn: '30d' });
+  // no httpOnly, no secure: document.cookie reads it
+  res.cookie('token', token, { maxAge: 30 * DAY });
+  res.json({ token });   // kept in localStorage
 });
 app.post('/legacy/logout', (req, res) => {
-  res.clearCookie('token').sendStatus(204);   // token stays valid
+  // deletes the browser copy; the token stays valid
+  res.clearCookie('token').sendStatus(204);
 });`;
 
-const loginCode = `// FIX: short access token + rotating refresh token kept in Redis
-const cookieBase = { httpOnly: true, secure: true, sameSite: 'strict' };
+const loginCode = `// FIX: short access JWT + refresh token in Redis
+const base = { httpOnly: true, secure: true,
+  sameSite: 'strict' };
 async function issueSession(res, userId, familyId) {
-  const access = jwt.sign(
-    { sub: userId, fam: familyId, jti: randomUUID(), iat: now() },
-    accessSecret, { algorithm: 'HS256', expiresIn: ACCESS_TTL_S });
-  const refresh = randomBytes(32).toString('base64url');  // opaque
-  const key = \`rt:\${sha256(refresh)}\`;      // store a digest, not the token
+  const access = jwt.sign({ sub: userId,
+    fam: familyId, jti: randomUUID(), iat: now() },
+    accessSecret,
+    { algorithm: 'HS256', expiresIn: ACCESS_TTL_S });
+  // opaque; Redis keeps only its SHA-256 digest
+  const refresh = randomBytes(32).toString('base64url');
+  const digest = sha256(refresh);
   await redis.multi()
-    .hset(key, { userId, familyId }).expire(key, REFRESH_TTL_S)
-    .sadd(\`family:\${familyId}\`, sha256(refresh))
-    .expire(\`family:\${familyId}\`, REFRESH_TTL_S).exec();
-  res.cookie('access_token', access,
-    { ...cookieBase, path: '/', maxAge: ACCESS_TTL_S * 1000 });
-  res.cookie('refresh_token', refresh,
-    { ...cookieBase, path: '/auth', maxAge: REFRESH_TTL_S * 1000 });
+    .hset(\`rt:\${digest}\`, { userId, familyId })
+    .expire(\`rt:\${digest}\`, REFRESH_TTL_S)
+    .sadd(\`family:\${familyId}\`, digest)
+    .expire(\`family:\${familyId}\`, REFRESH_TTL_S)
+    .exec();
+  res.cookie('access_token', access, { ...base,
+    path: '/', maxAge: ACCESS_TTL_S * 1000 });
+  res.cookie('refresh_token', refresh, { ...base,
+    path: '/auth', maxAge: REFRESH_TTL_S * 1000 });
 }`;
 
-const rotateCode = `// Rotation with reuse detection: a refresh token works exactly once
+const rotateCode = `// Rotation: a refresh token works exactly once
 app.post('/auth/refresh', async (req, res) => {
-  const key = \`rt:\${sha256(req.cookies.refresh_token ?? '')}\`;
+  const presented = req.cookies.refresh_token ?? '';
+  const key = \`rt:\${sha256(presented)}\`;
   const { userId, familyId } = await redis.hgetall(key);
-  if (!userId) return res.status(401).json({ error: 'unknown refresh token' });
-  // HSETNX is atomic: only the first presentation wins
-  if (await redis.hsetnx(key, 'rotatedAt', String(now())) === 0) {
-    await revokeFamily(familyId);      // stolen copy or replay
-    return res.status(401).json({ error: 'refresh token reuse detected' });
+  if (!userId) return res.status(401)
+    .json({ error: 'unknown refresh token' });
+  // HSETNX is atomic: only the first use wins
+  if (!(await redis.hsetnx(key, 'rotatedAt', now()))) {
+    await revokeFamily(familyId);  // replay: theft
+    return res.status(401)
+      .json({ error: 'refresh token reuse detected' });
   }
   await issueSession(res, userId, familyId);
   res.sendStatus(204);
 });`;
 
-const verifyCode = `// Every protected route: verify at the injected clock, then deny-lists
-const claims = jwt.verify(req.cookies.access_token, accessSecret,
+const verifyCode = `// Every protected route: verify, then deny-lists
+const claims = jwt.verify(req.cookies.access_token,
+  accessSecret,
   { algorithms: ['HS256'], clockTimestamp: now() });
 const [denied, famRevoked] = await redis.mget(
-  \`deny:\${claims.jti}\`, \`revoked-family:\${claims.fam}\`);
-if (denied || famRevoked) return res.status(401).json({ error: 'token revoked' });
+  \`deny:\${claims.jti}\`,
+  \`revoked-family:\${claims.fam}\`);
+if (denied || famRevoked) return res.status(401)
+  .json({ error: 'token revoked' });
 
-// logout: deny-list the jti only for as long as the token could still live
-await redis.set(\`deny:\${claims.jti}\`, '1', 'EX', claims.exp - now());`;
+// logout: deny the jti for the token's remaining life
+await redis.set(\`deny:\${claims.jti}\`, '1',
+  'EX', claims.exp - now());`;
 
 interface CookieFlags {
   [key: string]: JsonValue;
@@ -319,6 +334,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
 
   await ctx.step('Login: cookies + Redis', async () => {
     ctx.showCode('login issues an access/refresh pair', loginCode, 'ts');
+    ctx.say('The signing secret is 32 random bytes made for this run (crypto.randomBytes) and never printed; in production it comes from a secret store.');
     ctx.observe('refresh store', redisName);
     const login = await send('POST', '/auth/login', browser, credentials);
     const cookies = browser.absorb(login);
@@ -392,6 +408,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   });
 
   await ctx.step('Logout revokes by jti', async () => {
+    ctx.say('A fresh login; a thief copies both cookies; then the user logs out.');
     const session = new CookieJar();
     session.absorb(await send('POST', '/auth/login', session, credentials));
     const stolen = session.get('access_token') ?? '';

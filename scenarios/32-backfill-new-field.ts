@@ -3,8 +3,8 @@ import type { DemoContext } from '../src/runtime/context.js';
 import type { Types } from 'mongoose';
 
 const LEGACY_USERS = 6;
-const LEGACY_ORDERS = 120;
-const BATCH_SIZE = 50;
+const LEGACY_ORDERS = 75;
+const BATCH_SIZE = 30;
 
 const schemaCode = `// schema v2: a new field with a default
 const userSchema = new Schema({

@@ -17,46 +17,62 @@ const rightPassword = 'Compiler-A-0';
 
 const naiveCode = `// NAIVE: unlimited guesses
 app.post('/login', async (req, res) => {
-  const user = await User.findOne({ email: req.body.email });
-  const ok = user && await bcrypt.compare(req.body.password, user.passwordHash);
-  res.status(ok ? 200 : 401).json(ok ? { ok } : { error: 'invalid credentials' });
+  const { email, password } = req.body;
+  const user = await User.findOne({ email }).lean();
+  const ok = user !== null &&
+    await bcrypt.compare(password, user.passwordHash);
+  if (!ok) return res.status(401)
+    .json({ error: 'invalid credentials' });
+  res.json({ ok: true });
 });`;
 
-const limiterCode = `import { rateLimit } from 'express-rate-limit';   // v8
+const limiterCode = `import { rateLimit } from 'express-rate-limit'; // v8
 const loginLimiter = rateLimit({
   windowMs: 15 * 60 * 1000,
-  limit: 5,                    // v8 name (max is deprecated)
-  standardHeaders: 'draft-8',  // RateLimit + RateLimit-Policy
-  legacyHeaders: false,        // no X-RateLimit-*
-  identifier: 'login',
-  skipSuccessfulRequests: true,
+  limit: 5,                   // v8 name; max is old
+  standardHeaders: 'draft-8', // RateLimit(-Policy)
+  legacyHeaders: false,       // no X-RateLimit-*
+  identifier: 'login',        // the policy's name
+  skipSuccessfulRequests: true, // count failures
 });
 app.post('/login', loginLimiter, login);`;
 
-const trustProxyCode = `// Misconfigured: trusts ANY X-Forwarded-For, so req.ip is whatever
-// the client says, and every forged address gets a fresh budget
+const trustProxyCode = `// WRONG: trusts any X-Forwarded-For: req.ip is what
+// the client wrote, each forged address a new budget
 app.set('trust proxy', true);
-// Right: trust exactly the hops you run (1 load balancer), or their
-// addresses; with nothing in front (this demo), keep the default false
+// RIGHT: trust exactly the hops you run (1 load
+// balancer) or their addresses; with nothing in
+// front, as in this demo, keep the default (false)
 app.set('trust proxy', 1);`;
 
-const accountLockCode = `// Per-account failures in Redis: the lock holds whatever the IP
-const key = \`login-fail:\${email.toLowerCase()}\`;   // also for unknown emails
+const accountLockCode = `// Failures per account in Redis: holds for any IP
+const { email, password } = req.body;
+// counted for unknown e-mails too (no enumeration)
+const key = \`login-fail:\${email.toLowerCase()}\`;
 if (Number(await redis.get(key)) >= 5) {
   res.set('Retry-After', String(await redis.ttl(key)));
-  return res.status(423).json({ error: 'account temporarily locked' });
+  return res.status(423)
+    .json({ error: 'account temporarily locked' });
 }
-const ok = user && await bcrypt.compare(password, user.passwordHash);
-if (!ok) {
-  await redis.multi().set(key, '0', 'EX', 15 * 60, 'NX').incr(key).exec();
-  return res.status(401).json({ error: 'invalid credentials' });
+if (!(await checkCredentials(email, password))) {
+  await redis.multi()
+    .set(key, '0', 'EX', 15 * 60, 'NX').incr(key)
+    .exec();
+  return res.status(401)
+    .json({ error: 'invalid credentials' });
 }
-await redis.del(key);`;
+await redis.del(key);
+res.json({ ok: true });`;
 
-const sharedStoreCode = `// Several instances must share counters: rate-limit-redis in production
+const sharedStoreCode = `// Several instances share counters (rate-limit-redis)
 import { RedisStore } from 'rate-limit-redis';
-rateLimit({ ...options,
-  store: new RedisStore({ sendCommand: (...args) => redis.call(...args) }) });`;
+const loginLimiter = rateLimit({
+  ...options,
+  store: new RedisStore({
+    sendCommand: (command, ...args) =>
+      redis.call(command, ...args),
+  }),
+});`;
 
 interface LoginUser {
   email: string;

@@ -10,6 +10,8 @@ import { Chalk } from 'chalk';
 const errorStyle = new Chalk({ level: colorWanted(process.stderr) ? 1 : 0 });
 
 function printUserError(message: string, hint: string | undefined): void {
+  // A prompt or spinner may have left the cursor mid-line.
+  if (process.stderr.isTTY) process.stderr.write('\n');
   process.stderr.write(`${errorStyle.red('error:')} ${message}\n`);
   if (hint) process.stderr.write(`${errorStyle.dim(`hint: ${hint}`)}\n`);
 }

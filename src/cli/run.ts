@@ -38,6 +38,11 @@ class InterruptWatcher {
     return this.controller.signal.aborted;
   }
 
+  /** Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal. */
+  trigger(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new DemoInterruptedError());
+  }
+
   dispose(): void {
     process.off('SIGINT', this.onSignal);
     process.off('SIGTERM', this.onSignal);
@@ -106,9 +111,16 @@ function exitCodeFor(reports: ScenarioReport[], interrupted: boolean): number {
   return reports.every((report) => report.passed) ? ExitCode.ok : ExitCode.checksFailed;
 }
 
-function pauseBeforeStep(options: RunOptions, terminal: Terminal, signal: AbortSignal) {
+function pauseBeforeStep(options: RunOptions, terminal: Terminal, interrupt: InterruptWatcher) {
   if (!options.step || options.json || !terminal.interactive) return undefined;
-  return (number: number, title: string) => waitForEnter(`Enter for step ${number}: ${title}`, signal);
+  return async (number: number, title: string): Promise<void> => {
+    try {
+      await waitForEnter(`Enter for step ${number}: ${title}`, interrupt.signal);
+    } catch (error) {
+      if (isPromptInterruption(error)) interrupt.trigger();
+      throw error;
+    }
+  };
 }
 
 async function runOne(
@@ -131,7 +143,7 @@ async function runOne(
     await waitForEnter('Think about your answer first, then press Enter to watch the demo', interrupt.signal);
   }
   terminal.line(rule(terminal, 'Live demo'));
-  const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt.signal) });
+  const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
   let report: ScenarioReport;
   try {
     report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
@@ -189,7 +201,7 @@ async function runEvery(
     }
     terminal.line();
     terminal.line(rule(terminal, `Scenario ${scenario.id} · ${scenario.title}`));
-    const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt.signal) });
+    const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
     try {
       const report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
       reports.push(report);

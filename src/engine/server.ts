@@ -4,7 +4,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { CLOSE_CONNECTION, runCommand } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
-import { helloReply } from './commands/admin.js';
 import {
   encodeOpMsg,
   encodeOpReply,
@@ -76,11 +75,8 @@ export class WireServer {
     if (parsed.opCode === OP_QUERY) {
       const name = parsed.fullCollectionName ?? '';
       const dbName = name.endsWith('.$cmd') ? name.slice(0, -5) : name.split('.')[0] ?? 'admin';
-      const cmdName = Object.keys(parsed.command)[0] ?? '';
-      // Legacy OP_QUERY is only for the handshake since MongoDB 5.1.
-      const reply = ['ismaster', 'isMaster', 'hello'].includes(cmdName)
-        ? helloReply(parsed.command, { engine: this.engine, dbName, connectionId }, cmdName !== 'hello')
-        : runCommand(parsed.command, dbName, this.engine, connectionId);
+      // Legacy OP_QUERY only carries the handshake since MongoDB 5.1; it is answered with OP_REPLY.
+      const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
       if (reply === CLOSE_CONNECTION) return false;
       socket.write(encodeOpReply(parsed.requestId, reply));
       return true;

@@ -27,6 +27,7 @@ test('scenario 35: hanging branch, async throw and buffered query fail naively; 
     >= Number(observation(report, 'unreachable', 'demo buffer ms')));
 
   // fix: the branch answers 404, the guard answers 503 for a route that still forgets, no timer left
+  assert.equal(observation(report, 'every branch', 'existing: status'), 200);
   assert.equal(observation(report, 'every branch', 'missing: status'), 404);
   assert.equal(observation(report, 'every branch', 'forgotten: status'), 503);
   assert.equal(observation(report, 'every branch', 'forgotten: retry-after'), '1');

@@ -6,13 +6,14 @@ import { Binary, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import { compileFilter, normaliserFor } from '../query/matcher.js';
+import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { drain } from '../query/stages.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { batchSizeOf } from './collections.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { resolveView } from './views.js';
 import { prepareInsert } from './write.js';
 
 export interface SplitPipeline {
@@ -134,10 +135,24 @@ function writeOut(name: string, arg: unknown, docs: Doc[], ctx: CommandContext):
     return;
   }
   const coll = db.getOrCreate(target);
+  const spec = isPlainObject(arg) ? arg : {};
+  const whenMatched = spec.whenMatched ?? 'merge';
+  const whenNotMatched = spec.whenNotMatched ?? 'insert';
   for (const doc of docs) {
     const rid = doc._id === undefined ? undefined : coll.findById(doc._id);
-    if (rid === undefined) coll.insert(prepareInsert(deepClone(doc)));
-    else coll.replace(rid, { ...(coll.records.get(rid) as Doc), ...deepClone(doc) });
+    if (rid === undefined) {
+      if (whenNotMatched === 'discard') continue;
+      if (whenNotMatched === 'fail') throw new CommandError(13113, '$merge could not find a matching document in the target collection for at least one document in the source collection');
+      coll.insert(prepareInsert(deepClone(doc)));
+    } else if (whenMatched === 'fail') {
+      throw coll.duplicateKeyError(coll.idIndex, [doc._id]);
+    } else if (whenMatched === 'keepExisting') {
+      continue;
+    } else if (whenMatched === 'replace') {
+      coll.replace(rid, deepClone(doc));
+    } else {
+      coll.replace(rid, { ...(coll.records.get(rid) as Doc), ...deepClone(doc) });
+    }
   }
 }
 
@@ -151,7 +166,7 @@ export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
   if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Document[];
   const options: StageOptions = {
-    variables: isPlainObject(cmd.let) ? cmd.let : undefined,
+    variables: evaluateLet(cmd.let),
     collation: isPlainObject(cmd.collation) ? cmd.collation : undefined,
   };
   if (cmd.aggregate === 1 || typeof cmd.aggregate !== 'string') {
@@ -165,6 +180,8 @@ export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
     }
     return { plan: undefined, split: { request: {}, rest: pipeline }, docs: runStages([], pipeline, ctx, options) };
   }
+  const view = resolveView(ctx, cmd.aggregate);
+  if (view) return runAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });

@@ -17,6 +17,7 @@ function uuidBinary(uuid: string): Binary {
 }
 
 function collectionInfo(coll: Collection): Document {
+  if (coll.options.viewOn !== undefined) return { name: coll.name, type: 'view', options: coll.options, info: { readOnly: true } };
   return {
     name: coll.name,
     type: 'collection',
@@ -161,6 +162,9 @@ export const collectionCommands: Record<string, CommandHandler> = {
   collMod: (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collMod));
     if (!coll) throw nsNotFound(ctx, cmd.collMod);
+    for (const option of ['validator', 'validationLevel', 'validationAction'] as const) {
+      if (cmd[option] !== undefined) coll.options[option] = cmd[option];
+    }
     if (isPlainObject(cmd.index)) {
       const index = typeof cmd.index.name === 'string' ? coll.getIndex(cmd.index.name) : coll.indexes.find((i) => keyString(i.spec.key) === keyString(cmd.index && (cmd.index as Document).keyPattern));
       if (!index) throw new CommandError(27, 'cannot find index');

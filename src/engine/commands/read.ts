@@ -3,8 +3,10 @@ import { Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import { isPlainObject, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import { normaliserFor } from '../query/matcher.js';
+import { evaluateLet, normaliserFor } from '../query/matcher.js';
 import { planQuery } from '../query/planner.js';
+import { runAggregate } from './aggregate.js';
+import { findAsPipeline, resolveView } from './views.js';
 import { drain } from '../query/stages.js';
 import { asNumber, type CommandContext, type CommandHandler } from './context.js';
 
@@ -46,7 +48,7 @@ export function findRequest(cmd: Document): {
     hint: cmd.hint,
     batchSize,
     singleBatch,
-    variables: optionalObject(cmd, 'let'),
+    variables: evaluateLet(optionalObject(cmd, 'let')),
     collation: optionalObject(cmd, 'collation'),
   };
 }
@@ -56,8 +58,10 @@ export const readCommands: Record<string, CommandHandler> = {
     const collName = String(cmd.find);
     const coll = ctx.engine.catalog.collection(ctx.dbName, collName);
     const request = findRequest(cmd);
-    const plan = planQuery(coll, request);
-    const docs = drain(plan.root).map((row) => row.doc);
+    const view = resolveView(ctx, collName);
+    const docs = view
+      ? runAggregate({ aggregate: collName, pipeline: findAsPipeline(request), let: request.variables, collation: request.collation }, ctx).docs
+      : drain(planQuery(coll, request).root).map((row) => row.doc);
     const ns = `${ctx.dbName}.${collName}`;
     const { batch, id } = ctx.engine.cursors.open(ns, docs, request.batchSize, request.singleBatch);
     return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
@@ -93,6 +97,9 @@ export const readCommands: Record<string, CommandHandler> = {
     const skip = asNumber(cmd.skip, 0);
     const limit = Math.abs(asNumber(cmd.limit, 0));
     if (!coll) return { n: 0, ok: 1 };
+    if (resolveView(ctx, coll.name)) {
+      return { n: runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter: query, skip, limit }) }, ctx).docs.length, ok: 1 };
+    }
     // Fast path: an unfiltered count is the collection's size, as mongod reads it from metadata.
     if (Object.keys(query).length === 0) {
       let n = Math.max(0, coll.size - skip);
@@ -108,11 +115,14 @@ export const readCommands: Record<string, CommandHandler> = {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.distinct));
     if (!coll) return { values: [], ok: 1 };
     const collation = optionalObject(cmd, 'collation');
-    const plan = planQuery(coll, { filter: isPlainObject(cmd.query) ? cmd.query : undefined, hint: cmd.hint, collation });
+    const filter = isPlainObject(cmd.query) ? cmd.query : undefined;
+    const rows = resolveView(ctx, coll.name)
+      ? runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter }) }, ctx).docs.map((doc) => ({ doc }))
+      : drain(planQuery(coll, { filter, hint: cmd.hint, collation }).root);
     const normalise = normaliserFor(collation);
     const seen = new Set<string>();
     const values: unknown[] = [];
-    for (const row of drain(plan.root)) {
+    for (const row of rows) {
       for (const raw of valuesAtPath(row.doc, key)) {
         const items = Array.isArray(raw) ? raw : [raw];
         for (const value of items) {

@@ -5,6 +5,7 @@
 import { calculateObjectSize, ObjectId, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { compileFilter, evaluateLet } from '../query/matcher.js';
 import { planQuery } from '../query/planner.js';
 import { compileProjection } from '../query/projection.js';
 import { drain } from '../query/stages.js';
@@ -45,7 +46,21 @@ export function prepareInsert(doc: unknown): Doc {
 
 function writeCollection(ctx: CommandContext, name: unknown): Collection {
   validateCollectionName(name);
-  return ctx.engine.catalog.db(ctx.dbName).getOrCreate(name);
+  const coll = ctx.engine.catalog.db(ctx.dbName).getOrCreate(name);
+  if (coll.options.viewOn !== undefined) {
+    throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
+  }
+  return coll;
+}
+
+/** Collection validators (create/collMod `validator`), skipped with bypassDocumentValidation. */
+export function checkValidator(coll: Collection, doc: Doc, bypass: unknown): void {
+  const validator = coll.options.validator;
+  if (bypass === true || !isPlainObject(validator) || coll.options.validationAction === 'warn') return;
+  if (compileFilter(validator)(doc)) return;
+  throw new CommandError(121, 'Document failed validation', {
+    errInfo: { failingDocumentId: doc._id, details: { operatorName: Object.keys(validator)[0] ?? '$and', specifiedAs: validator, reason: 'one or more clauses failed' } },
+  });
 }
 
 /** Record ids matching a filter, chosen through the planner (so _id and unique lookups stay O(log n)). */
@@ -76,11 +91,13 @@ export function updateOne(
   query: Doc,
   arrayFilters: Doc[] | undefined,
   variables?: Doc,
+  bypassValidation?: unknown,
 ): { before: Doc; after: Doc; changed: boolean } {
   const before = coll.records.get(rid) as Doc;
   const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query, variables });
   if (changed) {
     checkSize(after);
+    checkValidator(coll, after, bypassValidation);
     coll.replace(rid, after);
   }
   return { before, after, changed };
@@ -101,7 +118,9 @@ export const writeCommands: Record<string, CommandHandler> = {
     let n = 0;
     for (let i = 0; i < docs.length; i += 1) {
       try {
-        coll.insert(prepareInsert(docs[i]));
+        const doc = prepareInsert(docs[i]);
+        checkValidator(coll, doc, cmd.bypassDocumentValidation);
+        coll.insert(doc);
         n += 1;
       } catch (error) {
         writeErrors.push(errorOf(error).toWriteError(i));
@@ -118,6 +137,11 @@ export const writeCommands: Record<string, CommandHandler> = {
     const upserted: Document[] = [];
     let n = 0;
     let nModified = 0;
+    // Sort on update statements arrived in MongoDB 8.0; 7.0 rejects the whole command.
+    if (statements.some((s) => isPlainObject(s) && s.sort !== undefined)) {
+      throw new CommandError(40415, "BSON field 'update.updates.sort' is an unknown field.");
+    }
+    const variables = evaluateLet(cmd.let);
     for (let i = 0; i < statements.length; i += 1) {
       const statement = statements[i] as Document;
       try {
@@ -129,17 +153,13 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && !Array.isArray(update) && !Object.keys(update).some((k) => k.startsWith('$')) && Object.keys(update).length > 0) {
           throw new CommandError(9, 'multi update is not supported for replacement-style update');
         }
-        if (statement.sort !== undefined) {
-          // Sort on update statements arrived in MongoDB 8.0; 7.0 rejects the field.
-          throw new CommandError(40415, "BSON field 'update.updates.sort' is an unknown field.");
-        }
-        const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
         const collation = isPlainObject(statement.collation) ? statement.collation : undefined;
         const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, variables, collation });
         if (rids.length === 0) {
           if (statement.upsert === true) {
             const doc = buildUpsert(query, update, arrayFilters, variables);
             checkSize(doc);
+            checkValidator(coll, doc, cmd.bypassDocumentValidation);
             coll.insert(doc);
             n += 1;
             upserted.push({ index: i, _id: doc._id });
@@ -147,7 +167,7 @@ export const writeCommands: Record<string, CommandHandler> = {
           continue;
         }
         for (const rid of rids) {
-          const { changed } = updateOne(coll, rid, update, query, arrayFilters, variables);
+          const { changed } = updateOne(coll, rid, update, query, arrayFilters, variables, cmd.bypassDocumentValidation);
           n += 1;
           if (changed) nModified += 1;
         }
@@ -183,7 +203,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         const selection = {
           one: limit === 1,
           hint: statement.hint,
-          variables: isPlainObject(cmd.let) ? cmd.let : undefined,
+          variables: evaluateLet(cmd.let),
           collation: isPlainObject(statement.collation) ? statement.collation : undefined,
         };
         for (const rid of matchingRids(coll, query, selection)) {
@@ -215,7 +235,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const projection = compileProjection(cmd.fields, query);
   const project = (doc: Doc | null): Doc | null => (doc && projection ? projection.project(doc) : doc);
   const arrayFilters = arrayFiltersOf(cmd.arrayFilters);
-  const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
+  const variables = evaluateLet(cmd.let);
   const selection = { sort, one: true, hint: cmd.hint, variables, collation: isPlainObject(cmd.collation) ? cmd.collation : undefined };
   if (remove) {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(name));
@@ -231,6 +251,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     const doc = buildUpsert(query, update, arrayFilters, variables);
     checkSize(doc);
+    checkValidator(coll, doc, cmd.bypassDocumentValidation);
     coll.insert(doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
@@ -238,6 +259,6 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
       ok: 1,
     };
   }
-  const { before, after } = updateOne(coll, rid, update, query, arrayFilters, variables);
+  const { before, after } = updateOne(coll, rid, update, query, arrayFilters, variables, cmd.bypassDocumentValidation);
   return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? after : before), ok: 1 };
 }

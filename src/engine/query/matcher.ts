@@ -3,7 +3,7 @@
 // equal, comparisons never cross type brackets ({$gt: 5} never matches a string), arrays match
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
 // $expr, $where and $jsonSchema are evaluated through mingo.
-import { Query } from 'mingo';
+import { Aggregator, Query } from 'mingo';
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
@@ -28,6 +28,20 @@ export function normaliserFor(collation: Record<string, unknown> | undefined): S
   if (strength >= 3) return undefined;
   if (strength === 1) return (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   return (s) => s.toLowerCase();
+}
+
+/** `let` values are expressions ({$literal: '$x'}, {$add: [1, 2]}) evaluated once, before use. */
+export function evaluateLet(spec: unknown): Record<string, unknown> | undefined {
+  if (!isPlainObject(spec)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, expr] of Object.entries(spec)) {
+    if (!isPlainObject(expr) && !(typeof expr === 'string' && expr.startsWith('$'))) {
+      out[name] = expr;
+      continue;
+    }
+    out[name] = (new Aggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v;
+  }
+  return out;
 }
 
 // Options of the filter being compiled; closures capture what they need at compile time.

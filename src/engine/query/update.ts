@@ -123,7 +123,10 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
     result = deepClone(doc);
     if (Object.keys(modifier).length > 0) {
       try {
-        mingoUpdate(result, modifier, options.arrayFilters, options.query, { cloneMode: 'deep' });
+        // The query only matters for the positional `$`; mingo re-checks it with its own matcher,
+        // which would disagree with a collation, so pass it only when needed.
+        const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((p) => /\.\$(\.|$)/.test(p)));
+        mingoUpdate(result, modifier, options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
       } catch (error) {
         throw translateMingoError(error, doc);
       }
