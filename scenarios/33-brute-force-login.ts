@@ -314,8 +314,9 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   await ctx.step('Several instances', async () => {
     ctx.showCode('shared store', sharedStoreCode, 'ts');
     ctx.say('Two app instances behind a load balancer; the attacker alternates between them.');
+    const warnings: string[] = [];
     const run = async (shared: boolean): Promise<Record<string, number>> => {
-      const limiterFor = (instance: number): RequestHandler => loginLimiter(capturingLogger([]), shared
+      const limiterFor = (instance: number): RequestHandler => loginLimiter(capturingLogger(warnings), shared
         ? { store: new SharedRedisStore(redis, 'rl-login:') }
         : { identifier: `login-${instance}` });
       const instances = [await ctx.serve(makeApp(false, [limiterFor(0)])), await ctx.serve(makeApp(false, [limiterFor(1)]))];
@@ -329,6 +330,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const perProcess = ctx.observe('memory stores', await run(false));
     const shared = ctx.observe('shared Redis store', await run(true));
     ctx.observe('store', redisName);
+    ctx.observe('library warnings', warnings);
     ctx.check(`per-process counters let through ${2 * IP_LIMIT} guesses`, perProcess['401'] === 2 * IP_LIMIT, JSON.stringify(perProcess));
     ctx.check(`a shared store holds the limit at ${IP_LIMIT}`, shared['401'] === IP_LIMIT, JSON.stringify(shared));
     ctx.say('N instances with in-memory counters multiply the limit by N; put the counters in Redis.');
