@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import type { Request, Response, NextFunction } from 'express';
 
 // Cheap on purpose: the demo needs the hash between check and insert, not a production cost.
-const BCRYPT_COST = 8;
+const BCRYPT_COST = 6;
 /** Registrations fired at once for the same address. */
 const BURST = 5;
 /** A barrier that never fills (a request failed early) must not hang the demo. */

@@ -78,8 +78,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.observe('salt A', hashA.slice(7, 29));
     ctx.observe('salt B', hashB.slice(7, 29));
     const equal = ctx.observe('hashes equal', hashA === hashB);
-    const matchA = await bcrypt.compare(original, hashA);
-    const matchB = await bcrypt.compare(original, hashB);
+    const [matchA, matchB] = await Promise.all([bcrypt.compare(original, hashA), bcrypt.compare(original, hashB)]);
     ctx.observe('compare A', matchA);
     ctx.observe('compare B', matchB);
     const rounds = ctx.observe('cost factor', bcrypt.getRounds(hashA));
