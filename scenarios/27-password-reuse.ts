@@ -161,6 +161,14 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.check('same password rejected with 400', sameStatus === 400, `status ${sameStatus}`);
     ctx.check('stored hash untouched', afterSame.passwordHash === firstHash);
 
+    const wrongCurrent = await served.request({
+      method: 'PUT',
+      path: fixedPath,
+      json: { currentPassword: 'not-my-password', newPassword: next },
+    });
+    const wrongStatus = ctx.observe('wrong current pw', wrongCurrent.status);
+    ctx.check('a wrong current password gets 401', wrongStatus === 401, `status ${wrongStatus}`);
+
     const fresh = await served.request({
       method: 'PUT',
       path: fixedPath,

@@ -25,7 +25,7 @@ export async function doctorCommand(): Promise<void> {
   item(nodeOk, `Node ${process.versions.node}${nodeOk ? '' : ` (needs ${minimumNode.join('.')} or newer)`}`);
 
   terminal.line();
-  terminal.line(style.bold('MongoDB engines') + style.dim('  (auto takes the first available, top to bottom)'));
+  terminal.line(style.bold('MongoDB engines') + style.dim('  (auto: first available)'));
   const engines = await describeEngines();
   for (const engine of engines) item(engine.available, `${style.bold(engine.name)}: ${engine.reason}`);
   const auto = engines.find((engine) => engine.available);
@@ -33,7 +33,7 @@ export async function doctorCommand(): Promise<void> {
   terminal.line(`  → ${auto ? `\`run\` will use ${style.bold(auto.name)}` : style.red('no engine is available')}`);
 
   terminal.line();
-  terminal.line(style.bold('Redis') + style.dim('  (only some demos use it)'));
+  terminal.line(style.bold('Redis') + style.dim('  (some demos use it)'));
   const redisUrl = process.env['REDIS_URL'];
   item(true, redisUrl ? `REDIS_URL=${maskUri(redisUrl)}` : 'REDIS_URL is not set: demos use an in-memory Redis (ioredis-mock)');
 

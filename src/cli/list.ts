@@ -54,8 +54,8 @@ export async function listCommand(options: ListOptions): Promise<void> {
   }
   const columns = [{ header: 'ID', align: 'right' as const }, { header: 'TITLE' }, { header: 'TAGS' }, { header: 'SUMMARY', flexible: true }];
   const rows = selected.map((scenario) => [String(scenario.id), scenario.title, scenario.tags.join(', '), scenario.summary]);
-  const lines = fitsAsTable(rows, terminal.width)
-    ? renderTable(columns, rows, terminal.width, (text) => style.bold(text))
+  const lines = fitsAsTable(rows, terminal.columns)
+    ? renderTable(columns, rows, terminal.columns, (text) => style.bold(text))
     : renderCards(selected, terminal.width, style);
   for (const line of lines) terminal.line(line);
   terminal.line();

@@ -65,6 +65,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
+// `backend-scenarios list | head -1`: the reader left, which is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
+}
+
 // Exit explicitly once the command is done: a demo's libraries may hold idle handles (a driver's
 // monitor, an HTTP keep-alive pool) that would otherwise delay the exit. Every server and
 // connection has already been closed by the runtime's teardown at this point.

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerQuizCommands } from './quiz-commands.js';
 import { packageVersion } from './package-info.js';
 import { engineChoices } from '../runtime/engine-choices.js';
+import { terminalWidth } from '../ui/terminal.js';
 
 export interface ListOptions {
   tag: string[];
@@ -30,17 +31,18 @@ function parsePort(value: string): number {
 
 const examples = `
 Examples:
-  $ backend-scenarios list                   every scenario, by id
-  $ backend-scenarios list --tag security    only those tagged "security"
-  $ backend-scenarios show 24                question, reasoning and the fix, no demo
-  $ backend-scenarios run 24                 the live demo: naive code failing, the fix holding
-  $ backend-scenarios run 24 --json          the same run as JSON, for scripts and CI
-  $ backend-scenarios run all --no-pause     every demo on one engine, then a summary table
-  $ backend-scenarios quiz                   practise answering from memory
-  $ backend-scenarios doctor                 which MongoDB engines are available here
+  $ backend-scenarios list                  all, by id
+  $ backend-scenarios list --tag security   one tag
+  $ backend-scenarios show 24               answer + fix
+  $ backend-scenarios run 24                live demo
+  $ backend-scenarios run 24 --json         as JSON
+  $ backend-scenarios run all --no-pause    every demo
+  $ backend-scenarios quiz                  practise
+  $ backend-scenarios doctor                engines here
 
-Engines: MONGODB_URI when set, else mongodb-memory-server when a mongod is already
-downloaded, else the built-in embedded engine (works offline). Force one with --engine.`;
+Engines: MONGODB_URI when set, else mongodb-memory-server
+when a mongod is already on disk, else the built-in
+embedded engine (offline). Force one with run --engine.`;
 
 export function createProgram(): Command {
   const program = new Command();
@@ -52,7 +54,7 @@ export function createProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', examples)
     .showSuggestionAfterError(true)
-    .configureHelp({ helpWidth: Math.min(process.stdout.columns || 80, 100) });
+    .configureHelp({ helpWidth: terminalWidth(process.stdout), minWidthToWrap: 20 });
 
   program
     .command('list')
@@ -82,11 +84,15 @@ export function createProgram(): Command {
     .option('--step', 'pause before every demo step (for presenting)')
     .option('--json', 'print the run as JSON instead of prose')
     .addHelpText('after', `
-Exit codes: 0 every check held, 1 a check failed or the demo broke, 2 bad input, 130 interrupted.
+Exit codes: 0 every check held, 1 a check failed or the
+demo broke, 2 bad input, 130 interrupted (Ctrl-C).
+
 Examples:
   $ backend-scenarios run 24
   $ backend-scenarios run 24 --no-pause --engine embedded
-  $ MONGODB_URI=mongodb://127.0.0.1:27017/ backend-scenarios run all --json`)
+  $ backend-scenarios run all --json
+  $ MONGODB_URI=mongodb://127.0.0.1:27017/ \\
+      backend-scenarios run 24 --engine uri`)
     .action(async (id: string | undefined, options: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(id, options);

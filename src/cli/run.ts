@@ -59,8 +59,8 @@ async function waitForEnter(message: string, signal: AbortSignal): Promise<void>
 }
 
 function engineLine(engine: MongoEngineHandle): string {
-  const what = engine.name === 'embedded' ? 'built-in engine' : engine.name === 'memory-server' ? 'mongodb-memory-server' : 'MONGODB_URI';
-  return `engine: ${engine.name} (${what}, MongoDB ${engine.version}) · a fresh database for each run`;
+  const what = engine.name === 'embedded' ? 'built in' : engine.name === 'memory-server' ? 'mongodb-memory-server' : 'MONGODB_URI';
+  return `engine: ${engine.name} ${engine.version} (${what}) · fresh database per run`;
 }
 
 async function startEngine(options: RunOptions, terminal: Terminal, showProgress: boolean): Promise<MongoEngineHandle> {

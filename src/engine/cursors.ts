@@ -76,8 +76,7 @@ export class CursorStore {
 
 function takeBatch(docs: Doc[], from: number, count: number): Doc[] {
   const end = Math.min(docs.length, from + count);
-  if (count <= DEFAULT_FIRST_BATCH) return docs.slice(from, end);
-  // Large batches are capped at 16 MiB like mongod's.
+  // Batches are capped at 16 MiB like mongod's, or the reply could not be serialised.
   let bytes = 0;
   let i = from;
   for (; i < end; i += 1) {

@@ -50,7 +50,7 @@ export class WireServer {
         buf = buf.subarray(length);
         pending = buf.length > 0 ? [buf] : [];
         pendingBytes = buf.length;
-        if (!this.handle(socket, message, connectionId)) {
+        if (!this.safeHandle(socket, message, connectionId)) {
           socket.destroy();
           return;
         }
@@ -61,6 +61,15 @@ export class WireServer {
       this.sockets.delete(socket);
       this.engine.failPoints.appNames.delete(connectionId);
     });
+  }
+
+  /** A failure while answering one message must never take down the process hosting the engine. */
+  private safeHandle(socket: Socket, message: Buffer, connectionId: number): boolean {
+    try {
+      return this.handle(socket, message, connectionId);
+    } catch {
+      return false;
+    }
   }
 
   /** Returns false when the connection must be closed. */

@@ -136,16 +136,22 @@ export async function findMongodBinary(): Promise<MongodBinary | undefined> {
 async function memoryServerEngine(binary: MongodBinary | undefined): Promise<MongoEngineHandle> {
   const { MongoMemoryServer } = await import('mongodb-memory-server');
   let server: InstanceType<typeof MongoMemoryServer>;
+  // mongodb-memory-server prints its own failure, stack and all, with console.warn; the user gets
+  // ours instead (one line and a hint).
+  const warn = console.warn;
+  console.warn = () => undefined;
   try {
     server = await MongoMemoryServer.create({
       instance: { ip: '127.0.0.1' },
       ...(binary ? { binary: { systemBinary: binary.path } } : {}),
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
     throw new UserError(`mongodb-memory-server could not start a mongod: ${reason}`, {
       hint: 'It downloads mongod on first use, which needs internet access. Use --engine embedded to run offline.',
     });
+  } finally {
+    console.warn = warn;
   }
   const uri = server.getUri();
   try {

@@ -6,8 +6,10 @@ import type { ChalkInstance } from 'chalk';
 
 export interface Terminal {
   out: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Columns to wrap at. */
+  /** Columns to wrap prose at (capped for readability). */
   width: number;
+  /** The terminal's full width, for tables that may use it all. */
+  columns: number;
   /** A person is watching: spinners and prompts make sense. */
   interactive: boolean;
   color: boolean;
@@ -27,10 +29,14 @@ export function colorWanted(stream: { isTTY?: boolean }, argv: readonly string[]
   return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env['COLUMNS']);
   const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : stream.isTTY && stream.columns ? stream.columns : 80;
-  return Math.max(minWidth, Math.min(maxWidth, columns));
+  return Math.max(minWidth, columns);
+}
+
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  return Math.min(maxWidth, terminalColumns(stream, env));
 }
 
 export function createTerminal(out: NodeJS.WriteStream = process.stdout): Terminal {
@@ -38,6 +44,7 @@ export function createTerminal(out: NodeJS.WriteStream = process.stdout): Termin
   return {
     out,
     width: terminalWidth(out),
+    columns: terminalColumns(out),
     interactive: out.isTTY === true && process.stdin.isTTY === true && process.env['CI'] === undefined,
     color,
     style: new Chalk({ level: color ? 1 : 0 }),

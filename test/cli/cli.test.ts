@@ -127,7 +127,7 @@ describe('output for pipes, narrow terminals and NO_COLOR', () => {
   });
 
   test('at 60 columns, prose lines fit (code blocks excepted)', async () => {
-    for (const args of [['list'], ['show', '24']]) {
+    for (const args of [['list'], ['show', '24'], ['--help'], ['run', '--help'], ['doctor']]) {
       const result = await cli(args, { env: { COLUMNS: '60' } });
       const tooWide = result.stdout.split('\n')
         .filter((line) => !line.startsWith('  │'))
@@ -246,3 +246,34 @@ describe('run', () => {
     assertNoStackTrace(result.stderr);
   });
 });
+
+describe('doctor and engine', () => {
+  test('doctor explains which engines are available and which one run will use', async () => {
+    const result = await cli(['doctor']);
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /✘ uri: MONGODB_URI is not set/);
+    assert.match(result.stdout, /✔ embedded: built in; answers as MongoDB \d+\.\d+/);
+    assert.match(result.stdout, /→ `run` will use (embedded|memory-server)/);
+    assert.match(result.stdout, /(\d+) of \1 scenario files load and validate/);
+  });
+
+  test('engine serves the wire protocol until Ctrl-C, then closes and exits 0', async () => {
+    const child = cli(['engine']);
+    const seen = await waitForOutput(child, /listening on (mongodb:\/\/127\.0\.0\.1:(\d+)\/)/);
+    const [, uri = '', port = ''] = /listening on (mongodb:\/\/127\.0\.0\.1:(\d+)\/)/.exec(seen) ?? [];
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      const pong = await client.db('admin').command({ ping: 1 });
+      assert.equal(pong['ok'], 1);
+    } finally {
+      await client.close();
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /stopped \(SIGINT\)/);
+    assert.equal(await portAccepts(Number(port)), false);
+  });
+});
+

@@ -12,7 +12,9 @@ import { startEmbeddedMongo } from '../../src/engine/index.js';
 const CORE_PASS_FLOOR = 123;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = path.resolve(repoRoot, '..', 'shared', 'conformance');
-const copy = path.join(repoRoot, '.tmp', 'conformance');
+// A private copy per run: two test processes (e.g. two helpers running the suite) must not
+// delete each other's files halfway through.
+const copy = path.join(repoRoot, '.tmp', `conformance-${process.pid}`);
 
 /** Runs the runner in a child process: the engine lives in this process and must keep serving. */
 function runRunner(uri: string): Promise<string> {
@@ -45,12 +47,13 @@ test(`CRUD spec core list: at least ${CORE_PASS_FLOOR} tests pass`, { timeout: 6
   try {
     const output = await runRunner(engine.uri);
     const summary = /(\d+) passed, (\d+) failed, (\d+) skipped\s*$/.exec(output.trim());
-    assert.ok(summary, `runner printed no summary:\n${output.slice(-2000)}`);
+    assert.ok(summary, `runner printed no summary:\n${output.slice(-3000)}`);
     const passed = Number(summary[1]);
     const failing = output.split('\n').filter((line) => line.startsWith('FAIL'));
     assert.ok(passed >= CORE_PASS_FLOOR, `${passed} passed, floor is ${CORE_PASS_FLOOR}; failing:\n${failing.join('\n')}`);
     assert.deepEqual(failing, []);
   } finally {
     await engine.close();
+    rmSync(copy, { recursive: true, force: true });
   }
 });

@@ -115,6 +115,18 @@ describe('planner and explain', () => {
     assert.equal(backward.executionStats.totalKeysExamined, 5);
   });
 
+  test('an _id lookup is an IDHACK; an anchored regex scans only its prefix', async () => {
+    const one = await User.findOne({ email: 'u5@x.io' }).lean();
+    const byId = (await User.find({ _id: one!._id }).explain('executionStats')) as unknown as Explained;
+    assert.equal(byId.queryPlanner.winningPlan.stage, 'IDHACK');
+    assert.equal(byId.executionStats.totalDocsExamined, 1);
+    const prefix = (await User.find({ email: /^u12/ }).explain('executionStats')) as unknown as Explained;
+    const expected = await User.countDocuments({ email: /^u12/ });
+    assert.equal(prefix.executionStats.nReturned, expected);
+    assert.deepEqual(find(prefix.queryPlanner.winningPlan, 'IXSCAN')?.indexBounds, { email: ['["u12", "u13")', '[/^u12/, /^u12/]'] });
+    assert.ok(prefix.executionStats.totalKeysExamined <= expected + 1);
+  });
+
   test('a covered query reads no documents', async () => {
     const ex = (await User.find({ email: 'u7@x.io' }, { _id: 0, email: 1 }).explain('executionStats')) as unknown as Explained;
     assert.equal(ex.queryPlanner.winningPlan.stage, 'PROJECTION_COVERED');

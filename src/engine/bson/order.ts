@@ -131,6 +131,13 @@ function compareStrings(a: string, b: string): number {
 
 /** Total order over BSON values, as mongod sorts and compares them. */
 export function compareValues(a: unknown, b: unknown): number {
+  // Fast paths for the common index keys.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'string') return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+    if (ta === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
+  }
+  if (a instanceof Date && b instanceof Date) return compareNumbers(a.getTime(), b.getTime());
   const ra = canonicalRank(a);
   const rb = canonicalRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
@@ -218,6 +225,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
  * (1, 1.0 and NumberLong(1) collide), used for unique-index hash maps and $group-like grouping.
  */
 export function keyString(value: unknown): string {
+  if (typeof value === 'string') return `s${value.length}:${value}`;
   const rank = canonicalRank(value);
   switch (rank) {
     case 0:
@@ -228,8 +236,10 @@ export function keyString(value: unknown): string {
       const n = toNumber(value);
       return `n${Object.is(n, -0) ? 0 : n}`;
     }
-    case 3:
-      return `s${JSON.stringify(String(value))}`;
+    case 3: {
+      const s = String(value);
+      return `s${s.length}:${s}`;
+    }
     case 4: {
       const o = value as Record<string, unknown>;
       const parts: string[] = [];

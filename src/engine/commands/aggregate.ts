@@ -84,6 +84,8 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       case '$count':
         current = current.length === 0 ? [] : [{ [String(arg)]: current.length }];
         break;
+      case '$changeStream':
+        throw new CommandError(40573, 'The $changeStream stage is only supported on replica sets');
       case '$out':
       case '$merge':
         writeOut(name, arg, current, ctx);
@@ -99,6 +101,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
             collectionResolver: resolver,
             ...(options.variables ? { variables: options.variables } : {}),
           }).run(current) as Doc[];
+          if (name === '$project' && isPlainObject(arg)) current = current.map((doc) => orderLikeSpec(doc, arg));
         } catch (error) {
           if (error instanceof CommandError) throw error;
           throw new CommandError(40324, error instanceof Error ? error.message : String(error));
@@ -107,6 +110,18 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     }
   }
   return current;
+}
+
+/** mongod emits _id first, then the projected fields in the order the spec lists them. */
+function orderLikeSpec(doc: Doc, spec: Record<string, unknown>): Doc {
+  const out: Doc = {};
+  if ('_id' in doc) out._id = doc._id;
+  for (const key of Object.keys(spec)) {
+    const top = key.split('.')[0] as string;
+    if (top in doc && !(top in out)) out[top] = doc[top];
+  }
+  for (const key of Object.keys(doc)) if (!(key in out)) out[key] = doc[key];
+  return out;
 }
 
 function writeOut(name: string, arg: unknown, docs: Doc[], ctx: CommandContext): void {

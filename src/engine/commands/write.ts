@@ -36,11 +36,11 @@ export function prepareInsert(doc: unknown): Doc {
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
   if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
+  // No size check here: the wire layer already refuses any document over the 16 MiB limit.
   if (isPlainObject(out._id)) {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
   }
-  checkSize(out);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // duplicate check costs O(1) instead of a scan.
 import { Query } from 'mingo';
 import { compareValues, keyString } from '../bson/order.js';
-import { valuesAtPath } from '../bson/paths.js';
+import { isPlainObject, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { SortedEntries, type IndexEntry } from './sorted-entries.js';
 
@@ -35,6 +35,7 @@ export class Index {
   readonly multikeyPaths = new Set<string>();
   private readonly uniqueKeys = new Map<string, number>();
   private readonly partial: Query | undefined;
+  private readonly simplePaths: string[] | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
@@ -45,8 +46,14 @@ export class Index {
     this.unique = spec.unique === true || spec.name === '_id_';
     this.sparse = spec.sparse === true;
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
+    this.simplePaths = this.fields.every((f) => !f.path.includes('.')) ? this.fields.map((f) => f.path) : undefined;
     const fields = this.fields;
-    this.entries = new SortedEntries((a, b) => {
+    const only = fields.length === 1 ? (fields[0] as IndexField).direction : 0;
+    // Single-field indexes are the common case: a comparator without the field loop.
+    this.entries = new SortedEntries(only !== 0 ? (a, b) => {
+      const c = compareValues(a.k[0], b.k[0]);
+      return c !== 0 ? c * only : a.r - b.r;
+    } : (a, b) => {
       for (let i = 0; i < fields.length; i += 1) {
         const c = compareValues(a.k[i], b.k[i]);
         if (c !== 0) return (fields[i] as IndexField).direction === 1 ? c : -c;
@@ -62,6 +69,21 @@ export class Index {
   /** The keys a document contributes, or [] when sparse/partial rules leave it out. */
   keysFor(doc: Record<string, unknown>): unknown[][] {
     if (this.partial && !this.partial.test(doc)) return [];
+    if (this.simplePaths) {
+      // Fast path: top-level fields holding scalars produce exactly one key.
+      const key: unknown[] = [];
+      let present = false;
+      for (const path of this.simplePaths) {
+        const value = doc[path];
+        if (Array.isArray(value) || isPlainObject(value)) {
+          key.length = 0;
+          break;
+        }
+        if (value !== undefined) present = true;
+        key.push(value);
+      }
+      if (key.length === this.simplePaths.length) return this.sparse && !present ? [] : [key];
+    }
     const perField: unknown[][] = [];
     let arrayField = -1;
     let allMissing = true;

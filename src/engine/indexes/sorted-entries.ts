@@ -35,6 +35,9 @@ export class SortedEntries {
 
   /** Index of the first chunk whose last entry is >= probe (or the last chunk). */
   private chunkFor(probe: IndexEntry): number {
+    // Appends in key order (ObjectIds, timestamps, counters) land in the last chunk: one comparison.
+    const lastChunk = this.chunks[this.chunks.length - 1] as IndexEntry[];
+    if (this.compare(lastChunk[lastChunk.length - 1] as IndexEntry, probe) < 0) return this.chunks.length - 1;
     let lo = 0;
     let hi = this.chunks.length - 1;
     while (lo < hi) {

@@ -45,9 +45,33 @@ function point(value: unknown): Interval {
   return { lo: value, loInc: true, hi: value, hiInc: true };
 }
 
+/**
+ * A case-sensitive regex anchored with ^ and starting with literal characters bounds the scan to
+ * the strings sharing that prefix (/^abc/ scans ["abc", "abd")), as mongod does; others scan all strings.
+ */
+function regexInterval(value: unknown, options?: string): Interval[] {
+  // A stored regex equal to the query's regex matches too, hence the second, point interval.
+  const self = typeof value === 'string' ? new RegExp(value, (options ?? '').replace(/[^imsu]/g, '')) : value;
+  return [stringsForRegex(value, options), point(self)];
+}
+
+function stringsForRegex(value: unknown, options?: string): Interval {
+  const source =
+    typeof value === 'string' ? value : value instanceof RegExp ? value.source : String((value as { pattern?: string }).pattern ?? '');
+  const flags = options ?? (value instanceof RegExp ? value.flags : String((value as { options?: string }).options ?? ''));
+  const match = /^\^([^.*+?^${}()|[\]\\]*)/.exec(source);
+  const prefix = match?.[1] ?? '';
+  if (flags.includes('i') || flags.includes('m') || prefix === '') return { lo: '', loInc: true, hi: {}, hiInc: false };
+  const last = prefix.charCodeAt(prefix.length - 1);
+  const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+  return { lo: prefix, loInc: true, hi: upper, hiInc: false };
+}
+
 /** Intervals for one operator expression, or undefined if that operator cannot bound an index. */
-function intervalsForOperator(op: string, arg: unknown): Interval[] | undefined {
+function intervalsForOperator(op: string, arg: unknown, options?: string): Interval[] | undefined {
   switch (op) {
+    case '$regex':
+      return regexInterval(arg, options);
     case '$eq':
       return isSargableLiteral(arg) ? [point(arg)] : undefined;
     case '$in': {
@@ -129,11 +153,13 @@ export function boundsForField(predicates: unknown[], multikey: boolean): FieldB
     const pieces: Interval[][] = [];
     if (isOps) {
       for (const [op, arg] of Object.entries(predicate)) {
-        const iv = intervalsForOperator(op, arg);
+        const iv = intervalsForOperator(op, arg, typeof predicate.$options === 'string' ? predicate.$options : undefined);
         if (iv) pieces.push(iv);
       }
     } else if (isSargableLiteral(predicate)) {
       pieces.push([point(predicate)]);
+    } else if (canonicalRank(predicate) === 11) {
+      pieces.push(regexInterval(predicate));
     }
     for (const piece of pieces) {
       if (result === undefined) result = piece;

@@ -20,6 +20,7 @@ import {
   CollScanStage,
   CoveredProjectionStage,
   FetchStage,
+  IdHackStage,
   IndexScanStage,
   LimitStage,
   ProjectionStage,
@@ -217,6 +218,13 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
     }
   }
   let root: PlanStage;
+  if (coll && isIdHackQuery(filterSpec, request, sort.length > 0, normalise !== undefined)) {
+    root = new IdHackStage(coll, filterSpec._id);
+    if (limit > 0) root = new LimitStage(root, limit);
+    const projection = compileProjection(request.projection, filterSpec);
+    if (projection) root = new ProjectionStage(projection.stage, root, projection.project, request.projection ?? {});
+    return { root, choice: undefined, rejected: [], filter, reason: 'equality on _id: IDHACK (direct _id lookup)' };
+  }
   const filterForExplain = Object.keys(filterSpec).length > 0 ? filterSpec : undefined;
   const projection = compileProjection(request.projection, filterSpec);
   let covered = false;
@@ -259,6 +267,16 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
     }
   }
   return { root, choice, rejected, filter, reason: describeChoice(choice, sort.length > 0) };
+}
+
+function isIdHackQuery(filter: Record<string, unknown>, request: QueryRequest, sorted: boolean, collated: boolean): boolean {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id' || sorted || collated) return false;
+  if ((request.skip ?? 0) > 0 || (request.hint !== undefined && request.hint !== null)) return false;
+  const id = filter._id;
+  if (id === null || id === undefined || Array.isArray(id) || id instanceof RegExp) return false;
+  if (isPlainObject(id)) return false;
+  return (id as { _bsontype?: string })._bsontype !== 'BSONRegExp';
 }
 
 /** A covered plan is only safe when every predicate is a plain equality or range the bounds express exactly. */

@@ -316,6 +316,43 @@ export class IndexScanStage extends PlanStage {
   }
 }
 
+/** mongod's fast path for {_id: value}: one hash lookup, no plan ranking. */
+export class IdHackStage extends PlanStage {
+  readonly stage = 'IDHACK';
+  readonly children: PlanStage[] = [];
+  keysExamined = 0;
+  docsExamined = 0;
+  private done = false;
+
+  constructor(
+    private readonly coll: Collection,
+    private readonly id: unknown,
+  ) {
+    super();
+  }
+
+  protected produce(): Row | undefined {
+    this.stats.works += 1;
+    if (this.done) return undefined;
+    this.done = true;
+    this.keysExamined += 1;
+    const rid = this.coll.findById(this.id);
+    if (rid === undefined) return undefined;
+    const doc = this.coll.records.get(rid);
+    if (doc === undefined) return undefined;
+    this.docsExamined += 1;
+    return { rid, doc };
+  }
+
+  describe(): Record<string, unknown> {
+    return {};
+  }
+
+  override counters(): Record<string, unknown> {
+    return { keysExamined: this.keysExamined, docsExamined: this.docsExamined };
+  }
+}
+
 export class FetchStage extends PlanStage {
   readonly stage = 'FETCH';
   readonly children: PlanStage[];
