@@ -1,7 +1,7 @@
 // `list`: every scenario as a table (or JSON), sorted by id, optionally filtered by tag.
 // Loads scenario files only (metadata); no demo dependencies.
-import { loadScenarios } from '../scenario/registry.js';
-import type { ScenarioDefinition } from '../scenario/contract.js';
+import { loadCatalog } from '../scenario/catalog.js';
+import type { CatalogEntry } from '../scenario/catalog.js';
 import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
 import { renderTable } from '../ui/table.js';
@@ -16,7 +16,7 @@ function fitsAsTable(rows: string[][], width: number): boolean {
 }
 
 /** Narrower terminals: id and title on one line, tags and summary wrapped beneath. */
-function renderCards(scenarios: ScenarioDefinition[], width: number, style: ChalkInstance): string[] {
+function renderCards(scenarios: CatalogEntry[], width: number, style: ChalkInstance): string[] {
   const idWidth = Math.max(...scenarios.map((scenario) => String(scenario.id).length));
   const indent = ' '.repeat(idWidth + 2);
   return scenarios.flatMap((scenario, index) => [
@@ -27,13 +27,13 @@ function renderCards(scenarios: ScenarioDefinition[], width: number, style: Chal
   ]);
 }
 
-function hasAnyTag(scenario: ScenarioDefinition, tags: string[]): boolean {
+function hasAnyTag(scenario: CatalogEntry, tags: string[]): boolean {
   const own = scenario.tags.map((tag) => tag.toLowerCase());
   return tags.some((tag) => own.includes(tag.toLowerCase()));
 }
 
 export async function listCommand(options: ListOptions): Promise<void> {
-  const all = await loadScenarios();
+  const all = await loadCatalog();
   const selected = options.tag.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, options.tag)) : all;
   if (options.tag.length > 0 && selected.length === 0) {
     const known = [...new Set(all.flatMap((scenario) => scenario.tags))].sort();

@@ -4,10 +4,9 @@
 import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
 import { ExitCode, isUserError } from './errors.js';
-import { colorWanted } from '../ui/terminal.js';
-import { Chalk } from 'chalk';
+import { colorWanted, createStyle } from '../ui/terminal.js';
 
-const errorStyle = new Chalk({ level: colorWanted(process.stderr) ? 1 : 0 });
+const errorStyle = createStyle(colorWanted(process.stderr));
 
 function printUserError(message: string, hint: string | undefined): void {
   // A prompt or spinner may have left the cursor mid-line.

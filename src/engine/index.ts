@@ -15,7 +15,7 @@ const HOUSEKEEPING_MS = 1000;
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
-  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date(), sessions: new Map(), failPoints: new FailPoints() };
+  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date(), sessions: new Map(), failPoints: new FailPoints(), profiling: new Map() };
   const server = new WireServer(state);
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;

@@ -114,13 +114,17 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
     });
     await bounded(db.asPromise());
 
+    const implicitSteps = new Set<StepReport>();
     const currentOrImplicitStep = (): StepReport => {
       if (currentStep) return currentStep;
-      // Figures recorded outside ctx.step() still belong somewhere in the report.
-      const setup: StepReport = { title: 'Setup', observations: {}, checks: [], durationMs: 0 };
-      steps.push(setup);
-      currentStep = setup;
-      return setup;
+      // Figures recorded outside ctx.step() still belong somewhere in the report: in an unnumbered
+      // step of their own, placed where they happened.
+      const last = steps[steps.length - 1];
+      if (last && implicitSteps.has(last)) return last;
+      const implicit: StepReport = { title: stepCount === 0 ? 'Setup' : `After step ${stepCount}`, observations: {}, checks: [], durationMs: 0 };
+      implicitSteps.add(implicit);
+      steps.push(implicit);
+      return implicit;
     };
 
     const ctx: DemoContext = {

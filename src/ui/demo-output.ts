@@ -42,6 +42,12 @@ export function checkLine(check: CheckResult, terminal: Terminal, indent = '   '
   return lines;
 }
 
+/** For a scenario author: the line of the scenario file where an unexpected error was thrown. */
+function scenarioFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack || error.name === 'DemoTimeoutError' || error.name === 'DemoInterruptedError') return undefined;
+  return error.stack.split('\n').find((line) => /[/\\]scenarios[/\\]/.test(line))?.trim();
+}
+
 export interface ConsoleReporterOptions {
   /** Await this before each step (the --step pause). */
   pauseBeforeStep?: (number: number, title: string) => Promise<void>;
@@ -55,7 +61,7 @@ export function createConsoleReporter(terminal: Terminal, options: ConsoleReport
   const indent = '   ';
   const reporter: DemoReporter & { dispose(): void } = {
     stepStarted(number, title) {
-      print(['', ...wrap(style.bold(title), terminal.width, indent, style.cyan(`${String(number).padStart(2)}.`) + ' ')]);
+      print(['', ...wrap(style.bold(title), terminal.width, `${indent} `, style.cyan(`${String(number).padStart(2)}.`) + ' ')]);
       spinner.start(style.dim(`step ${number} running…`));
     },
     stepFinished(_number, step: StepReport, error) {
@@ -63,6 +69,8 @@ export function createConsoleReporter(terminal: Terminal, options: ConsoleReport
       if (error !== undefined) {
         const message = error instanceof Error ? error.message : String(error);
         print(wrap(style.red(`✘ the step stopped: ${message}`), terminal.width, indent + '  ', indent));
+        const where = scenarioFrame(error);
+        if (where) print(wrap(style.dim(where), terminal.width, indent + '  '));
       }
       print([style.dim(`${indent}(${step.durationMs} ms)`)]);
     },

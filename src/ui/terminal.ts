@@ -1,8 +1,8 @@
 // Where output goes and how it may look: colour only when wanted (a TTY, no --no-color, no
 // NO_COLOR), a width that follows the terminal (or COLUMNS, or 80 when piped) so that text wraps
 // sensibly down to 60 columns and below.
-import { Chalk } from 'chalk';
-import type { ChalkInstance } from 'chalk';
+import { createRequire } from 'node:module';
+import type { ChalkInstance, Options as ChalkOptions } from 'chalk';
 
 export interface Terminal {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -39,6 +39,25 @@ export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env
   return Math.min(maxWidth, terminalColumns(stream, env));
 }
 
+/** Chained style calls (style.red.bold(text)) that return the text unchanged. */
+function plainStyle(): ChalkInstance {
+  const identity = (...parts: unknown[]): string => parts.join(' ');
+  const chain: object = new Proxy(identity, {
+    get: (target, property) => (property in target ? Reflect.get(target, property) : chain),
+  });
+  return chain as ChalkInstance;
+}
+
+/**
+ * chalk only when colour is wanted: piped output (scripts, CI, the start-up benchmark) never pays
+ * for loading it. A synchronous require of the ES module (Node 20.19+) keeps this call synchronous.
+ */
+export function createStyle(color: boolean): ChalkInstance {
+  if (!color) return plainStyle();
+  const { Chalk } = createRequire(import.meta.url)('chalk') as { Chalk: new (options?: ChalkOptions) => ChalkInstance };
+  return new Chalk({ level: 1 });
+}
+
 export function createTerminal(out: NodeJS.WriteStream = process.stdout): Terminal {
   const color = colorWanted(out);
   return {
@@ -47,7 +66,7 @@ export function createTerminal(out: NodeJS.WriteStream = process.stdout): Termin
     columns: terminalColumns(out),
     interactive: out.isTTY === true && process.stdin.isTTY === true && process.env['CI'] === undefined,
     color,
-    style: new Chalk({ level: color ? 1 : 0 }),
+    style: createStyle(color),
     line(text = '') {
       out.write(`${text}\n`);
     },

@@ -168,7 +168,7 @@ describe('bad input: one line, a hint, exit 2, no stack trace', () => {
 
 describe('list, show and --help never load the demo stack', () => {
   // The preload throws as soon as mongoose, express, the driver or the engine is resolved.
-  for (const args of [['list'], ['list', '--json'], ['show', '24'], ['--help'], ['run', '--help']]) {
+  for (const args of [['list'], ['list', '--json'], ['list', '--tag', 'security'], ['show', '24'], ['--help'], ['run', '--help'], ['quiz', '--help'], ['--version']]) {
     test(args.join(' '), async () => {
       const result = await cli(args, { nodeArgs: ['--import', forbidHeavyModules] });
       assert.equal(result.exitCode, 0, result.stderr);

@@ -128,12 +128,63 @@ describe('embedded engine through the mongodb driver', () => {
     await assert.rejects(coll.updateOne({ email: 'zzz' }, { $set: { email: 'a' } }, { upsert: true }), { code: 11000 });
   });
 
+  test('updates that do not fit the document fail with mongod codes', async () => {
+    const coll = db.collection('badupdates');
+    await coll.insertOne({ _id: 1 as never, s: 'text', n: 5, arr: [1] });
+    const cases: Array<[string, Record<string, unknown>, number]> = [
+      ['$inc on a string', { $inc: { s: 1 } }, 14],
+      ['$inc with a string', { $inc: { n: 'x' } }, 14],
+      ['$push on a number', { $push: { n: 1 } }, 2],
+      ['a path through a scalar', { $set: { 'n.deep': 1 } }, 28],
+      ['two operators on one path', { $inc: { n: 1 }, $set: { n: 2 } }, 40],
+      ['an unknown modifier', { $frobnicate: { n: 1 } }, 9],
+    ];
+    for (const [label, update, code] of cases) {
+      await assert.rejects(coll.updateOne({ _id: 1 as never }, update), (error: MongoServerError) => {
+        assert.equal(error.code, code, label);
+        return true;
+      });
+    }
+    assert.deepEqual(await coll.findOne({ _id: 1 as never }), { _id: 1, s: 'text', n: 5, arr: [1] });
+  });
+
   test('values of different types sort in BSON order', async () => {
     const coll = db.collection('mixed');
     const date = new Date(0);
     await coll.insertMany([{ v: 'b' }, { v: 2 }, { v: null }, { v: true }, { v: date }, { v: { x: 1 } }, { v: [0] }, { v: 1.5 }, {}]);
     const values = (await coll.find({}, { projection: { _id: 0 } }).sort({ v: 1 }).toArray()).map((d) => d.v);
     assert.deepEqual(values, [null, undefined, [0], 1.5, 2, 'b', { x: 1 }, true, date]);
+  });
+
+  test('the profiler records slow operations with the work their plan did', async () => {
+    const profiledDb = client.db('profiled');
+    const coll = profiledDb.collection('items');
+    await coll.insertMany(Array.from({ length: 2000 }, (_, k) => ({ k, email: `u${k}@x.io` })));
+    await coll.createIndex({ email: 1 });
+    assert.equal((await profiledDb.command({ profile: 2 })).was, 0);
+    await coll.find({ k: { $gte: 1990 } }).toArray();
+    await coll.findOne({ email: 'u7@x.io' });
+    await profiledDb.command({ profile: 0 });
+    const entries = await profiledDb.collection('system.profile').find({ op: 'query' }).toArray();
+    assert.deepEqual(
+      entries.map((e) => [e.planSummary, e.docsExamined, e.nreturned]),
+      [
+        ['COLLSCAN', 2000, 10],
+        ['IXSCAN { email: 1 }', 1, 1],
+      ],
+    );
+  });
+
+  test('maxTimeMS stops a long scan with MaxTimeMSExpired (50)', async () => {
+    const coll = db.collection('slow');
+    await coll.insertMany(Array.from({ length: 30_000 }, (_, k) => ({ k, s: `v${(k * 7919) % 30_000}` })));
+    // An in-memory sort of 30k documents cannot finish within a microsecond-scale budget.
+    await assert.rejects(coll.find({}).sort({ s: -1 }).maxTimeMS(1).toArray(), (error: MongoServerError) => {
+      assert.equal(error.code, 50);
+      assert.equal(error.codeName, 'MaxTimeMSExpired');
+      return true;
+    });
+    assert.equal((await coll.find({}).sort({ s: -1 }).limit(1).maxTimeMS(60_000).toArray()).length, 1);
   });
 
   test('TTL indexes expire documents', async () => {

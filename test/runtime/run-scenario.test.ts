@@ -171,4 +171,33 @@ describe('runScenario', () => {
     assert.equal(first.steps[0]?.observations['counter'], 1);
     assert.equal(second.steps[0]?.observations['counter'], 1);
   });
+
+  test('time spent in beforeStep (the --step pause) does not count against the time bound', async () => {
+    const { setTimeout: delay } = await import('node:timers/promises');
+    const report = await runScenario(fakeScenario(async (ctx) => {
+      await ctx.step('one', async () => { ctx.check('first step ran', true); });
+      await ctx.step('two', async () => { ctx.check('second step ran', true); });
+    }, 600), {
+      engine: await sharedEngine(),
+      // Deliberately longer than the 600 ms bound: a presenter talking between steps.
+      reporter: { beforeStep: () => delay(700) },
+    });
+    assert.equal(report.error, undefined);
+    assert.equal(report.passed, true);
+    assert.ok(report.durationMs >= 1400, `the run really lasted longer than its bound (${report.durationMs} ms)`);
+  });
+
+  test('figures recorded outside a step land in an unnumbered step where they happened', async () => {
+    const report = await runScenario(fakeScenario(async (ctx) => {
+      ctx.observe('before', 1);
+      await ctx.step('the step', async () => { ctx.check('inside', true); });
+      ctx.observe('after', 2);
+      ctx.check('outside', true);
+    }), { engine: await sharedEngine() });
+    assert.deepEqual(report.steps.map((step) => [step.title, step.observations, step.checks.map((c) => c.claim)]), [
+      ['Setup', { before: 1 }, []],
+      ['the step', {}, ['inside']],
+      ['After step 1', { after: 2 }, ['outside']],
+    ]);
+  });
 });

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findScenario, listScenarioFiles, loadScenarioById, loadScenarios, ScenarioLoadError } from '../../src/scenario/registry.js';
 import { validateScenario } from '../../src/scenario/validate.js';
+import { catalogFileName, loadCatalog } from '../../src/scenario/catalog.js';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../../src/cli/errors.js';
 
 /** A valid scenario module's source (plain JS, so the test needs no TypeScript loader for it). */
@@ -127,6 +129,33 @@ describe('findScenario', () => {
       return true;
     });
     assert.throws(() => findScenario(files, 'abc'), /"abc" is not a scenario id/);
+  });
+});
+
+describe('catalog (what list reads)', () => {
+  test('is cached beside built files, reused while they are unchanged and rebuilt when one changes', async () => {
+    const sub = await freshDir({ '24-race.js': scenarioSource(24, 'race'), '25-stale.js': scenarioSource(25, 'stale') });
+    const first = await loadCatalog(sub);
+    assert.deepEqual(first.map((entry) => [entry.id, entry.slug, entry.title]), [[24, 'race', 'T'], [25, 'stale', 'T']]);
+
+    // Tamper with the cache: if the next call returns the tampered title, it really read the cache.
+    const cachePath = join(sub, catalogFileName);
+    const cached = JSON.parse(await readFile(cachePath, 'utf8')) as { entries: Array<{ title: string }> };
+    cached.entries[0]!.title = 'from the cache';
+    await writeFile(cachePath, JSON.stringify(cached));
+    assert.equal((await loadCatalog(sub))[0]?.title, 'from the cache');
+
+    // Any change to the files (here a new one; an edit changes size or time the same way) rebuilds
+    // it from the modules. (An edited file cannot be re-imported in this process: ESM caches by URL.)
+    await writeFile(join(sub, '26-new.js'), scenarioSource(26, 'new'));
+    const rebuilt = await loadCatalog(sub);
+    assert.deepEqual(rebuilt.map((entry) => [entry.id, entry.title]), [[24, 'T'], [25, 'T'], [26, 'T']]);
+  });
+
+  test('a broken file fails the catalog like it fails loading, and nothing is cached', async () => {
+    const sub = await freshDir({ '01-empty.js': 'export const other = 1;\n' });
+    await assert.rejects(loadCatalog(sub), /01-empty\.js: does not export `scenario`/);
+    await assert.rejects(readFile(join(sub, catalogFileName)), /ENOENT/);
   });
 });
 

@@ -23,8 +23,13 @@ export function formatValue(value: unknown): string {
       return `${String(value)}`;
     case 'bool':
       return String(value);
-    case 'date':
-      return `new Date(${(value as Date).getTime()})`;
+    case 'date': {
+      // The ends of the date type bracket are int64 extremes in mongod, beyond what a JS Date holds.
+      const ms = (value as Date).getTime();
+      if (ms === -8.64e15) return 'new Date(-9223372036854775808)';
+      if (ms === 8.64e15) return 'new Date(9223372036854775807)';
+      return `new Date(${ms})`;
+    }
     case 'objectId':
       return `ObjectId('${(value as { toHexString(): string }).toHexString()}')`;
     case 'minKey':

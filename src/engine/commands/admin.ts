@@ -105,6 +105,9 @@ export const adminCommands: Record<string, CommandHandler> = {
     }
     return { db: ctx.dbName, collections: db?.collections.size ?? 0, views: 0, objects, indexes, dataSize: objects * 64, ok: 1 };
   },
+  // Every command runs to completion before the next starts, so nothing is ever "in progress".
+  currentOp: () => ({ inprog: [], ok: 1 }),
+  killOp: () => ({ info: 'attempting to kill op', ok: 1 }),
   abortTransaction: () => {
     throw new CommandError(20, 'Transaction numbers are only allowed on a replica set member or mongos');
   },

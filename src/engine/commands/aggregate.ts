@@ -9,9 +9,9 @@ import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
-import { drain } from '../query/stages.js';
+import { checkDeadline, drain } from '../query/stages.js';
 import type { Collection, Doc } from '../storage/collection.js';
-import { batchSizeOf } from './collections.js';
+import { batchSizeOf, collectionStats } from './collections.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { resolveView } from './views.js';
 import { prepareInsert } from './write.js';
@@ -53,7 +53,7 @@ export interface StageOptions {
   collation?: Record<string, unknown>;
 }
 
-export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}): Doc[] {
+export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}, collName?: string): Doc[] {
   const normalise = normaliserFor(options.collation);
   let current = docs;
   let cloned = false;
@@ -62,6 +62,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     return coll ? [...coll.records.values()].map(deepClone) : [];
   };
   for (const stage of stages) {
+    checkDeadline();
     const keys = Object.keys(stage);
     if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0] as string;
@@ -84,6 +85,19 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       case '$count':
         current = current.length === 0 ? [] : [{ [String(arg)]: current.length }];
         break;
+      case '$currentOp':
+        current = [];
+        break;
+      case '$collStats': {
+        const coll = collName ? ctx.engine.catalog.collection(ctx.dbName, collName) : undefined;
+        current = coll ? [{ ns: coll.ns, host: `127.0.0.1:${ctx.engine.port}`, localTime: new Date(), storageStats: collectionStats(coll), count: coll.size }] : [];
+        break;
+      }
+      case '$indexStats': {
+        const coll = collName ? ctx.engine.catalog.collection(ctx.dbName, collName) : undefined;
+        current = (coll?.indexes ?? []).map((index) => ({ name: index.name, key: index.spec.key, host: `127.0.0.1:${ctx.engine.port}`, accesses: { ops: 0, since: ctx.engine.startedAt }, spec: index.spec }));
+        break;
+      }
       case '$changeStream':
         throw new CommandError(40573, 'The $changeStream stage is only supported on replica sets');
       case '$out':
@@ -201,7 +215,7 @@ export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
   const split = splitPipeline(pipeline);
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });
   const base = drain(plan.root).map((row) => row.doc);
-  return { plan, split, docs: runStages(base, split.rest, ctx, options) };
+  return { plan, split, docs: runStages(base, split.rest, ctx, options, cmd.aggregate) };
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {

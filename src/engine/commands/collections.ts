@@ -2,7 +2,7 @@
 // dropIndexes. Mongoose's Model.init() relies on two mongod behaviours kept here: `create` on an
 // existing collection fails with NamespaceExists (48), which it ignores, and listIndexes on a
 // missing collection fails with NamespaceNotFound (26).
-import { Binary, Long, type Document } from 'bson';
+import { Binary, calculateObjectSize, Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
@@ -103,7 +103,38 @@ function nsNotFound(ctx: CommandContext, name: unknown): CommandError {
   return new CommandError(26, `ns does not exist: ${ctx.dbName}.${String(name)}`);
 }
 
+/** Sizes are the BSON sizes of the documents and an estimate for the index entries. */
+export function collectionStats(coll: Collection): Document {
+  let size = 0;
+  for (const doc of coll.records.values()) size += calculateObjectSize(doc);
+  const indexSizes: Record<string, number> = {};
+  let totalIndexSize = 0;
+  for (const index of coll.indexes) {
+    let bytes = 0;
+    for (const entry of index.iterateAll()) bytes += 16 + calculateObjectSize({ k: entry.k });
+    indexSizes[index.name] = bytes;
+    totalIndexSize += bytes;
+  }
+  const count = coll.size;
+  return {
+    ns: coll.ns,
+    count,
+    size,
+    avgObjSize: count > 0 ? Math.round(size / count) : 0,
+    storageSize: size,
+    nindexes: coll.indexes.length,
+    totalIndexSize,
+    totalSize: size + totalIndexSize,
+    indexSizes,
+  };
+}
+
 export const collectionCommands: Record<string, CommandHandler> = {
+  collStats: (cmd, ctx) => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collStats));
+    if (!coll) throw nsNotFound(ctx, cmd.collStats);
+    return { ...collectionStats(coll), ok: 1 };
+  },
   create: (cmd, ctx) => {
     validateCollectionName(cmd.create);
     const db = ctx.engine.catalog.db(ctx.dbName);
@@ -127,6 +158,7 @@ export const collectionCommands: Record<string, CommandHandler> = {
   },
   dropDatabase: (_cmd, ctx) => {
     ctx.engine.catalog.dropDatabase(ctx.dbName);
+    ctx.engine.profiling.delete(ctx.dbName);
     ctx.engine.cursors.killNamespace(ctx.dbName);
     return { dropped: ctx.dbName, ok: 1 };
   },
@@ -168,7 +200,14 @@ export const collectionCommands: Record<string, CommandHandler> = {
     if (isPlainObject(cmd.index)) {
       const index = typeof cmd.index.name === 'string' ? coll.getIndex(cmd.index.name) : coll.indexes.find((i) => keyString(i.spec.key) === keyString(cmd.index && (cmd.index as Document).keyPattern));
       if (!index) throw new CommandError(27, 'cannot find index');
+      const before = { expireAfterSeconds_old: index.spec.expireAfterSeconds, hidden_old: index.spec.hidden === true };
       if (cmd.index.expireAfterSeconds !== undefined) index.spec.expireAfterSeconds = Number(cmd.index.expireAfterSeconds);
+      if (cmd.index.hidden !== undefined) {
+        if (index.name === '_id_') throw new CommandError(72, 'can\'t hide _id index');
+        if (cmd.index.hidden) index.spec.hidden = true;
+        else delete index.spec.hidden;
+      }
+      return { ...before, ...(cmd.index.hidden !== undefined ? { hidden_new: cmd.index.hidden === true } : {}), ok: 1 };
     }
     return { ok: 1 };
   },

@@ -11,6 +11,8 @@ import { explainCommands, explainCommand } from './explain.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
 import { CLOSE_CONNECTION } from './failpoints.js';
+import { profileCommand, profiled } from './profiler.js';
+import { executionDeadline } from '../query/stages.js';
 
 export { CLOSE_CONNECTION };
 
@@ -56,14 +58,21 @@ function execute(cmd: Document, name: string | undefined, dbName: string, engine
     }
     const lsid = cmd.lsid as { id?: { toString(format?: string): string } } | undefined;
     if (lsid?.id && engine.sessions.size < 10_000) engine.sessions.set(lsid.id.toString('hex'), lsid.id);
-    const handler = HANDLERS.get(name);
+    const handler = name === 'profile' ? () => ({}) : HANDLERS.get(name);
     if (!handler) throw new CommandError(59, `no such command: '${name}'`);
     const ctx: CommandContext = { engine, dbName, connectionId };
     if (name === 'aggregate' && cmd.explain === true) {
       const { explain: _explain, ...inner } = cmd;
       return explainCommand({ explain: inner, verbosity: 'queryPlanner' }, ctx);
     }
-    return handler(cmd, ctx);
+    if (name === 'profile') return profileCommand(cmd, dbName, engine);
+    const maxTimeMS = Number(cmd.maxTimeMS ?? 0);
+    if (maxTimeMS > 0) executionDeadline.at = performance.now() + maxTimeMS;
+    try {
+      return profiled(name, cmd, dbName, engine, () => handler(cmd, ctx));
+    } finally {
+      executionDeadline.at = 0;
+    }
   } catch (error) {
     if (error instanceof CommandError) return error.toReply();
     const message = error instanceof Error ? error.message : String(error);

@@ -7,7 +7,7 @@
 //   3. with no qualifying index, scan the collection.
 // Sparse indexes are skipped when the query could match documents missing the field, partial
 // indexes unless the filter repeats their partialFilterExpression.
-import { compareValues, keyString } from '../bson/order.js';
+import { canonicalRank, compareValues, keyString } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Index } from '../indexes/index.js';
@@ -20,6 +20,7 @@ import {
   CollScanStage,
   CoveredProjectionStage,
   FetchStage,
+  OrStage,
   IdHackStage,
   IndexScanStage,
   LimitStage,
@@ -92,6 +93,8 @@ function impliesRange(query: unknown, pfe: unknown): boolean {
 }
 
 function analyseIndex(index: Index, filter: Record<string, unknown>, sort: SortField[]): IndexChoice | undefined {
+  // Hidden indexes are maintained but invisible to the planner (to test dropping one safely).
+  if (index.spec.hidden === true) return undefined;
   if (!partialSatisfied(index, filter)) return undefined;
   const predicates = collectPredicates(filter);
   const bounds: Interval[][] = [];
@@ -180,18 +183,34 @@ export function describeChoice(choice: IndexChoice | undefined, sortWanted: bool
   return parts.join(', ');
 }
 
+/** The profiler collects the plans a command ran, to report the work they did. */
+export const planObserver: { roots: PlanStage[] | undefined } = { roots: undefined };
+
 export function planQuery(coll: Collection | undefined, request: QueryRequest): Plan {
+  const plan = buildPlan(coll, request);
+  planObserver.roots?.push(plan.root);
+  return plan;
+}
+
+function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
   const filterSpec = request.filter ?? {};
   const filter = compileFilter(filterSpec, { variables: request.variables, collation: request.collation });
   const normalise = normaliserFor(request.collation);
-  const sort = parseSort(request.sort);
+  let sort = parseSort(request.sort);
+  // {$natural: -1} asks for reverse insertion order: a backward collection scan, not a sort.
+  let naturalDirection: 1 | -1 = 1;
+  const naturalSort = sort.find((f) => f.path === '$natural');
+  if (naturalSort) {
+    naturalDirection = naturalSort.direction;
+    sort = sort.filter((f) => f.path !== '$natural');
+  }
   const skip = request.skip ?? 0;
   const limit = request.limit ?? 0;
   let choice: IndexChoice | undefined;
   const rejected: IndexChoice[] = [];
   let natural = false;
   // Indexes hold keys under the simple collation: a case-insensitive query cannot use their bounds.
-  if (coll && !normalise) {
+  if (coll && !normalise && !naturalSort) {
     const hinted = hintedIndex(coll, request.hint);
     if (hinted === 'natural') natural = true;
     else if (hinted) {
@@ -217,6 +236,24 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
       }
     }
   }
+  // An $or no single index can answer: one index scan per branch, united (mongod's OR stage).
+  let orScans: IndexScanStage[] | undefined;
+  let orReason = '';
+  if (coll && !choice && !natural && !normalise && (request.hint === undefined || request.hint === null) && Array.isArray(filterSpec.$or)) {
+    const branchChoices = (filterSpec.$or as unknown[]).map((branch) => {
+      if (!isPlainObject(branch)) return undefined;
+      let best: IndexChoice | undefined;
+      for (const index of coll.indexes) {
+        const c = analyseIndex(index, branch, []);
+        if (c && c.boundedFields > 0 && (!best || better(c, best))) best = c;
+      }
+      return best;
+    });
+    if (branchChoices.length > 0 && branchChoices.every((c) => c !== undefined)) {
+      orScans = branchChoices.map((c) => new IndexScanStage(c!.index, c!.bounds, 1));
+      orReason = `every $or branch can use an index (${branchChoices.map((c) => c!.index.name).join(', ')}): OR of index scans`;
+    }
+  }
   let root: PlanStage;
   if (coll && isIdHackQuery(filterSpec, request, sort.length > 0, normalise !== undefined)) {
     root = new IdHackStage(coll, filterSpec._id);
@@ -227,46 +264,53 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
   }
   const filterForExplain = Object.keys(filterSpec).length > 0 ? filterSpec : undefined;
   const projection = compileProjection(request.projection, filterSpec);
-  let covered = false;
+  const inMemorySort = sort.length > 0 && !(choice && choice.providesSort);
+  // As mongod does (planner_analysis analyzeDataAccess): when the index bounds answer the whole
+  // filter exactly, FETCH carries no filter and SKIP runs on index keys before fetching, so a
+  // deep skip costs keysExamined, not docsExamined.
+  const exact = choice !== undefined && boundsAreExact(choice, filterSpec);
+  let skipApplied = false;
   let coveredScan: IndexScanStage | undefined;
   if (choice && coll) {
     const scan = new IndexScanStage(choice.index, choice.bounds, choice.scanDirection);
     const projPaths = projection?.inclusionPaths;
     const indexPaths = choice.index.fields.map((f) => f.path);
-    const filterPaths = [...collectPredicates(filterSpec).keys()];
-    covered =
+    const covered =
+      exact &&
+      !inMemorySort &&
       projection !== undefined &&
       projPaths !== undefined &&
       projPaths.length > 0 &&
-      !choice.index.multikey &&
       (!projection.includesId || indexPaths.includes('_id')) &&
-      projPaths.every((p) => indexPaths.includes(p)) &&
-      filterPaths.every((p) => indexPaths.includes(p)) &&
-      Object.keys(filterSpec).every((k) => !k.startsWith('$')) &&
-      sort.every((s) => indexPaths.includes(s.path)) &&
-      choice.bounds.every((b, i) => b.length > 0 && (i < choice!.boundedFields || b[0] === FULL_INTERVAL)) &&
-      residualIsBoundsOnly(filterSpec);
-    covered = covered && (sort.length === 0 || choice.providesSort);
-    if (covered) coveredScan = scan;
-    root = covered ? scan : new FetchStage(coll, scan, filter, filterForExplain);
+      projPaths.every((p) => indexPaths.includes(p));
+    root = scan;
+    if (exact && !inMemorySort && skip > 0) {
+      root = new SkipStage(root, skip);
+      skipApplied = true;
+    }
+    if (covered && projection) {
+      coveredScan = scan;
+      root = new CoveredProjectionStage(root, scan, projection.inclusionPaths ?? [], projection.includesId, request.projection ?? {});
+    } else {
+      root = new FetchStage(coll, root, exact ? undefined : filter, exact ? undefined : filterForExplain);
+    }
+  } else if (orScans && coll) {
+    root = new FetchStage(coll, new OrStage(orScans), filter, filterForExplain);
   } else {
-    root = new CollScanStage(coll, filter, filterForExplain, natural && isPlainObject(request.hint) && request.hint.$natural === -1 ? -1 : 1);
+    const hintDirection = natural && isPlainObject(request.hint) && Number(request.hint.$natural) === -1 ? -1 : 1;
+    root = new CollScanStage(coll, filter, filterForExplain, naturalSort ? naturalDirection : hintDirection);
   }
-  if (sort.length > 0 && !(choice && choice.providesSort)) {
+  if (inMemorySort) {
     root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0, normalise);
     if (skip > 0) root = new SkipStage(root, skip);
   } else {
-    if (skip > 0) root = new SkipStage(root, skip);
+    if (skip > 0 && !skipApplied) root = new SkipStage(root, skip);
     if (limit > 0) root = new LimitStage(root, limit);
   }
-  if (projection) {
-    if (coveredScan) {
-      root = new CoveredProjectionStage(root, coveredScan, projection.inclusionPaths ?? [], projection.includesId, request.projection ?? {});
-    } else {
-      root = new ProjectionStage(projection.stage, root, projection.project, request.projection ?? {});
-    }
+  if (projection && !coveredScan) {
+    root = new ProjectionStage(projection.stage, root, projection.project, request.projection ?? {});
   }
-  return { root, choice, rejected, filter, reason: describeChoice(choice, sort.length > 0) };
+  return { root, choice, rejected, filter, reason: orScans ? orReason : describeChoice(choice, sort.length > 0) };
 }
 
 function isIdHackQuery(filter: Record<string, unknown>, request: QueryRequest, sorted: boolean, collated: boolean): boolean {
@@ -277,6 +321,28 @@ function isIdHackQuery(filter: Record<string, unknown>, request: QueryRequest, s
   if (id === null || id === undefined || Array.isArray(id) || id instanceof RegExp) return false;
   if (isPlainObject(id)) return false;
   return (id as { _bsontype?: string })._bsontype !== 'BSONRegExp';
+}
+
+const EXACT_RANKS = new Set([2, 3, 7, 8, 9]);
+
+/**
+ * True when the index bounds alone decide the filter: every predicate is an equality, range or
+ * $in on a bounded field of a non-multikey index, with operands whose type bracket the bounds
+ * express exactly (numbers, strings, ObjectIds, booleans, dates; not null, arrays, documents, regexes).
+ */
+function boundsAreExact(choice: IndexChoice, filter: Record<string, unknown>): boolean {
+  if (choice.index.multikey || choice.index.sparse || !residualIsBoundsOnly(filter)) return false;
+  const paths = choice.index.fields.map((f) => f.path);
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$')) return false;
+    const position = paths.indexOf(key);
+    if (position < 0 || position >= choice.boundedFields) return false;
+    const operands = isPlainObject(value)
+      ? Object.entries(value).flatMap(([op, arg]) => (op === '$in' && Array.isArray(arg) ? arg : [arg]))
+      : [value];
+    if (!operands.every((v) => EXACT_RANKS.has(canonicalRank(v)))) return false;
+  }
+  return true;
 }
 
 /** A covered plan is only safe when every predicate is a plain equality or range the bounds express exactly. */

@@ -2,6 +2,7 @@
 // Each stage keeps the counters explain reports, so "keysExamined: 20" is work that really
 // happened, not an estimate.
 import { compareValues, MAX_KEY, MIN_KEY } from '../bson/order.js';
+import { CommandError } from '../errors.js';
 import { formatValue } from '../bson/format.js';
 import type { Index } from '../indexes/index.js';
 import type { IndexEntry } from '../indexes/sorted-entries.js';
@@ -10,6 +11,15 @@ import type { Interval } from './bounds.js';
 import type { Predicate } from './matcher.js';
 import type { Projector } from './projection.js';
 import { sortDocuments, type SortField } from './sort.js';
+
+/** maxTimeMS of the running command (0 = none); scans check it every 256 documents or keys. */
+export const executionDeadline = { at: 0 };
+
+export function checkDeadline(): void {
+  if (executionDeadline.at > 0 && performance.now() > executionDeadline.at) {
+    throw new CommandError(50, 'operation exceeded time limit');
+  }
+}
 
 export interface Row {
   rid: number;
@@ -99,6 +109,7 @@ export class CollScanStage extends PlanStage {
       const step = this.iterator.next();
       if (step.done) return undefined;
       this.docsExamined += 1;
+      if ((this.docsExamined & 255) === 0) checkDeadline();
       const [rid, doc] = step.value;
       if (this.filter(doc)) return { rid, doc };
     }
@@ -254,6 +265,7 @@ export class IndexScanStage extends PlanStage {
         continue;
       }
       this.keysExamined += 1;
+      if ((this.keysExamined & 255) === 0) checkDeadline();
       if (this.pastEnd(entry.k, range)) {
         this.nextRange();
         continue;
@@ -353,6 +365,49 @@ export class IdHackStage extends PlanStage {
   }
 }
 
+/** Union of index scans for an $or whose every branch can use an index; each record once. */
+export class OrStage extends PlanStage {
+  readonly stage = 'OR';
+  readonly children: PlanStage[];
+  private current = 0;
+  private readonly seen = new Set<number>();
+  dupsTested = 0;
+  dupsDropped = 0;
+
+  constructor(children: PlanStage[]) {
+    super();
+    this.children = children;
+  }
+
+  protected produce(): Row | undefined {
+    for (;;) {
+      this.stats.works += 1;
+      const child = this.children[this.current];
+      if (child === undefined) return undefined;
+      const row = child.next();
+      if (row === undefined) {
+        this.current += 1;
+        continue;
+      }
+      this.dupsTested += 1;
+      if (this.seen.has(row.rid)) {
+        this.dupsDropped += 1;
+        continue;
+      }
+      this.seen.add(row.rid);
+      return row;
+    }
+  }
+
+  describe(): Record<string, unknown> {
+    return {};
+  }
+
+  override counters(): Record<string, unknown> {
+    return { dupsTested: this.dupsTested, dupsDropped: this.dupsDropped };
+  }
+}
+
 export class FetchStage extends PlanStage {
   readonly stage = 'FETCH';
   readonly children: PlanStage[];
@@ -424,6 +479,7 @@ export class SortStage extends PlanStage {
         this.fields,
         this.normalise,
       );
+      checkDeadline();
       if (this.limit > 0) docs = docs.slice(0, this.limit);
       this.sorted = docs.map((d) => byDoc.get(d) as Row);
       this.totalDataSizeSorted = rows.length;

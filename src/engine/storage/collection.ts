@@ -79,8 +79,12 @@ export class Collection {
     });
     const oldKeys = this.keysOf(old);
     this.indexes.forEach((index, i) => {
-      index.remove(rid, oldKeys[i] as unknown[][]);
-      index.add(rid, newKeys[i] as unknown[][]);
+      const before = oldKeys[i] as unknown[][];
+      const after = newKeys[i] as unknown[][];
+      // Most updates leave most index keys alone (_id never changes): skip those entries.
+      if (before.length === after.length && before.every((key, j) => Index.keyId(key) === Index.keyId(after[j] as unknown[]))) return;
+      index.remove(rid, before);
+      index.add(rid, after);
     });
     this.records.set(rid, doc);
   }

@@ -1,0 +1,72 @@
+// Terminal rendering helpers: wrapping, tables, colour decisions and figure formatting.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { wrap, truncate, visibleLength } from '../../src/ui/text.js';
+import { renderTable } from '../../src/ui/table.js';
+import { colorWanted, terminalWidth } from '../../src/ui/terminal.js';
+import { formatValue } from '../../src/ui/demo-output.js';
+
+describe('wrap', () => {
+  test('breaks at word boundaries within the width, with indents', () => {
+    const lines = wrap('one two three four five six seven', 14, '  ', '- ');
+    assert.deepEqual(lines, ['- one two', '  three four', '  five six', '  seven']);
+    assert.ok(lines.every((line) => line.length <= 14));
+  });
+
+  test('ignores colour codes when measuring and keeps a word longer than the line whole', () => {
+    assert.equal(visibleLength('\u001b[31mred\u001b[39m'), 3);
+    assert.deepEqual(wrap('abcdefghijklmnop qr', 10), ['abcdefghijklmnop', 'qr']);
+  });
+});
+
+test('truncate marks the cut', () => {
+  assert.equal(truncate('registration race', 8), 'registr…');
+  assert.equal(truncate('short', 8), 'short');
+});
+
+describe('renderTable', () => {
+  const columns = [{ header: 'ID', align: 'right' as const }, { header: 'TITLE' }, { header: 'SUMMARY', flexible: true }];
+  const rows = [['24', 'Registration race', 'Check-then-insert lets every racer in'], ['5', 'Short', 'x']];
+
+  test('aligns columns and truncates the flexible one to fit', () => {
+    const lines = renderTable(columns, rows, 46);
+    assert.equal(lines[0], 'ID  TITLE              SUMMARY');
+    assert.equal(lines[1], '24  Registration race  Check-then-insert lets…');
+    assert.equal(lines[2], ' 5  Short              x');
+    assert.ok(lines.every((line) => visibleLength(line) <= 46));
+  });
+
+  test('stacks rows when even a truncated table cannot fit', () => {
+    const lines = renderTable(columns, rows, 20);
+    assert.deepEqual(lines.slice(0, 3), ['ID: 24', 'TITLE: Registration race', 'SUMMARY: Check-then-insert lets every racer in']);
+  });
+});
+
+describe('colour and width', () => {
+  const tty = { isTTY: true };
+  test('NO_COLOR and --no-color switch colour off, FORCE_COLOR on, pipes get none', () => {
+    assert.equal(colorWanted(tty, [], {}), true);
+    assert.equal(colorWanted({ isTTY: false }, [], {}), false);
+    assert.equal(colorWanted(tty, [], { NO_COLOR: '1' }), false);
+    assert.equal(colorWanted(tty, [], { NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');
+    assert.equal(colorWanted(tty, ['node', 'cli', '--no-color'], {}), false);
+    assert.equal(colorWanted({ isTTY: false }, [], { FORCE_COLOR: '1' }), true);
+    assert.equal(colorWanted(tty, [], { TERM: 'dumb' }), false);
+  });
+
+  test('width follows COLUMNS, then the terminal, else 80; capped for prose', () => {
+    assert.equal(terminalWidth({ isTTY: false }, {}), 80);
+    assert.equal(terminalWidth({ isTTY: true, columns: 64 }, {}), 64);
+    assert.equal(terminalWidth({ isTTY: true, columns: 64 }, { COLUMNS: '60' }), 60);
+    assert.equal(terminalWidth({ isTTY: true, columns: 300 }, {}), 100);
+  });
+});
+
+test('formatValue prints figures compactly and readably', () => {
+  assert.equal(formatValue([201, 409, 409]), '[201, 409, 409]');
+  assert.equal(formatValue({ name: 'email_1', unique: true }), '{ name: "email_1", unique: true }');
+  assert.equal(formatValue({ 'x-ratelimit': '5' }), '{ "x-ratelimit": "5" }');
+  assert.equal(formatValue('plain text'), 'plain text');
+  assert.equal(formatValue(['a b']), '["a b"]');
+  assert.equal(formatValue(null), 'null');
+});
