@@ -10,7 +10,7 @@ const heavyModules = ['mongoose', 'express', 'mongodb', 'bcrypt', 'jsonwebtoken'
   'express-rate-limit', 'cookie-parser', 'supertest', 'execa', 'zod', 'dotenv', 'mongodb-memory-server'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
