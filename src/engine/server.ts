@@ -2,7 +2,8 @@
 // message (bad length, truncated or invalid BSON, unknown opcode, oversize) closes that one
 // connection, as mongod does, and never disturbs the others.
 import { createServer, type Server, type Socket } from 'node:net';
-import { CLOSE_CONNECTION, runCommand } from './commands/dispatch.js';
+import type { Document } from 'bson';
+import { CLOSE_CONNECTION, runCommand, type DeferredReply } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
 import {
   encodeOpMsg,
@@ -16,6 +17,10 @@ import {
 } from './wire/messages.js';
 
 const HEADER_SIZE = 16;
+
+function isDeferred(value: unknown): value is DeferredReply {
+  return typeof value === 'object' && value !== null && 'delayMs' in value && 'produce' in value;
+}
 
 export class WireServer {
   readonly server: Server;
@@ -72,6 +77,30 @@ export class WireServer {
     }
   }
 
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Writes a reply, holding it back first when a blockConnection fail point asks for it. */
+  private respond(socket: Socket, reply: Document | typeof CLOSE_CONNECTION | DeferredReply, encode: (doc: Document) => Buffer): boolean {
+    if (reply === CLOSE_CONNECTION) return false;
+    if (isDeferred(reply)) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (socket.destroyed) return;
+        try {
+          const late = reply.produce();
+          if (late === CLOSE_CONNECTION) socket.destroy();
+          else socket.write(encode(late));
+        } catch {
+          socket.destroy();
+        }
+      }, reply.delayMs);
+      this.timers.add(timer);
+      return true;
+    }
+    socket.write(encode(reply));
+    return true;
+  }
+
   /** Returns false when the connection must be closed. */
   private handle(socket: Socket, message: Buffer, connectionId: number): boolean {
     let parsed;
@@ -86,16 +115,15 @@ export class WireServer {
       const dbName = name.endsWith('.$cmd') ? name.slice(0, -5) : name.split('.')[0] ?? 'admin';
       // Legacy OP_QUERY only carries the handshake since MongoDB 5.1; it is answered with OP_REPLY.
       const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
-      if (reply === CLOSE_CONNECTION) return false;
-      socket.write(encodeOpReply(parsed.requestId, reply));
-      return true;
+      const requestId = parsed.requestId;
+      return this.respond(socket, reply, (doc) => encodeOpReply(requestId, doc));
     }
     if (parsed.opCode === OP_MSG) {
       const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
       const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
-      if (reply === CLOSE_CONNECTION) return false;
-      if ((parsed.flags & MSG_MORE_TO_COME) === 0) socket.write(encodeOpMsg(parsed.requestId, reply));
-      return true;
+      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) return reply !== CLOSE_CONNECTION;
+      const requestId = parsed.requestId;
+      return this.respond(socket, reply, (doc) => encodeOpMsg(requestId, doc));
     }
     return false;
   }
@@ -114,6 +142,8 @@ export class WireServer {
   /** Stops accepting and destroys every open socket, or clients would wait forever. */
   close(): Promise<void> {
     return new Promise((resolve) => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
       for (const socket of this.sockets) socket.destroy();
       this.sockets.clear();
       this.server.close(() => resolve());

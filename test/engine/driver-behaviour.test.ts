@@ -187,6 +187,29 @@ describe('embedded engine through the mongodb driver', () => {
     assert.equal((await coll.find({}).sort({ s: -1 }).limit(1).maxTimeMS(60_000).toArray()).length, 1);
   });
 
+  test('the failCommand fail point fails, or holds back, a chosen command', async () => {
+    const coll = db.collection('failing');
+    await coll.insertOne({ a: 1 });
+    const admin = client.db('admin');
+    await admin.command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['find'], errorCode: 2 } });
+    // (A "node is shutting down" code such as 91 would make the driver retry the read instead.)
+    await assert.rejects(coll.findOne({}), { code: 2 });
+    assert.deepEqual(await coll.findOne({}, { projection: { _id: 0 } }), { a: 1 }, 'times: 1 fails once');
+    // blockConnection delays the reply without stalling other connections.
+    await admin.command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['count'], blockConnection: true, blockTimeMS: 300 } });
+    const slow = coll.estimatedDocumentCount();
+    let pinged = false;
+    const other = await MongoClient.connect(engine.uri);
+    try {
+      await other.db('admin').command({ ping: 1 });
+      pinged = true;
+    } finally {
+      await other.close();
+    }
+    assert.equal(await slow, 1);
+    assert.equal(pinged, true);
+  });
+
   test('TTL indexes expire documents', async () => {
     const coll = db.collection('sessions');
     await coll.createIndex({ createdAt: 1 }, { expireAfterSeconds: 0 });

@@ -10,11 +10,12 @@ import type { CommandContext, CommandHandler, EngineState } from './context.js';
 import { explainCommands, explainCommand } from './explain.js';
 import { readCommands } from './read.js';
 import { writeCommands } from './write.js';
-import { CLOSE_CONNECTION } from './failpoints.js';
+import { CLOSE_CONNECTION, type DeferredReply } from './failpoints.js';
 import { profileCommand, profiled } from './profiler.js';
 import { executionDeadline } from '../query/stages.js';
 
 export { CLOSE_CONNECTION };
+export type { DeferredReply };
 
 const HANDLERS = new Map<string, CommandHandler>(
   Object.entries({
@@ -29,7 +30,12 @@ const HANDLERS = new Map<string, CommandHandler>(
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
-export function runCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | typeof CLOSE_CONNECTION {
+export function runCommand(
+  cmd: Document,
+  dbName: string,
+  engine: EngineState,
+  connectionId: number,
+): Document | typeof CLOSE_CONNECTION | DeferredReply {
   const name = Object.keys(cmd)[0];
   try {
     if (name === 'hello' || name === 'isMaster' || name === 'ismaster') {
@@ -38,10 +44,14 @@ export function runCommand(cmd: Document, dbName: string, engine: EngineState, c
     }
     if (name === 'configureFailPoint') return engine.failPoints.configure(cmd);
     const effect = name === undefined ? undefined : engine.failPoints.intercept(name, connectionId);
-    if (effect?.close) return CLOSE_CONNECTION;
-    if (effect?.reply) return effect.reply;
-    const reply = execute(cmd, name, dbName, engine, connectionId);
-    return effect?.extra ? { ...reply, ...effect.extra } : reply;
+    const finish = (): Document | typeof CLOSE_CONNECTION => {
+      if (effect?.close) return CLOSE_CONNECTION;
+      if (effect?.reply) return effect.reply;
+      const reply = execute(cmd, name, dbName, engine, connectionId);
+      return effect?.extra ? { ...reply, ...effect.extra } : reply;
+    };
+    if (effect?.blockMs) return { delayMs: effect.blockMs, produce: finish };
+    return finish();
   } catch (error) {
     if (error instanceof CommandError) return error.toReply();
     const message = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,19 @@ interface FailPoint {
 
 export const CLOSE_CONNECTION = Symbol('close connection');
 
+export interface FailPointEffect {
+  reply?: Document;
+  close?: boolean;
+  extra?: Document;
+  blockMs?: number;
+}
+
+/** A reply the server must hold back for `delayMs` before producing it (blockConnection). */
+export interface DeferredReply {
+  delayMs: number;
+  produce(): Document | typeof CLOSE_CONNECTION;
+}
+
 export class FailPoints {
   private failCommand: FailPoint | undefined;
   readonly appNames = new Map<number, string>();
@@ -34,7 +47,7 @@ export class FailPoints {
   }
 
   /** What the fail point does to this command: nothing, an error reply, a closed socket, or extra fields. */
-  intercept(name: string, connectionId: number): { reply?: Document; close?: boolean; extra?: Document } | undefined {
+  intercept(name: string, connectionId: number): FailPointEffect | undefined {
     const fp = this.failCommand;
     if (!fp || name === 'configureFailPoint') return undefined;
     const commands = Array.isArray(fp.data.failCommands) ? fp.data.failCommands : [];
@@ -46,20 +59,28 @@ export class FailPoints {
     }
     fp.remaining -= 1;
     if (fp.remaining <= 0) this.failCommand = undefined;
-    if (fp.data.closeConnection === true) return { close: true };
-    if (fp.data.errorCode !== undefined) {
-      const code = Number(fp.data.errorCode);
+    // blockConnection holds the reply (the command runs or fails afterwards), without blocking the server.
+    const blockMs = fp.data.blockConnection === true ? Number(fp.data.blockTimeMS ?? 0) : 0;
+    const effect = this.effectOf(fp.data);
+    if (blockMs > 0) return { ...effect, blockMs };
+    return effect;
+  }
+
+  private effectOf(data: Document): FailPointEffect {
+    if (data.closeConnection === true) return { close: true };
+    if (data.errorCode !== undefined) {
+      const code = Number(data.errorCode);
       return {
         reply: {
           ok: 0,
           errmsg: "Failing command via 'failCommand' failpoint",
           code,
           codeName: codeName(code),
-          ...(Array.isArray(fp.data.errorLabels) ? { errorLabels: fp.data.errorLabels } : {}),
+          ...(Array.isArray(data.errorLabels) ? { errorLabels: data.errorLabels } : {}),
         },
       };
     }
-    if (isPlainObject(fp.data.writeConcernError)) return { extra: { writeConcernError: fp.data.writeConcernError } };
-    return undefined;
+    if (isPlainObject(data.writeConcernError)) return { extra: { writeConcernError: data.writeConcernError } };
+    return {};
   }
 }
