@@ -11,52 +11,76 @@ const BURST = 5;
 const BARRIER_BOUND_MS = 3_000;
 const PASSWORD = 'correct horse battery staple';
 
-const naiveHandlerCode = `// NAIVE: check, hash, insert. Nothing in the database
-// forbids a second document with the same email.
-const userSchema = new Schema({ email: String, passwordHash: String });
+const naiveHandlerCode = `// NAIVE: check, hash, insert. Nothing in the
+// database forbids a second document with that email.
+const userSchema = new Schema({
+  email: String,
+  passwordHash: String,
+});
 
 app.post('/register', async (req, res) => {
   const { email, password } = req.body;
   if (await User.findOne({ email })) {
-    return res.status(409).json({ error: 'email already registered' });
+    return res.status(409)
+      .json({ error: 'an account uses this email' });
   }
-  // ~100 ms in which every other request also sees "no such user"
+  // one hash long (100 ms or more at cost 12), every
+  // other request also sees "no such user"
   const passwordHash = await bcrypt.hash(password, 12);
-  const user = await User.create({ email, passwordHash });
+  const user = await User.create({
+    email, passwordHash,
+  });
   res.status(201).json({ id: user.id });
 });`;
 
-const fixedHandlerCode = `// FIX: the database decides. A unique index, built and awaited
-// before the server accepts traffic; duplicate key (11000) -> 409.
+const fixedHandlerCode = `// FIX: the database decides. A unique index, built
+// and awaited before the server accepts traffic;
+// duplicate key (11000) -> 409.
 const userSchema = new Schema(
   {
-    email: { type: String, required: true, unique: true },
+    email: {
+      type: String, required: true, unique: true,
+    },
     passwordHash: String,
   },
-  { autoIndex: false }, // indexes are built deliberately, below
+  // indexes are built deliberately, below
+  { autoIndex: false },
 );
 const User = mongoose.model('User', userSchema);
-await User.createIndexes(); // rejects if duplicates exist: fail the boot
-app.listen(port);
+const taken = { error: 'an account uses this email' };
 
 app.post('/register', async (req, res) => {
   const { email, password } = req.body;
-  // A fast path that saves a hash, not the guarantee: racers pass it.
+  // {"$ne": null} is a query operator, not an address
+  if (typeof email !== 'string'
+      || typeof password !== 'string') {
+    return res.status(400)
+      .json({ error: 'invalid body' });
+  }
+  // A fast path that saves a hash, not the guarantee:
+  // racers all pass it.
   if (await User.exists({ email })) {
-    return res.status(409).json({ error: 'email already registered' });
+    return res.status(409).json(taken);
   }
   const passwordHash = await bcrypt.hash(password, 12);
   try {
-    const user = await User.create({ email, passwordHash });
+    const user = await User.create({
+      email, passwordHash,
+    });
     res.status(201).json({ id: user.id });
   } catch (err) {
     if (err.code !== 11000) throw err;
-    res.status(409).json({ error: 'email already registered' });
+    res.status(409).json(taken);
   }
-});`;
+});
 
-const normalisedSchemaCode = `// SENIOR: one address, one spelling. trim and lowercase are
-// setters: they run on create() and on query filters alike.
+// rejects if duplicates exist: a failed deploy
+await User.createIndexes();
+app.listen(port); // only after the index exists`;
+
+const normalisedSchemaCode = `// SENIOR: one address, one spelling. trim and
+// lowercase are setters: they run on create() and
+// on query filters alike.
 const userSchema = new Schema({
   email: {
     type: String, required: true, unique: true,
@@ -64,6 +88,7 @@ const userSchema = new Schema({
   },
   passwordHash: String,
 });`;
+
 
 interface UserShape {
   email: string;
@@ -103,6 +128,17 @@ function createBarrier(size: number, boundMs: number) {
   };
 }
 
+const TAKEN = { error: 'an account uses this email' };
+
+/**
+ * The body's fields go into a query filter, so they must be strings: `{"$ne": null}` would be an
+ * operator. Both handlers validate, so the naive one fails only because of the race.
+ */
+function credentialsOf(body: unknown): { email: string; password: string } | null {
+  const { email, password } = (body ?? {}) as { email?: unknown; password?: unknown };
+  return typeof email === 'string' && typeof password === 'string' ? { email, password } : null;
+}
+
 function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
@@ -127,10 +163,15 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   ctx.defer(() => barrier.dispose());
 
   const naiveRoute = (User: Model<UserShape>) => async (req: Request, res: Response) => {
-    const { email, password } = req.body as { email: string; password: string };
+    const credentials = credentialsOf(req.body);
+    if (!credentials) {
+      res.status(400).json({ error: 'invalid body' });
+      return;
+    }
+    const { email, password } = credentials;
     const existing = await User.findOne({ email });
     if (existing) {
-      res.status(409).json({ error: 'email already registered' });
+      res.status(409).json(TAKEN);
       return;
     }
     passedCheck += 1;
@@ -143,9 +184,14 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   // The fixed route keeps the friendly fast path (no hash for a known address) but no longer
   // trusts it: the insert is the real check.
   const fixedRoute = (User: Model<UserShape>) => async (req: Request, res: Response) => {
-    const { email, password } = req.body as { email: string; password: string };
+    const credentials = credentialsOf(req.body);
+    if (!credentials) {
+      res.status(400).json({ error: 'invalid body' });
+      return;
+    }
+    const { email, password } = credentials;
     if (await User.exists({ email })) {
-      res.status(409).json({ error: 'email already registered' });
+      res.status(409).json(TAKEN);
       return;
     }
     passedCheck += 1;
@@ -156,7 +202,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
       res.status(201).json({ id: String(user._id) });
     } catch (error) {
       if (isDuplicateKeyError(error)) {
-        res.status(409).json({ error: 'email already registered' });
+        res.status(409).json(TAKEN);
         return;
       }
       throw error;
@@ -216,7 +262,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   });
 
   await ctx.step('The autoIndex trap: unique: true on a collection that has duplicates', async () => {
-    ctx.say('Adding `unique: true` and redeploying looks like the fix. With autoIndex, Mongoose builds the index in the background after the model compiles; requests are not held back, and if the build fails nothing in the request path notices.');
+    ctx.say('Adding `unique: true` and redeploying looks like the fix. With autoIndex, Mongoose starts the index build asynchronously after the model compiles; requests are not held back, and if the build fails nothing in the request path notices.');
     const Trap = ctx.db.model<UserShape>('TrapUser', new Schema<UserShape>({ email: { type: String, unique: true }, passwordHash: String }), NaiveUser.collection.name);
     const buildError: unknown = await Trap.init().then(() => undefined, (error: unknown) => error);
     const code = ctx.observe('index build error code', isDuplicateKeyError(buildError) ? 11000 : ((buildError as { code?: number } | undefined)?.code ?? null));
@@ -224,7 +270,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const hasEmailIndex = ctx.observe('email index exists', indexNames.some((name) => name.startsWith('email')));
     await Trap.create({ email: 'ada@example.com', passwordHash: 'x' });
     const documents = ctx.observe('documents after one more sign-up', await Trap.countDocuments({ email: 'ada@example.com' }));
-    ctx.check('the background index build failed with duplicate key error 11000', code === 11000, `error code ${String(code)}`);
+    ctx.check('the automatic index build failed with duplicate key error 11000', code === 11000, `error code ${String(code)}`);
     ctx.check('no unique index exists afterwards', !hasEmailIndex, `indexes: ${indexNames.join(', ')}`);
     ctx.check('and the app went on accepting duplicates', documents === BURST + 1, `${documents} documents`);
     ctx.say('Two traps in one: the build races the first requests after a deploy, and it fails (unnoticed unless someone awaits init() or listens for the model\'s "index" event) when duplicates already exist. Build indexes deliberately, await them before listening, and clean up duplicates first.');
@@ -247,7 +293,10 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.check('exactly one registration was answered 201', created === 1, `statuses ${result.statuses.join(', ')}`);
     ctx.check(`the other ${BURST - 1} were answered 409, not 500`, conflicts === BURST - 1, `statuses ${result.statuses.join(', ')}`);
     ctx.check('the database holds exactly one account', documents === 1, `${documents} documents`);
-    ctx.say(`All ${result.passedCheck} requests still got past the application check; the index turned the race into one insert and ${conflicts} duplicate-key errors.`);
+    const probe = await served.request({ method: 'POST', path: '/register', json: { email: { $ne: null }, password: PASSWORD } });
+    const probeStatus = ctx.observe('email {"$ne": null}', probe.status);
+    ctx.check('an operator in place of the email is refused with 400', probeStatus === 400, `status ${probeStatus}`);
+    ctx.say(`All ${result.passedCheck} requests still got past the application check; the index turned the race into one insert and ${conflicts} duplicate-key errors. The type check keeps a JSON operator out of the filter.`);
   });
 
   await ctx.step('Senior: the same address spelled two ways', async () => {
@@ -286,20 +335,20 @@ export const scenario = defineScenario({
   answer: {
     reasoning: [
       'The lookup and the insert are two separate operations, and every request can run its lookup before any of them '
-        + 'has inserted. The slow bcrypt hash between the two widens that gap to tens of milliseconds, so under a '
-        + 'double-click or a retrying client every request sees "no such user" and every request creates one.',
+        + 'has inserted. The slow bcrypt hash between the two widens that gap to the length of one hash (often 100 ms or '
+        + 'more at a production cost), so under a double-click or a retrying client every request sees "no such user" and every request creates one.',
       'Only the database sees all writes, so only the database can enforce uniqueness: a unique index on email. '
         + 'The losing inserts then fail with duplicate-key error 11000, which the handler turns into 409 Conflict '
         + 'instead of a 500. The findOne can stay as a cheap fast path for the common case, but it is no longer the guarantee.',
-      'The index must exist before traffic. Mongoose\'s autoIndex builds it in the background after the model '
-        + 'compiles, so the first requests after a deploy can race the build; and if duplicates already exist the '
+      'The index must exist before traffic. Mongoose\'s autoIndex starts the build asynchronously after the model '
+        + 'compiles and does not hold requests back, so the first requests after a deploy can race the build; and if duplicates already exist the '
         + 'build fails and the app keeps running without it. Build indexes as a deliberate step (a migration, or '
         + 'awaiting createIndexes() before listen), and treat a failure as a failed deploy.',
       'Uniqueness is only as good as the value indexed: "Ada@Example.com" and "ada@example.com" are different '
         + 'bytes. Normalise (trim, lowercase) before storing and before querying, or index with a case-insensitive collation.',
     ],
     keyPoints: [
-      { text: 'findOne-then-create is a check-then-act race: concurrent requests all pass the check', terms: [['race', 'concurrent', 'simultaneous', 'at the same time'], ['findone', 'check', 'lookup', 'exists']] },
+      { text: 'findOne-then-create is a check-then-act race: concurrent requests all pass the check', terms: [['race', 'concurrent', 'simultaneous', 'at the same time'], ['findone', 'check-then', 'check then', 'lookup', 'exists(', 'look up']] },
       { text: 'A unique index on email makes the database reject the second insert', terms: [['unique index', 'unique: true', 'unique constraint']] },
       { text: 'Map duplicate-key error 11000 to 409 Conflict, not 500', terms: [['11000', 'duplicate key', 'e11000'], ['409', 'conflict']] },
       { text: 'Build and await the index before serving; autoIndex races traffic and fails silently on existing duplicates', terms: [['autoindex', 'createindexes', 'init()', 'before traffic', 'before listen', 'migration']] },
@@ -315,6 +364,8 @@ export const scenario = defineScenario({
       'On a large live collection, build the index in a migration and watch it finish; never rely on application start-up to do it implicitly.',
       'Return the same 409 body whether the address was caught by the fast path or by the index, so clients see one behaviour.',
       'Account enumeration: a 409 on sign-up tells an attacker the address is registered. Where that matters, answer 202 and send an email either way.',
+      'An upsert (findOneAndUpdate({ email }, { $setOnInsert: … }, { upsert: true })) is not race-free on its own: two upserts can both insert unless a unique index exists. A transaction does not help either, because two inserts of different documents do not conflict. The unique index is the guarantee.',
+      'Validate the body before it reaches a filter: a JSON body {"email": {"$ne": null}} turns findOne({ email }) into "any user". Check typeof (or parse with zod), or enable mongoose.set(\'sanitizeFilter\', true).',
       'Other unique identifiers (usernames, phone numbers) need the same treatment, each with its own normalisation rules.',
       'RFC 5321 lets the local part (before the @) be case-sensitive, but no major provider treats it so; lower-casing the whole address is the practical choice. Keep the original spelling in a second field if you want to display it.',
     ],
@@ -342,7 +393,7 @@ export const scenario = defineScenario({
         prompt: 'You add `unique: true` to the email path and deploy; the collection already contains duplicate emails. What happens with Mongoose\'s default autoIndex?',
         options: [
           { text: 'Mongoose removes the duplicates, then builds the index', correct: false, explanation: 'Neither Mongoose nor MongoDB deletes data to satisfy an index.' },
-          { text: 'The app refuses to start', correct: false, explanation: 'The build runs in the background; nothing stops the app unless you await init() or createIndexes().' },
+          { text: 'The app refuses to start', correct: false, explanation: 'The build is started asynchronously; nothing stops the app unless you await init() or createIndexes().' },
           { text: 'The index build fails with 11000 and the app keeps accepting duplicates', correct: true, explanation: 'The failure surfaces only on Model.init() or the model\'s "index" event; requests keep inserting duplicates.' },
         ],
       },

@@ -48,13 +48,14 @@ const fixedUpdateCode = `app.patch('/products/:id', async (req, res) => {
       $inc: { __v: 1 } },        // keep __v honest
     { returnDocument: 'after', runValidators: true });
   if (!product) {
-    return res.status(404).json({ error: 'not found' });
+    return res.status(404)
+      .json({ error: 'not found' });
   }
   cache.delete(req.params.id);   // AFTER the write
   res.json(product);
 });`;
 
-const cacheCode = `// read-through cache: fill on miss, serve on hit
+const cacheCode = `// cache-aside: the handler fills it on a miss
 app.get('/products/:id', async (req, res) => {
   const hit = cache.get(req.params.id);
   if (hit) return res.set('x-cache', 'hit').json(hit);
@@ -66,7 +67,8 @@ app.get('/products/:id', async (req, res) => {
 
 const naiveSellCode = `// read-modify-save: new stock computed from the read
 app.post('/products/:id/sell', async (req, res) => {
-  const product = await Product.findById(req.params.id);
+  const product =
+    await Product.findById(req.params.id);
   // the other request has read the same stock
   product.stock -= req.body.qty;
   await product.save();          // last write wins
@@ -120,7 +122,7 @@ export const scenario = defineScenario({
         + 'the response is old. The fix is returnDocument: \'after\' (the driver\'s name; Mongoose 9 still accepts new: true but '
         + 'deprecates it and emits a warning), and usually runValidators: true as well, because update queries skip schema '
         + 'validators by default.',
-      'With a read-through (cache-aside) cache, every write path must invalidate the key, and it should do so after the write '
+      'With a cache-aside cache (the handler fills it on a miss), every write path must invalidate the key, and it should do so after the write '
         + 'has committed: deleting first leaves a window in which a concurrent reader refills the cache from the old document. '
         + 'A TTL bounds how long any missed invalidation can hurt. With several instances an in-process cache cannot see '
         + 'other instances\' writes, so the cache has to be shared (Redis) or invalidations broadcast.',
@@ -137,11 +139,11 @@ export const scenario = defineScenario({
     keyPoints: [
       {
         text: 'findOneAndUpdate/findByIdAndUpdate return the pre-update document by default; ask for returnDocument: \'after\' (new: true is the deprecated alias).',
-        terms: [['returnDocument', 'new: true', 'new:true'], ['before', 'pre-update', 'old document', 'original']],
+        terms: [['returnDocument', 'new: true', 'new:true'], ['before', 'pre-update', 'old document', 'old version', 'old value', 'previous', 'original', 'stale']],
       },
       {
-        text: 'A read-through cache must be invalidated on every write, after the write commits, with a TTL as a safety net.',
-        terms: [['cache'], ['invalidat', 'evict', 'delete the key', 'del(']],
+        text: 'A cache-aside cache must be invalidated on every write, after the write commits, with a TTL as a safety net.',
+        terms: [['cache'], ['invalidat', 'evict', 'delete the', 'del(', 'bust', 'clear the cache', 'purge']],
       },
       {
         text: 'Reads from secondaries can lag the primary; read from the primary or use causally consistent sessions for read-your-writes.',
@@ -149,21 +151,21 @@ export const scenario = defineScenario({
       },
       {
         text: 'Concurrent read-modify-save loses updates; optimistic concurrency (a version in the write filter) detects it.',
-        terms: [['lost update', 'overwrite', 'last write wins'], ['optimistic', 'version', '__v', 'VersionError']],
+        terms: [['lost update', 'overwrit', 'last write wins'], ['optimistic', 'version', '__v', 'VersionError']],
       },
       {
         text: 'A version conflict is answered 409 Conflict (412 with If-Match) and the client reloads and retries.',
-        terms: [['409', 'conflict', '412'], ['retry', 'reload', 're-read']],
+        terms: [['409', 'conflict', '412'], ['retry', 'retries', 'retried', 'reload', 're-read', 'refetch']],
       },
       {
         text: 'For arithmetic changes an atomic update ($inc with a guard in the filter) needs no read at all.',
-        terms: [['$inc', 'atomic']],
+        terms: [['$inc', 'atomic update', 'atomic increment', 'atomic decrement']],
       },
     ],
     code: [
       { title: 'Naive: the response carries the old document', language: 'ts', code: naiveUpdateCode },
       { title: 'Fix: return the updated document, invalidate the cache', language: 'ts', code: fixedUpdateCode },
-      { title: 'The read-through cache both versions use', language: 'ts', code: cacheCode },
+      { title: 'The cache-aside cache both versions use', language: 'ts', code: cacheCode },
       { title: 'Naive: read-modify-save', language: 'ts', code: naiveSellCode },
       { title: 'Fix: optimistic concurrency, conflicts answered 409', language: 'ts', code: optimisticCode },
       {
@@ -171,7 +173,8 @@ export const scenario = defineScenario({
         language: 'ts',
         code: `// GET answers with ETag: "<__v>"; the client echoes it
 app.put('/products/:id', async (req, res) => {
-  const m = /^"(\\d+)"$/.exec(req.get('if-match') ?? '');
+  const ifMatch = req.get('if-match') ?? '';
+  const m = /^"(\\d+)"$/.exec(ifMatch);
   if (!m) return res.status(428).end(); // must send it
   const updated = await Product.findOneAndUpdate(
     { _id: req.params.id, __v: Number(m[1]) },
@@ -179,10 +182,13 @@ app.put('/products/:id', async (req, res) => {
       $inc: { __v: 1 } },
     { returnDocument: 'after', runValidators: true });
   if (updated) {
-    return res.set('ETag', \`"\${updated.__v}"\`).json(updated);
+    const etag = \`"\${updated.__v}"\`;
+    return res.set('ETag', etag).json(updated);
   }
-  const exists = await Product.exists({ _id: req.params.id });
-  res.status(exists ? 412 : 404).end(); // changed or gone
+  const exists =
+    await Product.exists({ _id: req.params.id });
+  // changed since the client read it, or gone
+  res.status(exists ? 412 : 404).end();
 });`,
       },
       { title: 'Read-your-writes on a replica set', language: 'ts', code: causalCode },
@@ -193,6 +199,7 @@ app.put('/products/:id', async (req, res) => {
       'Optimistic concurrency is cheap when conflicts are rare; under heavy contention on one document retries pile up, and an atomic update, a queue per key or a transaction (write conflicts surface as TransientTransactionError and withTransaction retries them) fits better.',
       'The Mongoose version check protects the milliseconds between the server\'s read and write. A human edit lasts minutes: send the version to the client (ETag) and require it back (If-Match), answering 412 Precondition Failed when it no longer matches and 428 when it is missing.',
       'Cache invalidation has its own race: a slow reader that missed before the write can put the old document back after the delete. Short TTLs, versioned cache keys, or writing the new value with a version compare close it; with several instances use a shared cache or pub/sub invalidation, and do not forget HTTP caches (Cache-Control, ETag) in front of the API.',
+      'An in-process cache hands out shared references: a handler that mutates a cached object changes what every later request gets. Clone on read or store serialised values (as Redis forces you to).',
       'For secondary reads set maxStalenessSeconds so badly lagging members are skipped, monitor replication lag, and keep read-after-write flows on the primary or in causally consistent sessions.',
     ],
   },
@@ -226,7 +233,7 @@ app.put('/products/:id', async (req, res) => {
         ],
       },
       {
-        prompt: 'A read-through cache keys products by id. Why should the PATCH handler delete the key after the database write rather than before it?',
+        prompt: 'A cache-aside cache keys products by id. Why should the PATCH handler delete the key after the database write rather than before it?',
         options: [
           { text: 'Deleting first lets a concurrent GET refill the cache from the old document before the write lands.', correct: true, explanation: 'The window between the delete and the write is exactly when a miss reloads the stale value, which then stays until the TTL.' },
           { text: 'Deleting before the write is slower.', correct: false, explanation: 'The cost is the same; the order matters for correctness.' },
@@ -345,8 +352,8 @@ app.put('/products/:id', async (req, res) => {
       });
 
       await ctx.step('Cache not invalidated', async () => {
-        ctx.say('A read-through cache fills on a miss. The naive PATCH writes the database but never touches the cache.');
-        ctx.showCode('read-through cache', cacheCode);
+        ctx.say('A cache-aside cache: the handler fills it on a miss. The naive PATCH writes the database but never touches the cache.');
+        ctx.showCode('cache-aside cache', cacheCode);
         const product = await Product.create({ name: 'chair', price: 20, stock: 10 });
         const first = await naiveApp.request({ path: `/products/${product.id}` });
         ctx.observe('first GET', `${first.headers['x-cache'] ?? '?'} ${bodyOf(first).price}`);

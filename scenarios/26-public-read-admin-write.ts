@@ -9,74 +9,97 @@ import type * as JsonWebToken from 'jsonwebtoken';
 // Code shown to the user (kept beside the demo so the text and the running code do not drift).
 // ---------------------------------------------------------------------------------------------
 
-const guardsCode = `// Who are you? 401 for "nobody" or a token we did not sign.
+const guardsCode = `// Who are you? 401: nobody, or a token we did not
+// sign. A 401 names the scheme it wants (RFC 9110).
 function authenticate(req, res, next) {
   const [scheme, token] =
     (req.get('authorization') ?? '').split(' ');
-  if (scheme !== 'Bearer' || !token)
-    return res.status(401).json({ error: 'login required' });
+  // the scheme name is case-insensitive
+  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    return res.status(401)
+      .set('WWW-Authenticate', 'Bearer')
+      .json({ error: 'login required' });
+  }
   try {
     // Pin the algorithm: the token must not choose it.
     res.locals.auth = jwt.verify(token, JWT_SECRET,
       { algorithms: ['HS256'] });
     next();
   } catch {
-    res.status(401).json({ error: 'invalid token' });
+    res.status(401).set('WWW-Authenticate',
+      'Bearer error="invalid_token"')
+      .json({ error: 'invalid token' });
   }
 }
 
-// May you do this? 403: we know you, and the answer is no.
+// May you do this? 403: we know you, and it is no.
 function requireAdmin(req, res, next) {
-  if (res.locals.auth?.role !== 'admin')
-    return res.status(403).json({ error: 'admin only' });
+  if (res.locals.auth?.role !== 'admin') {
+    return res.status(403)
+      .json({ error: 'admin only' });
+  }
   next();
 }`;
 
-const naiveRoutesCode = `app.get('/products', listProducts);        // public
-app.get('/products/:id', getProduct);      // public
+const naiveRoutesCode = `app.get('/products', listProducts);      // public
+app.get('/products/:id', getProduct);    // public
 app.post('/products',
-  authenticate, requireAdmin, createProduct);
-app.put('/products/:id', updateProduct);   // guards forgotten
+  authenticate, requireAdmin, addProduct);
+// added later, guards forgotten:
+app.put('/products/:id', changeProduct);
 app.delete('/products/:id',
-  authenticate, requireAdmin, deleteProduct);`;
+  authenticate, requireAdmin, removeProduct);`;
 
-const fixedRoutesCode = `const adminOnly = [authenticate, requireAdmin];
+const fixedRoutesCode = `const writeGuards = [authenticate, requireAdmin];
 app.get('/products', listProducts);
 app.get('/products/:id', getProduct);
-app.post('/products', adminOnly, createProduct);
-app.put('/products/:id', adminOnly, updateProduct);
-app.delete('/products/:id', adminOnly, deleteProduct);`;
+app.post('/products', writeGuards, addProduct);
+app.put('/products/:id', writeGuards, changeProduct);
+app.delete('/products/:id',
+  writeGuards, removeProduct);`;
 
-const auditCode = `// Express 5: app.router (app._router is gone). A route
-// layer has layer.route = { path, stack }; each handler
-// layer in route.stack has .method and .handle.
-function auditWriteRoutes(app, guards /* Set of fns */) {
+const auditCode = `// Express 5: app.router (app._router is gone).
+// A route layer has layer.route = { path, stack };
+// each handler layer in route.stack has .method
+// and .handle.
+const WRITES = ['post', 'put', 'patch', 'delete'];
+function auditWriteRoutes(app, guards /* fn Set */) {
   const rows = [];
-  const appGuards = [];           // app.use(guard) so far
+  const appGuards = []; // app.use(guard) so far
   for (const layer of app.router.stack) {
     if (!layer.route) {
-      if (guards.has(layer.handle)) appGuards.push(layer);
+      if (guards.has(layer.handle)) {
+        appGuards.push(layer);
+      }
       continue;
     }
     const { path, stack } = layer.route;
-    for (const m of ['post', 'put', 'patch', 'delete']) {
-      const chain = stack.filter(
-        (h) => h.method === m || h.method === undefined);
+    for (const m of WRITES) {
+      const chain = stack.filter((h) =>
+        h.method === m || h.method === undefined);
       if (!chain.some((h) => h.method === m)) continue;
+      // approximate: a mount path against the
+      // route's pattern, not against a real URL
       const found = appGuards
-        .filter((g) => g.match(path)).map((g) => g.name);
-      for (const h of chain) {  // only guards BEFORE the handler
+        .filter((g) => g.match(path))
+        .map((g) => g.name);
+      // only guards BEFORE the handler count
+      for (const h of chain) {
         if (!guards.has(h.handle)) break;
         found.push(h.name);
       }
-      rows.push({ route: m.toUpperCase() + ' ' + path,
-        guards: found, unguarded: found.length === 0 });
+      rows.push({
+        route: m.toUpperCase() + ' ' + path,
+        guards: found,
+        unguarded: found.length === 0,
+      });
     }
   }
   return rows;
 }`;
 
-const methodGateCode = `// Fail closed: unsafe methods need an admin by default.
+const methodGateCode = `// Fail closed: every unsafe method needs an admin,
+// whatever a route itself forgets.
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 function adminForUnsafeMethods(req, res, next) {
   if (SAFE.has(req.method)) return next();
@@ -84,6 +107,7 @@ function adminForUnsafeMethods(req, res, next) {
     () => requireAdmin(req, res, next));
 }
 app.use(adminForUnsafeMethods);   // before the routes`;
+
 
 // ---------------------------------------------------------------------------------------------
 // The demo's building blocks.
@@ -166,15 +190,16 @@ interface Guards {
 function makeGuards(jwt: Jwt, secret: string): Guards {
   function authenticate(req: Request, res: Response, next: NextFunction): void {
     const [scheme, token] = (req.get('authorization') ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) {
-      res.status(401).json({ error: 'authentication required' });
+    // RFC 9110: a 401 carries a challenge naming the scheme; the scheme name is case-insensitive.
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'login required' });
       return;
     }
     try {
       res.locals.auth = jwt.verify(token, secret, { algorithms: ['HS256'] });
       next();
     } catch {
-      res.status(401).json({ error: 'invalid or expired token' });
+      res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid token' });
     }
   }
   function requireAdmin(_req: Request, res: Response, next: NextFunction): void {
@@ -216,34 +241,34 @@ function buildProductApi(ctx: DemoContext, Product: Model<ProductFields>, guards
     if (!product) res.status(404).json({ error: 'not found' });
     else res.json(product);
   };
-  const createProduct: RequestHandler = async (req, res) => {
+  const addProduct: RequestHandler = async (req, res) => {
     const body = req.body as Partial<ProductFields>;
     res.status(201).json(await Product.create({ name: body.name, price: body.price }));
   };
-  const updateProduct: RequestHandler = async (req, res) => {
+  const changeProduct: RequestHandler = async (req, res) => {
     const body = req.body as Partial<ProductFields>;
     const updated = await Product.findByIdAndUpdate(req.params.id, { $set: { price: body.price } }, { returnDocument: 'after', runValidators: true });
     if (!updated) res.status(404).json({ error: 'not found' });
     else res.json(updated);
   };
-  const deleteProduct: RequestHandler = async (req, res) => {
+  const removeProduct: RequestHandler = async (req, res) => {
     const deleted = await Product.findByIdAndDelete(req.params.id);
     if (!deleted) res.status(404).json({ error: 'not found' });
     else res.status(204).end();
   };
 
-  const adminOnly = variant === 'fixed' ? [guards.authenticate, guards.requireAdmin] : [];
+  const writeGuards = variant === 'fixed' ? [guards.authenticate, guards.requireAdmin] : [];
   app.get('/products', listProducts);
   app.get('/products/:id', getProduct);
   if (variant === 'naive') {
     // The bug under discussion: two write routes carry the guards, one was added later without them.
-    app.post('/products', guards.authenticate, guards.requireAdmin, createProduct);
-    app.put('/products/:id', updateProduct);
-    app.delete('/products/:id', guards.authenticate, guards.requireAdmin, deleteProduct);
+    app.post('/products', guards.authenticate, guards.requireAdmin, addProduct);
+    app.put('/products/:id', changeProduct);
+    app.delete('/products/:id', guards.authenticate, guards.requireAdmin, removeProduct);
   } else {
-    app.post('/products', ...adminOnly, createProduct);
-    app.put('/products/:id', ...adminOnly, updateProduct);
-    app.delete('/products/:id', ...adminOnly, deleteProduct);
+    app.post('/products', ...writeGuards, addProduct);
+    app.put('/products/:id', ...writeGuards, changeProduct);
+    app.delete('/products/:id', ...writeGuards, removeProduct);
   }
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).json({ error: err instanceof Error ? err.message : 'internal error' });
@@ -303,7 +328,7 @@ export const scenario = defineScenario({
     keyPoints: [
       {
         text: 'Reads stay public; every write route runs an authentication middleware and then a role check before the handler.',
-        terms: [['middleware'], ['authenticat', 'jwt', 'token'], ['admin', 'role']],
+        terms: [['middleware', 'guard', 'router.use', 'app.use', 'wrap'], ['authenticat', 'jwt', 'token'], ['admin', 'role']],
       },
       {
         text: '401 means the caller is not authenticated (no, forged or expired token); 403 means authenticated but not allowed.',
@@ -315,15 +340,15 @@ export const scenario = defineScenario({
       },
       {
         text: 'A single route registered without the guards is public for writes; Express does not warn.',
-        terms: [['forgot', 'forgotten', 'missing', 'unguarded', 'without'], ['route']],
+        terms: [['forgot', 'forget', 'unguarded', 'unprotected', 'missed'], ['route', 'endpoint']],
       },
       {
         text: 'Make protection the default: guard arrays, a write-only router with router.use(), or a fail-closed gate for unsafe methods.',
-        terms: [['router.use', 'app.use', 'fail closed', 'fail-closed', 'default', 'deny by default']],
+        terms: [['fail closed', 'fail-closed', 'deny by default', 'secure by default', 'protected by default', 'router.use(authenticate', 'guard array', 'all write routes']],
       },
       {
         text: 'Audit the routes automatically: walk app.router.stack and fail the build when a write route has no guard; test each role.',
-        terms: [['audit', 'router.stack', 'app.router', 'test'], ['write route', 'unguarded', 'guard']],
+        terms: [['audit', 'router.stack', 'app.router', 'route test', 'tests per role', 'automated test'], ['write route', 'unguarded', 'guard']],
       },
     ],
     code: [
@@ -337,6 +362,8 @@ export const scenario = defineScenario({
       'Fail closed rather than open: a gate in front of every unsafe method, or a router that only holds write routes with router.use(authenticate, requireAdmin), means a forgotten per-route guard still answers 401/403 instead of writing.',
       'Run the route audit in CI next to request tests per role. Identify guards by function identity, not by name, and remember nested routers (recurse into a layer whose handle has its own stack) and app-level middleware that precedes the routes.',
       'A role inside a JWT is frozen until the token expires: keep access tokens short-lived, or load the user and role from the database for admin actions so a demotion takes effect immediately.',
+      'jwt.verify checks the signature and exp, not who issued the token or whom it is for: pin issuer and audience in its options too, so a token minted for another service with the same key is refused.',
+      'A 401 must carry a WWW-Authenticate challenge (RFC 9110): Bearer when no token came, Bearer error="invalid_token" when it was forged or expired (RFC 6750), so clients know to log in again rather than retry.',
       'Pin the JWT algorithm (algorithms: [\'HS256\']), keep the secret out of the code and logs, and treat alg "none" or a token signed with another key as 401, never as anonymous-with-a-role.',
       'Public reads still deserve protection of a different kind: rate limits, pagination caps and response projections, so "public" does not mean "dump the collection" or "free denial of service".',
       'Log every admin write with the actor (token subject) and the change; an audit trail is what tells you whether the forgotten route was ever abused.',
@@ -483,6 +510,9 @@ export const scenario = defineScenario({
         const nonePut = await api.request({ method: 'PUT', path: `/products/${deskId}`, json: { price: 3 }, headers: bearer(unsigned) });
         ctx.observe('forged admin PUT', forgedPut.status);
         ctx.observe('alg none PUT', nonePut.status);
+        const anonPut = await api.request({ method: 'PUT', path: `/products/${deskId}`, json: { price: 3 } });
+        const noTokenChallenge = ctx.observe('401 challenge, no token', anonPut.headers['www-authenticate'] ?? null);
+        const forgedChallenge = ctx.observe('401 challenge, forged', forgedPut.headers['www-authenticate'] ?? null);
 
         const reads = await readStatuses(api, { anon: undefined, user: userToken, admin: adminToken }, deskId);
         ctx.observe('reads', reads);
@@ -494,6 +524,9 @@ export const scenario = defineScenario({
         ctx.check('admin PUT really updated the desk', desk?.price === 250, `price ${desk?.price}`);
         ctx.check('forged and unsigned tokens get 401', forgedPut.status === 401 && nonePut.status === 401,
           `forged ${forgedPut.status}, none ${nonePut.status}`);
+        ctx.check('every 401 names its scheme in WWW-Authenticate',
+          anonPut.status === 401 && noTokenChallenge === 'Bearer' && forgedChallenge === 'Bearer error="invalid_token"',
+          `no token: ${noTokenChallenge}, forged: ${forgedChallenge}`);
         ctx.check('reads are 200 for everyone', Object.values(reads).every((s) => s === 200), JSON.stringify(reads));
 
         const rows = auditWriteRoutes(fixedApp, guards.set);

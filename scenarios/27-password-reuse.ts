@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { defineScenario } from '../src/scenario/contract.js';
 import type { DemoContext, ServedApp } from '../src/runtime/context.js';
+import type { NextFunction, Request, Response } from 'express';
 
 // Modest on purpose so the demo stays fast; production picks the cost from measured latency.
 const BCRYPT_COST = 10;
 // How many previous hashes a change is compared against (besides the current one).
-const HISTORY_SIZE = 3;
+const MAX_HISTORY = 3;
 
 const naiveRouteCode = `// NAIVE: hash the new password, compare strings
-app.put('/naive/:id/password', async (req, res) => {
-  const user = await User.findById(req.params.id)
+async function changePassword(req, res) {
+  const user = await User.findById(res.locals.user.id)
     .orFail();
   const newHash = await bcrypt.hash(
     req.body.newPassword, COST);
@@ -19,30 +21,40 @@ app.put('/naive/:id/password', async (req, res) => {
   user.passwordHash = newHash;
   await user.save();
   res.sendStatus(204);
-});`;
+}
+app.put('/me/password', authenticate, changePassword);`;
 
 const fixedRouteCode = `// FIX: bcrypt.compare against current + last N hashes
-app.put('/users/:id/password', async (req, res) => {
+async function changePassword(req, res) {
   const { currentPassword, newPassword } = req.body;
-  const user = await User.findById(req.params.id)
+  if (typeof currentPassword !== 'string'
+      || typeof newPassword !== 'string') {
+    return res.status(400)
+      .json({ error: 'invalid body' });
+  }
+  // the session's user, never an id from the URL
+  const user = await User.findById(res.locals.user.id)
     .orFail();
   const hash = user.passwordHash;
   if (!(await bcrypt.compare(currentPassword, hash))) {
-    return res.status(401).json({ error: 'wrong' });
+    return res.status(401)
+      .json({ error: 'current password is wrong' });
   }
-  for (const old of [hash, ...user.passwordHistory]) {
+  const history = [hash, ...user.passwordHistory];
+  for (const old of history) {
     if (await bcrypt.compare(newPassword, old)) {
       return res.status(400)
         .json({ error: 'recently used password' });
     }
   }
-  user.passwordHistory = [hash, ...user.passwordHistory]
-    .slice(0, HISTORY_SIZE);
+  user.passwordHistory = history.slice(0, MAX_HISTORY);
   user.passwordHash =
     await bcrypt.hash(newPassword, COST);
   await user.save();
   res.sendStatus(204);
-});`;
+}
+app.put('/me/password', authenticate, changePassword);`;
+
 
 interface UserShape {
   email: string;
@@ -89,11 +101,31 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.say(`Cost ${BCRYPT_COST} = 2^${BCRYPT_COST} rounds; each +1 doubles the time. Cost ${BCRYPT_COST} keeps this demo fast; production picks the highest cost whose measured hash time fits its login latency budget.`);
   });
 
+  // A minimal server-side session store: opaque random token -> user id. The route changes the
+  // password of the session's user, never of an id the client puts in the URL.
+  const sessions = new Map<string, string>();
+  const signIn = (userId: string): Record<string, string> => {
+    const token = randomBytes(24).toString('base64url');
+    sessions.set(token, userId);
+    return { authorization: `Bearer ${token}` };
+  };
+  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
+    const [scheme, token] = (req.get('authorization') ?? '').split(' ');
+    const userId = scheme?.toLowerCase() === 'bearer' && token ? sessions.get(token) : undefined;
+    if (!userId) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'login required' });
+      return;
+    }
+    res.locals.user = { id: userId };
+    next();
+  };
+  const sessionUserId = (res: Response): string => (res.locals.user as { id: string }).id;
+
   const app = ctx.express();
   app.use(ctx.express.json());
 
-  app.put('/naive/:id/password', async (req, res) => {
-    const user = await User.findById(req.params.id).orFail();
+  app.put('/naive/me/password', authenticate, async (req, res) => {
+    const user = await User.findById(sessionUserId(res)).orFail();
     const newHash = await bcrypt.hash(String(req.body?.newPassword ?? ''), BCRYPT_COST);
     if (newHash === user.passwordHash) {
       res.status(400).json({ error: 'reused' });
@@ -104,22 +136,26 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     res.sendStatus(204);
   });
 
-  app.put('/users/:id/password', async (req, res) => {
-    const currentPassword = String(req.body?.currentPassword ?? '');
-    const newPassword = String(req.body?.newPassword ?? '');
-    const user = await User.findById(req.params.id).orFail();
-    const hash = user.passwordHash;
-    if (!(await bcrypt.compare(currentPassword, hash))) {
-      res.status(401).json({ error: 'wrong' });
+  app.put('/me/password', authenticate, async (req, res) => {
+    const { currentPassword, newPassword } = (req.body ?? {}) as { currentPassword?: unknown; newPassword?: unknown };
+    if (typeof currentPassword !== 'string' || typeof newPassword !== 'string') {
+      res.status(400).json({ error: 'invalid body' });
       return;
     }
-    for (const old of [hash, ...user.passwordHistory]) {
+    const user = await User.findById(sessionUserId(res)).orFail();
+    const hash = user.passwordHash;
+    if (!(await bcrypt.compare(currentPassword, hash))) {
+      res.status(401).json({ error: 'current password is wrong' });
+      return;
+    }
+    const history = [hash, ...user.passwordHistory];
+    for (const old of history) {
       if (await bcrypt.compare(newPassword, old)) {
         res.status(400).json({ error: 'recently used password' });
         return;
       }
     }
-    user.passwordHistory = [hash, ...user.passwordHistory].slice(0, HISTORY_SIZE);
+    user.passwordHistory = history.slice(0, MAX_HISTORY);
     user.passwordHash = await bcrypt.hash(newPassword, BCRYPT_COST);
     await user.save();
     res.sendStatus(204);
@@ -133,7 +169,8 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const before = user.passwordHash;
     const response = await served.request({
       method: 'PUT',
-      path: `/naive/${user.id}/password`,
+      path: '/naive/me/password',
+      headers: signIn(user.id),
       json: { newPassword: original },
     });
     const status = ctx.observe('same password', response.status);
@@ -146,7 +183,8 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   });
 
   const fixedUser = await User.create({ email: 'fixed@example.com', passwordHash: firstHash });
-  const fixedPath = `/users/${fixedUser.id}/password`;
+  const fixedPath = '/me/password';
+  const fixedSession = signIn(fixedUser.id);
   let hashAfterChange = '';
 
   await ctx.step('Fix: bcrypt.compare', async () => {
@@ -154,6 +192,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const same = await served.request({
       method: 'PUT',
       path: fixedPath,
+      headers: fixedSession,
       json: { currentPassword: original, newPassword: original },
     });
     const sameStatus = ctx.observe('same password', same.status);
@@ -164,14 +203,26 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const wrongCurrent = await served.request({
       method: 'PUT',
       path: fixedPath,
+      headers: fixedSession,
       json: { currentPassword: 'not-my-password', newPassword: next },
     });
     const wrongStatus = ctx.observe('wrong current pw', wrongCurrent.status);
     ctx.check('a wrong current password gets 401', wrongStatus === 401, `status ${wrongStatus}`);
 
+    const anonymous = await served.request({
+      method: 'PUT',
+      path: fixedPath,
+      json: { currentPassword: original, newPassword: next },
+    });
+    const anonymousStatus = ctx.observe('no session', anonymous.status);
+    const afterAnonymous = await User.findById(fixedUser.id).orFail();
+    ctx.check('without a session the route answers 401 and changes nothing',
+      anonymousStatus === 401 && afterAnonymous.passwordHash === firstHash, `status ${anonymousStatus}`);
+
     const fresh = await served.request({
       method: 'PUT',
       path: fixedPath,
+      headers: fixedSession,
       json: { currentPassword: original, newPassword: next },
     });
     const freshStatus = ctx.observe('new password', fresh.status);
@@ -184,10 +235,11 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   });
 
   await ctx.step('Password history', async () => {
-    ctx.say(`The old hash moved into passwordHistory (last ${HISTORY_SIZE} kept). Without it, a user could change A→B and straight back to A: the current-hash check alone allows that.`);
+    ctx.say(`The old hash moved into passwordHistory (last ${MAX_HISTORY} kept). Without it, a user could change A→B and straight back to A: the current-hash check alone allows that.`);
     const back = await served.request({
       method: 'PUT',
       path: fixedPath,
+      headers: fixedSession,
       json: { currentPassword: next, newPassword: original },
     });
     const backStatus = ctx.observe('back to old pw', back.status);
@@ -219,7 +271,8 @@ export const scenario = defineScenario({
       'The right tool is `bcrypt.compare(plaintextCandidate, storedHash)`: it reads the salt and the cost out of '
         + 'the stored hash, re-hashes the candidate with them, and compares the results. If it returns true the '
         + 'new password equals the current one, and the route answers 400 with a neutral message. The route should '
-        + 'also verify the current password first (401 if wrong), so a hijacked session cannot silently change it.',
+        + 'also verify the current password first (401 if wrong), so a hijacked session cannot silently change it, and '
+        + 'it changes the password of the session\'s user (PUT /me/password), never of an id taken from the URL.',
       'Rejecting only the current password is weak: the user changes A→B and immediately back to A. A password '
         + 'history fixes that: keep the last N hashes (each with its own salt) on the user document, compare the '
         + 'candidate against the current hash and every history entry, and on success push the old current hash '
@@ -237,7 +290,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Use bcrypt.compare(newPassword, storedHash), which re-hashes with the stored salt and cost.',
-        terms: [['bcrypt.compare', 'compare(']],
+        terms: [['bcrypt.compare', 'compare(', "bcrypt's compare", 'comparesync']],
       },
       {
         text: 'Reject reuse with 400 and a neutral message; verify the current password first (401 if wrong).',
@@ -249,7 +302,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'The cost factor trades security for latency: 2^cost rounds, chosen from measured hash time and readable with getRounds.',
-        terms: [['cost', 'rounds', 'work factor', 'salt rounds'], ['latency', 'measure', 'ms', 'slow']],
+        terms: [['cost', 'rounds', 'work factor', 'salt rounds'], ['latency', 'measure', 'millisecond', ' ms', 'slow', 'benchmark', 'per hash']],
       },
     ],
     code: [
@@ -260,8 +313,10 @@ export const scenario = defineScenario({
       'Pick the cost from a measurement on the production machine, not a constant from a blog post, and re-hash '
         + 'on successful login when getRounds(hash) is below the current target. For new systems, Argon2id (memory-hard) '
         + 'is the OWASP first choice; bcrypt is still acceptable at cost ≥10.',
-      'bcrypt only uses the first 72 bytes of its input: two long passphrases that share a 72-byte prefix compare '
+      'bcrypt only uses the first 72 bytes of its input (UTF-8: an emoji takes 4): two long passphrases that share a 72-byte prefix compare '
         + 'equal. Cap the password length (or pre-hash carefully with HMAC + base64, never raw SHA output with NUL bytes).',
+      'The request carries both plaintexts, so reject newPassword === currentPassword (after verifying the current one) '
+        + 'without spending another hash; reuse of older passwords still needs a compare() per history entry.',
       'NIST SP 800-63B advises against forced periodic rotation; a better complement to the history check is '
         + 'rejecting known-breached passwords (e.g. Have I Been Pwned k-anonymity range API).',
       'After a successful change, revoke other sessions and refresh tokens and notify the user by e-mail; a '
@@ -348,7 +403,7 @@ export const scenario = defineScenario({
           {
             text: 'As high as possible, 20 or more.',
             correct: false,
-            explanation: 'Cost 20 is about a thousand times slower than 10: logins would take tens of seconds.',
+            explanation: 'Cost 20 is 2^10 ≈ 1 000 times slower than cost 10: a 70 ms hash becomes over a minute per login, and the thread pool is gone.',
           },
           {
             text: 'Always 4, the minimum, for speed.',

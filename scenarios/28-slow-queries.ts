@@ -2,6 +2,7 @@
 // compound index (equality, then sort), projection, keyset pagination and a read-through cache.
 // Every figure printed comes from this run's explain output, timers and HTTP responses.
 import { defineScenario } from '../src/scenario/contract.js';
+import type { Types } from 'mongoose';
 import type { DemoContext } from '../src/runtime/context.js';
 
 // Enough documents for a scan to cost something, few enough to seed in about a second.
@@ -11,11 +12,13 @@ const PAGE_SIZE = 20;
 const DEEP_PAGE = 501; // skip = 500 * 20 = 10 000 entries
 const TIMING_RUNS = 3;
 const CACHE_TTL_SECONDS = 60;
-const COMPOUND_INDEX = 'isActive_1_createdAt_-1';
+const COMPOUND_INDEX = 'isActive_1_createdAt_-1__id_-1';
 const FILTER_ONLY_INDEX = 'isActive_1';
 
 const ACTIVE = { isActive: true } as const;
 const NEWEST_FIRST = { createdAt: -1 } as const;
+// The pages sort on (createdAt, _id): a unique key, so a cursor names one position.
+const PAGE_ORDER = { createdAt: -1, _id: -1 } as const;
 
 interface UserShape {
   name: string;
@@ -135,7 +138,8 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     loginCount: Number,
   }, { autoIndex: false });
   // Declared in the schema, built by an explicit migration (autoIndex off, as in production).
-  userSchema.index({ isActive: 1, createdAt: -1 });
+  // _id last: the keyset pages use it as a tiebreaker; the hot query uses the first two fields.
+  userSchema.index({ isActive: 1, createdAt: -1, _id: -1 });
   const User = ctx.db.model<UserShape>('User', userSchema);
   await User.createCollection();
 
@@ -179,9 +183,10 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   });
 
   await ctx.step('Compound index: IXSCAN', async () => {
-    ctx.say('Equality field first, then the sort field: the index walk yields active users already newest-first, and the limit stops it after 20 entries.');
+    ctx.say('Equality field first, then the sort field: the index walk yields active users already newest-first, and the limit stops it after 20 entries. _id comes last as a tiebreaker for the keyset pages further on.');
     ctx.showCode('The fix', [
-      'userSchema.index({ isActive: 1, createdAt: -1 });',
+      'userSchema.index(',
+      '  { isActive: 1, createdAt: -1, _id: -1 });',
       '// in the deploy migration; resolves once built:',
       'await User.createIndexes();',
     ].join('\n'), 'ts');
@@ -214,22 +219,34 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     res.json(await User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE).lean());
   });
   app.get('/users/slim', async (_req, res) => {
-    res.json(await User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE).select('name email').lean());
+    res.json(await User.find(ACTIVE).sort(NEWEST_FIRST).limit(PAGE_SIZE).select('name email createdAt').lean());
   });
+  /** The page after (at, id): the exact filter the route runs and the keyset step explains. */
+  const afterCursor = (at: Date, id: Types.ObjectId) => ({
+    ...ACTIVE,
+    // The top-level range bounds the index scan; the $or only breaks createdAt ties.
+    createdAt: { $lte: at },
+    $or: [{ createdAt: { $lt: at } }, { _id: { $lt: id } }],
+  });
+  const pageQuery = (filter: Record<string, unknown>) =>
+    User.find(filter).sort(PAGE_ORDER).limit(PAGE_SIZE).select('name email createdAt');
   app.get('/users', async (req, res) => {
-    const query = req.query as Record<string, unknown>;
-    const after = typeof query.after === 'string' ? new Date(query.after) : null;
-    if (after !== null && Number.isNaN(after.getTime())) {
-      res.status(400).json({ message: 'after must be an ISO date' });
-      return;
+    // Query values are strings, arrays (a repeated key) or objects: type them before they reach a filter.
+    const { after, afterId, page } = req.query;
+    let items: { _id: unknown; createdAt: Date }[];
+    if (after !== undefined || afterId !== undefined) {
+      const at = typeof after === 'string' ? new Date(after) : null;
+      if (at === null || Number.isNaN(at.getTime()) || typeof afterId !== 'string' || !ctx.mongoose.isValidObjectId(afterId)) {
+        res.status(400).json({ message: 'bad cursor' });
+        return;
+      }
+      items = await pageQuery(afterCursor(at, new ctx.mongoose.Types.ObjectId(afterId))).lean();
+    } else {
+      const pageNumber = Math.max(1, Number.parseInt(typeof page === 'string' ? page : '1', 10) || 1);
+      items = await pageQuery(ACTIVE).skip((pageNumber - 1) * PAGE_SIZE).lean();
     }
-    const page = Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1);
-    const filter = after === null ? ACTIVE : { ...ACTIVE, createdAt: { $lt: after } };
-    let cursor = User.find(filter).sort(NEWEST_FIRST).limit(PAGE_SIZE).select('name email createdAt');
-    if (after === null) cursor = cursor.skip((page - 1) * PAGE_SIZE);
-    const items = await cursor.lean();
     const last = items.at(-1);
-    res.json({ items, nextCursor: last ? last.createdAt.toISOString() : null });
+    res.json({ items, next: last ? { after: last.createdAt.toISOString(), afterId: String(last._id) } : null });
   });
 
   const { client: redis, name: redisName } = await ctx.redis();
@@ -250,8 +267,13 @@ async function runDemo(ctx: DemoContext): Promise<void> {
   const server = await ctx.serve(app);
 
   await ctx.step('Projection: select fields', async () => {
-    ctx.say('The list view shows a name and an email, yet the naive route ships whole documents (bio, avatar URL...).');
-    ctx.showCode('Project in the query', "User.find({ isActive: true })\n  .sort({ createdAt: -1 }).limit(20)\n  .select('name email').lean()", 'ts');
+    ctx.say('The list view shows a name, an email and a join date, yet the naive route ships whole documents (bio, avatar URL...).');
+    ctx.showCode('Project in the query', [
+      "const FIELDS = 'name email createdAt';",
+      'User.find({ isActive: true })',
+      '  .sort({ createdAt: -1 }).limit(20)',
+      '  .select(FIELDS).lean()',
+    ].join('\n'), 'ts');
     const full = await server.request({ path: '/users/full' });
     const slim = await server.request({ path: '/users/slim' });
     ctx.observe('full bytes', full.bytes);
@@ -263,44 +285,70 @@ async function runDemo(ctx: DemoContext): Promise<void> {
       full.status === 200 && slim.status === 200 && idsOf(full.body).length === PAGE_SIZE
         && JSON.stringify(idsOf(full.body)) === JSON.stringify(idsOf(slim.body)),
       `statuses ${full.status}/${slim.status}`);
-    ctx.check('the slim body carries only _id, name, email', JSON.stringify(slimFields) === JSON.stringify(['_id', 'email', 'name']), slimFields.join(', '));
+    ctx.check('the slim body carries only _id, name, email, createdAt',
+      JSON.stringify(slimFields) === JSON.stringify(['_id', 'createdAt', 'email', 'name']), slimFields.join(', '));
     ctx.check('the slim response is under half the size', slim.bytes * 2 < full.bytes, `${slim.bytes} vs ${full.bytes} bytes`);
   });
 
-  await ctx.step('Deep skip vs range cursor', async () => {
+  await ctx.step('Deep skip vs keyset cursor', async () => {
     const skip = (DEEP_PAGE - 1) * PAGE_SIZE;
-    ctx.say(`Page ${DEEP_PAGE} with skip(${skip}): the server still walks every skipped entry before returning 20.`);
+    ctx.say(`Page ${DEEP_PAGE} with skip(${skip}): the server still walks every skipped entry before returning 20. A keyset cursor instead sends back the last (createdAt, _id) seen and seeks to it.`);
     const previous = await server.request({ path: `/users?page=${DEEP_PAGE - 1}` });
-    const cursorValue = isRecord(previous.body) && typeof previous.body.nextCursor === 'string' ? previous.body.nextCursor : '';
+    const next = isRecord(previous.body) && isRecord(previous.body.next) ? previous.body.next : {};
+    const after = typeof next.after === 'string' ? next.after : '';
+    const afterId = typeof next.afterId === 'string' ? next.afterId : '';
+    const cursorQuery = `after=${encodeURIComponent(after)}&afterId=${afterId}`;
     const bySkip = await server.request({ path: `/users?page=${DEEP_PAGE}` });
-    const byRange = await server.request({ path: `/users?after=${encodeURIComponent(cursorValue)}` });
-    const skipPlan = summarizeExplain(await User.find(ACTIVE).sort(NEWEST_FIRST).skip(skip).limit(PAGE_SIZE).explain('executionStats'));
-    const rangePlan = summarizeExplain(await User.find({ ...ACTIVE, createdAt: { $lt: new Date(cursorValue) } })
-      .sort(NEWEST_FIRST).limit(PAGE_SIZE).explain('executionStats'));
+    const byKeyset = await server.request({ path: `/users?${cursorQuery}` });
+    const repeated = await server.request({ path: `/users?${cursorQuery}&after=${encodeURIComponent(after)}` });
+    const skipPlan = summarizeExplain(await pageQuery(ACTIVE).skip(skip).explain('executionStats'));
     ctx.observe('skip stages', skipPlan.stages);
     ctx.observe('skip keys', skipPlan.keysExamined);
     ctx.observe('skip docs', skipPlan.docsExamined);
     ctx.observe('skip http ms', roundMs(bySkip.durationMs));
     ctx.showCode('Keyset (cursor) pagination', [
-      '// the client sends back the last createdAt it saw',
-      'User.find({ isActive: true, createdAt: { $lt: after } })',
-      '  .sort({ createdAt: -1 }).limit(20)',
+      '// at, id: the last createdAt and _id the client saw',
+      'User.find({',
+      '  isActive: true,',
+      '  createdAt: { $lte: at },',
+      '  $or: [',
+      '    { createdAt: { $lt: at } },',
+      '    { _id: { $lt: id } },',
+      '  ],',
+      '}).sort({ createdAt: -1, _id: -1 }).limit(20)',
+      "  .select('name email createdAt')",
     ].join('\n'), 'ts');
-    ctx.observe('range stages', rangePlan.stages);
-    ctx.observe('range keys', rangePlan.keysExamined);
-    ctx.observe('range docs', rangePlan.docsExamined);
-    ctx.observe('range http ms', roundMs(byRange.durationMs));
+    ctx.say('This is the query explained below, built by the same function the route calls.');
+    const validCursor = after !== '' && ctx.mongoose.isValidObjectId(afterId);
+    const keysetPlan = validCursor
+      ? summarizeExplain(await pageQuery(afterCursor(new Date(after), new ctx.mongoose.Types.ObjectId(afterId))).explain('executionStats'))
+      : null;
+    ctx.observe('keyset stages', keysetPlan?.stages ?? []);
+    ctx.observe('keyset index', keysetPlan?.indexName ?? null);
+    ctx.observe('keyset keys', keysetPlan?.keysExamined ?? -1);
+    ctx.observe('keyset docs', keysetPlan?.docsExamined ?? -1);
+    ctx.observe('keyset http ms', roundMs(byKeyset.durationMs));
+    ctx.observe('repeated key', repeated.status);
+    ctx.check(`page ${DEEP_PAGE - 1} hands out a (createdAt, _id) cursor`, previous.status === 200 && validCursor,
+      `status ${previous.status}, next ${JSON.stringify(next)}`);
     ctx.check('both pages answer 200 with the same 20 users',
-      bySkip.status === 200 && byRange.status === 200 && idsOf(bySkip.body).length === PAGE_SIZE
-        && JSON.stringify(idsOf(bySkip.body)) === JSON.stringify(idsOf(byRange.body)),
-      `statuses ${bySkip.status}/${byRange.status}, cursor ${cursorValue || 'missing'}`);
+      bySkip.status === 200 && byKeyset.status === 200 && idsOf(bySkip.body).length === PAGE_SIZE
+        && JSON.stringify(idsOf(bySkip.body)) === JSON.stringify(idsOf(byKeyset.body)),
+      `statuses ${bySkip.status}/${byKeyset.status}`);
     ctx.check(`skip walks at least skip + limit = ${skip + PAGE_SIZE} index keys`,
       skipPlan.stages.includes('IXSCAN') && skipPlan.keysExamined >= skip + PAGE_SIZE && skipPlan.nReturned === PAGE_SIZE,
       `${skipPlan.stages.join(' > ')}, keys ${skipPlan.keysExamined}`);
-    ctx.check('the range query walks only the page',
-      rangePlan.stages.includes('IXSCAN') && rangePlan.keysExamined <= PAGE_SIZE + 1 && rangePlan.docsExamined <= PAGE_SIZE
-        && rangePlan.nReturned === PAGE_SIZE,
-      `keys ${rangePlan.keysExamined}, docs ${rangePlan.docsExamined}`);
+    ctx.check(`the keyset query is one IXSCAN on ${COMPOUND_INDEX}, no SORT`,
+      keysetPlan !== null && keysetPlan.indexName === COMPOUND_INDEX
+        && keysetPlan.stages.filter((stage) => stage === 'IXSCAN').length === 1
+        && !keysetPlan.stages.includes('SORT') && !keysetPlan.stages.includes('COLLSCAN'),
+      keysetPlan ? `${keysetPlan.stages.join(' > ')} on ${String(keysetPlan.indexName)}` : 'no cursor');
+    // One entry past the page at most: the cursor's own row, which the $or filters out.
+    ctx.check('it examines about one page, not the skipped depth',
+      keysetPlan !== null && keysetPlan.nReturned === PAGE_SIZE
+        && keysetPlan.keysExamined <= PAGE_SIZE + 1 && keysetPlan.docsExamined <= PAGE_SIZE + 1,
+      keysetPlan ? `keys ${keysetPlan.keysExamined}, docs ${keysetPlan.docsExamined}` : 'no cursor');
+    ctx.check('a repeated ?after= (an array, not a string) gets 400', repeated.status === 400, `status ${repeated.status}`);
   });
 
   await ctx.step('Read-through cache (TTL)', async () => {
@@ -308,9 +356,11 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.showCode('Read-through with a TTL', [
       'const hit = await redis.get(key);',
       'if (hit !== null) {',
-      "  return res.set('X-Cache', 'HIT').json(JSON.parse(hit));",
+      "  return res.set('X-Cache', 'HIT')",
+      '    .json(JSON.parse(hit));',
       '}',
-      'const count = await User.countDocuments({ isActive: true });',
+      'const count = await User',
+      '  .countDocuments({ isActive: true });',
       'const body = { activeUsers: count };',
       "await redis.set(key, JSON.stringify(body), 'EX', 60);",
       "res.set('X-Cache', 'MISS').json(body);",
@@ -353,7 +403,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.check(`given both, the planner chooses ${COMPOUND_INDEX}`,
       chosen.indexName === COMPOUND_INDEX && !chosen.stages.includes('SORT') && chosen.rejectedPlans >= 1,
       `${chosen.stages.join(' > ')} on ${String(chosen.indexName)}, ${chosen.rejectedPlans} rejected`);
-    ctx.say('Redundant indexes still cost on every write and in RAM: drop {isActive: 1} once the compound index (its prefix) exists.');
+    ctx.say('Redundant indexes still cost on every write and in RAM: drop {isActive: 1}: the compound index starts with it and serves the same filters.');
   });
 }
 
@@ -366,7 +416,7 @@ export const scenario = defineScenario({
   question: 'A list endpoint of your Node/Express API has become slow as the users collection grew. How do you find out why, and what do you change in the query, the indexes and the API so it stays fast?',
   answer: {
     reasoning: [
-      'I start by measuring rather than guessing: the database profiler or slow-query log (or APM traces) tells me which query is slow, and `explain("executionStats")` tells me why. I read three things: the winning plan\'s stages (COLLSCAN means no index was usable; a SORT stage means the documents are sorted in memory, a blocking step with a memory limit), and the ratio of totalKeysExamined and totalDocsExamined to nReturned. A healthy query examines about as many entries as it returns; examining 25 000 documents to return 20 is the bug.',
+      'I start by measuring rather than guessing: the database profiler or slow-query log (or APM traces) tells me which query is slow, and `explain("executionStats")` tells me why. I read three things: the winning plan\'s stages (COLLSCAN means no index was usable; a SORT stage means the documents are sorted in memory, a blocking step with a memory limit), and the ratio of totalKeysExamined and totalDocsExamined to nReturned. A healthy query examines about as many entries as it returns; examining 20 000 documents to return 20 is the bug.',
       'The main fix is an index shaped for the query. For `find({ isActive: true }).sort({ createdAt: -1 }).limit(20)` that is a compound index `{ isActive: 1, createdAt: -1 }`: equality fields first, then the sort field, then range fields (the ESR guideline). The server jumps to the active users and walks them already in the requested order, so the limit stops the scan after 20 keys and there is no in-memory sort. An index on `isActive` alone is a trap: it is low-cardinality, so the server fetches every active user and still sorts them. I declare the index in the schema, but build it deliberately (a migration or `Model.createIndexes()` at deploy) with autoIndex off in production, and confirm with explain that the plan changed.',
       'Then I send less data. A projection (`.select("name email")`) means the server reads and serialises fewer bytes, the driver decodes less and the HTTP response shrinks; `.lean()` skips building Mongoose documents, which is a large CPU saving on read-only endpoints. If the projection only contains fields that are in the index (and excludes `_id`), the query is covered and touches no documents at all.',
       'Pagination with `skip` gets slower with every page: the server must walk and discard every skipped entry, so page 501 costs 10 020 index keys, and pages shift when rows are inserted between requests. For feeds and infinite scroll I use keyset (cursor) pagination: the client sends back the last sort value it saw and the next page is `createdAt < cursor`, an index seek that costs the page size whatever the depth. It needs a unique, indexed sort key, so in general I add `_id` as a tiebreaker to both the sort and the cursor; the price is that you cannot jump to an arbitrary page number.',
@@ -379,7 +429,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Create a compound index matching filter then sort (equality, sort, range): { isActive: 1, createdAt: -1 } gives IXSCAN with no SORT stage.',
-        terms: [['compound index', 'compound'], ['isActive'], ['createdAt', 'sort']],
+        terms: [['compound index', 'compound'], ['isActive', 'filter', 'equality', 'esr'], ['createdAt', 'sort']],
       },
       {
         text: 'Return only the fields the client needs (projection with select) and use lean() for read-only endpoints.',
@@ -387,15 +437,15 @@ export const scenario = defineScenario({
       },
       {
         text: 'Deep skip walks and discards every skipped entry; keyset (cursor) pagination on the indexed sort field costs only the page.',
-        terms: [['skip'], ['keyset', 'cursor', 'range', 'seek', '$lt', '$gt']],
+        terms: [['skip'], ['keyset', 'cursor', 'range query', 'range filter', 'range condition', 'seek', '$lt', '$gt']],
       },
       {
         text: 'Cache hot, staleness-tolerant reads in Redis with a TTL (read-through / cache-aside), invalidating on writes where needed.',
-        terms: [['cache', 'redis'], ['ttl', 'expire', 'expiry', 'expiration']],
+        terms: [['cache', 'redis'], [' ttl', '(ttl', 'ttl:', 'time to live', 'expire', 'expiry', 'expiration']],
       },
       {
         text: 'Indexes are not free: each one slows writes and takes RAM; build them deliberately and verify the plan after.',
-        terms: [['write', 'memory', 'ram', 'working set', 'autoIndex', 'migration']],
+        terms: [['index', 'indexes'], ['slow writes', 'write cost', 'write overhead', 'every write', 'every insert', 'memory', 'working set', 'in ram']],
       },
     ],
     code: [
@@ -416,26 +466,34 @@ export const scenario = defineScenario({
       {
         title: 'Fix: ESR index, projection, lean, keyset cursor',
         language: 'ts',
-        code: `userSchema.index({ isActive: 1, createdAt: -1, _id: -1 });
+        code: `userSchema.index(
+  { isActive: 1, createdAt: -1, _id: -1 });
 // production: autoIndex off; build it at deploy:
 await User.createIndexes();
 
 app.get('/users', async (req, res) => {
-  const { after, afterId } =
-    req.query as { after?: string; afterId?: string };
-  const filter: Record<string, unknown> = { isActive: true };
+  const { after, afterId } = req.query;
+  const filter: Record<string, unknown> =
+    { isActive: true };
   if (after !== undefined || afterId !== undefined) {
-    const at = new Date(after ?? '');
-    if (Number.isNaN(at.getTime())
+    // typed: an array (repeated key) or an object
+    // (?after[$ne]=, extended parser) is refused
+    const at = new Date(String(after));
+    if (typeof after !== 'string'
+        || Number.isNaN(at.getTime())
+        || typeof afterId !== 'string'
         || !mongoose.isValidObjectId(afterId)) {
-      return res.status(400).json({ message: 'bad cursor' });
+      return res.status(400)
+        .json({ message: 'bad cursor' });
     }
     // (createdAt, _id) is unique: no user is skipped
-    // or repeated at a page boundary
+    // or repeated at a page boundary. The top-level
+    // range bounds the index scan; $or breaks ties.
     const id = new mongoose.Types.ObjectId(afterId);
+    filter.createdAt = { $lte: at };
     filter.$or = [
       { createdAt: { $lt: at } },
-      { createdAt: at, _id: { $lt: id } },
+      { _id: { $lt: id } },
     ];
   }
   const items = await User.find(filter)
@@ -446,21 +504,26 @@ app.get('/users', async (req, res) => {
   const last = items.at(-1);
   res.json({
     items,
-    next: last && { after: last.createdAt, afterId: last._id },
+    next: last
+      && { after: last.createdAt, afterId: last._id },
   });
 });
-// explain: LIMIT > FETCH > IXSCAN, ~20 keys and docs`,
+// The demo's keyset step explains this exact query:
+// one IXSCAN on the index, no SORT stage, about one
+// page of keys examined. Verify yours the same way.`,
       },
       {
         title: 'Read-through cache with a TTL (ioredis)',
         language: 'ts',
         code: `async function cached<T>(
-  key: string, ttlSeconds: number, load: () => Promise<T>,
+  key: string, ttlSeconds: number,
+  load: () => Promise<T>,
 ): Promise<T> {
   const hit = await redis.get(key);
   if (hit !== null) return JSON.parse(hit) as T;
   const value = await load();
-  await redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+  await redis.set(key, JSON.stringify(value),
+    'EX', ttlSeconds);
   return value;
 }
 
@@ -469,15 +532,17 @@ app.get('/stats/active-users', async (_req, res) => {
     () => User.countDocuments({ isActive: true }));
   res.json({ activeUsers });
 });
-// writes that must show at once: redis.del('stats:active')`,
+// writes that must show at once:
+//   await redis.del('stats:active');`,
       },
     ],
     seniorNotes: [
-      'Index order follows ESR (equality, sort, range). `{ createdAt: -1, isActive: 1 }` avoids the sort but walks past every inactive user; `{ isActive: 1 }` alone fetches every active user and sorts them. Drop indexes that are a prefix of another: each one costs every insert and update, and the working set (hot data plus indexes) must fit in RAM.',
+      'Index order follows ESR (equality, sort, range). `{ createdAt: -1, isActive: 1 }` avoids the sort but walks past every inactive user; `{ isActive: 1 }` alone fetches every active user and sorts them. Drop indexes that are a prefix of another, unless the shorter one is unique, partial or sparse, or has a different collation: each index costs every insert and update, and the working set (hot data plus indexes) must fit in RAM.',
       'Make the slow path visible before users do: profiler or slow-query log with a threshold, `planSummary` in logs, and in tests or CI an explain assertion on critical queries (no COLLSCAN, keys examined close to returned). Atlas/Ops Manager index suggestions are a hint, not a design.',
       'In-memory sorts are capped (100 MB per stage); past it the query spills to disk (allowDiskUse, default on since 6.0) or fails. A SORT stage in a hot path is a design smell even when it fits.',
       'Covered queries: project only indexed fields and exclude `_id` and explain shows totalDocsExamined 0. Counting every page is expensive too: show "more" instead of a total, use estimatedDocumentCount for whole-collection counts, or cache the total.',
       'Caching brings its own failure modes: stampedes when a hot key expires (single-flight or a lock, jittered TTLs), keys that forget a parameter or the user scope (data leaking between users), and stale data after writes (delete on write, short TTLs). Measure hit ratio; a cache that rarely hits is just latency.',
+      'Bound every list query: a `maxTimeMS` (Mongoose `.maxTimeMS(2000)`) makes a plan regression fail fast with an error you can alert on, instead of holding a pool connection while it scans; and check that the indexes plus the working set still fit in RAM as the data grows.',
       'Build indexes on large collections deliberately: since MongoDB 4.2 builds take an exclusive lock only at the start and end but still cost I/O and replication lag; roll them out per replica (rolling builds) for very large collections and watch the effect on writes.',
     ],
   },

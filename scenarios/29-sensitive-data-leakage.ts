@@ -11,7 +11,7 @@ import type { Model, SchemaOptions } from 'mongoose';
 const naiveCode = `const userSchema = new Schema({
   email: String, name: String,
   password: String,              // bcrypt hash
-  tokens: [{ token: String }],   // session / API tokens
+  tokens: [{ token: String }], // session/API tokens
 });
 app.get('/users/:id', async (req, res) => {
   // the whole document goes out
@@ -29,7 +29,8 @@ const toJsonCode = `const userSchema = new Schema({ /* same fields */ }, {
 });`;
 
 const leanCode = `// "Optimised" list: lean() returns plain objects.
-// No document means no toJSON(): the transform never runs.
+// No document means no toJSON(): the transform
+// never runs.
 app.get('/users', async (_req, res) => {
   res.json(await User.find().lean());
 });`;
@@ -39,23 +40,39 @@ const selectFalseCode = `const userSchema = new Schema({
   // left out of every query unless asked for
   password: { type: String, select: false },
   tokens: { type: [{ token: String }], select: false },
-}, { toJSON: { transform: stripSecrets } });  // keep it
+}, { toJSON: { transform: stripSecrets } }); // keep
 
 // Login is the one place that needs the hash: opt in.
+const { email, password } = req.body;
+// {"email":{"$ne":null}} would be a query operator
+if (typeof email !== 'string'
+    || typeof password !== 'string') {
+  return res.status(400).json({ error: 'bad body' });
+}
 const user = await User.findOne({ email })
   .select('+password');
-const ok = user && await bcrypt.compare(password, user.password);
-if (!ok) return res.status(401).json({ error: 'invalid' });
+// unknown email: compare against a dummy hash too
+// (timing), see scenario 33
+const ok = user
+  && await bcrypt.compare(password, user.password);
+if (!ok) {
+  return res.status(401).json({ error: 'invalid' });
+}
 res.json(user);  // toJSON strips the hash loaded above`;
 
 const seniorCode = `// select:false is a QUERY default. It does not touch:
-const created = await User.create({ email, password: hash });
-res.status(201).json(created);  // holds the hash: toJSON!
+const created =
+  await User.create({ email, password: hash });
+// holds the hash: keep the toJSON transform!
+res.status(201).json(created);
+
+// toObject() does not run the toJSON transform:
+res.json({ ...created.toObject(), role }); // leaks
 
 // Schema projections do not apply to aggregate():
-await User.aggregate([{ $match: {} }]);         // leaks
+await User.aggregate([{ $match: {} }]);   // leaks
 await User.aggregate([{ $match: {} },
-  { $project: { password: 0, tokens: 0 } }]);   // explicit`;
+  { $project: { password: 0, tokens: 0 } }]); // ok`;
 
 // ---------------------------------------------------------------------------------------------
 // Secret scanning: every response body is checked for secret keys and for the secret values.
@@ -153,18 +170,33 @@ function buildUserApi(ctx: DemoContext, User: UserModel, bcrypt: Bcrypt): Expres
     if (!user) res.status(404).json({ error: 'not found' });
     else res.json(user);
   });
+  // Adds a field by spreading toObject(): toObject() does not run the toJSON transform.
+  app.get('/users/:id/profile', async (req, res) => {
+    const user = ctx.mongoose.isValidObjectId(req.params.id) ? await User.findById(req.params.id) : null;
+    if (!user) res.status(404).json({ error: 'not found' });
+    else res.json({ ...user.toObject(), role: 'member' });
+  });
   app.post('/login', async (req, res) => {
-    const { email, password } = req.body as { email?: string; password?: string };
-    const user = await User.findOne({ email: String(email) }).select('+password');
-    if (!user || typeof password !== 'string' || !(await bcrypt.compare(password, user.password))) {
+    const { email, password } = req.body as { email?: unknown; password?: unknown };
+    // Typed before it reaches a filter: {"email":{"$ne":null}} would be a query operator.
+    if (typeof email !== 'string' || typeof password !== 'string') {
+      res.status(400).json({ error: 'bad body' });
+      return;
+    }
+    const user = await User.findOne({ email }).select('+password');
+    if (!user || !(await bcrypt.compare(password, user.password))) {
       res.status(401).json({ error: 'invalid credentials' });
       return;
     }
     res.json(user);
   });
   app.post('/register', async (req, res) => {
-    const { email, name, password } = req.body as { email?: string; name?: string; password?: string };
-    const hash = await bcrypt.hash(String(password), BCRYPT_COST);
+    const { email, name, password } = req.body as { email?: unknown; name?: unknown; password?: unknown };
+    if (typeof email !== 'string' || typeof name !== 'string' || typeof password !== 'string') {
+      res.status(400).json({ error: 'bad body' });
+      return;
+    }
+    const hash = await bcrypt.hash(password, BCRYPT_COST);
     const created = await User.create({ email, name, password: hash, tokens: [{ token: randomBytes(24).toString('base64url') }] });
     res.status(201).json(created);
   });
@@ -208,7 +240,7 @@ export const scenario = defineScenario({
       'The first layer is a toJSON transform in the schema options: it runs whenever a document is serialised and removes password and tokens (returning a new object without them is cleaner than deleting from it). Putting it in the schema, not in each route, means every endpoint that sends a document benefits. It only changes the output; the database still holds the hash, which login needs.',
       'That layer has a well-known hole: .lean() returns plain objects straight from the driver, not documents, so there is no toJSON to call and the transform never runs. The same is true of aggregate() and of the raw driver. A teammate "optimising" a list endpoint with lean() silently reintroduces the leak, which is why I do not rely on output transforms alone.',
       'The second layer is select: false on the secret paths. It makes every find query exclude them by default, lean or not, so the hash is never even loaded where it is not needed. The one place that needs it opts in explicitly with .select(\'+password\'), compares with bcrypt.compare and still answers through toJSON, so the loaded hash is stripped again on the way out.',
-      'Neither layer is complete on its own: select: false does not affect the document returned by create() or save() (it holds the hash you just set) nor aggregation pipelines, and toJSON does not affect lean or aggregate. So I use both, add an explicit $project in pipelines or a response DTO (an allow-list of fields) on sensitive endpoints, and add a test that scans every response body for secret keys and for the actual secret values.',
+      'Neither layer is complete on its own: select: false does not affect the document returned by create() or save() (it holds the hash you just set) nor aggregation pipelines, and toJSON does not affect lean or aggregate. Nor does it run for toObject(): `res.json({ ...doc.toObject(), role })` or `res.json(doc.toObject())` sends the hash, because toJSON only runs when the document itself is serialised. So I use both, add an explicit $project in pipelines or a response DTO (an allow-list of fields) on sensitive endpoints, and add a test that scans every response body for secret keys and for the actual secret values.',
     ],
     keyPoints: [
       {
@@ -217,7 +249,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'A schema-level toJSON transform strips password and tokens from every serialised document.',
-        terms: [['transform', 'tojson'], ['schema']],
+        terms: [['transform', 'tojson'], ['schema option', 'in the schema', 'schema-level', 'toJSON:']],
       },
       {
         text: '.lean() (and aggregate) return plain objects, so toJSON transforms do not run and the leak returns.',
@@ -233,7 +265,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Defence in depth: create()/save() results and aggregate() ignore select:false, so use both layers, explicit projections or DTOs, and test every response.',
-        terms: [['create', 'save', 'aggregate', 'dto', 'allow-list', 'allowlist', '$project'], ['test', 'scan', 'both', 'defence in depth', 'defense in depth']],
+        terms: [['create()', 'save()', 'aggregate', 'dto', 'allow-list', 'allowlist', 'whitelist', '$project'], ['defence in depth', 'defense in depth', 'both layers', 'scan every response', 'secret scan', 'test every']],
       },
     ],
     code: [
@@ -246,6 +278,7 @@ export const scenario = defineScenario({
     seniorNotes: [
       'Prefer allow-lists to deny-lists for public representations: a DTO or mapper that names the fields to send cannot leak a secret field added to the schema next year, a deny-list can.',
       'select:false is a query default: the document returned by create()/save(), aggregation pipelines ($lookup of users included) and the raw driver ignore it. Keep the toJSON transform and project explicitly in pipelines.',
+      '`toJSON` only runs when the document itself is serialised: `res.json({ ...doc.toObject(), role })` or `res.json(doc.toObject())` bypasses it and sends the hash. Set the same transform on `toObject` in the schema options, or map to a DTO.',
       'populate() of a user into another document honours select:false, but a populate select of \'+password\' or a hand-written $lookup in a pipeline brings the hash back; review those like any projection.',
       'Put a secret scanner in the test suite (keys and actual seeded secret values, recursively) and run it over every endpoint; it catches the lean() regression the day it is written.',
       'Secrets leak through more than bodies: error messages that echo a document, logs of req.body on /login, and debug fields. Redact at the logger too.',
@@ -268,7 +301,7 @@ export const scenario = defineScenario({
         options: [
           { text: 'User.findOne({ email }).select(\'+password\')', correct: true, explanation: 'The + prefix includes a path that the schema deselects by default; other queries stay safe.' },
           { text: 'User.findOne({ email }).lean()', correct: false, explanation: 'lean() still applies the schema\'s select:false projection; the demo shows the hash absent.' },
-          { text: 'User.findOne({ email }, { password: 1 }) is impossible, so store the hash in another collection', correct: false, explanation: 'Including the path explicitly works; a separate collection is not needed for this.' },
+          { text: 'User.findOne({ email }): select:false only affects toJSON, the query still loads the hash', correct: false, explanation: 'select:false is a query projection: without +password the hash is not loaded at all, so there is nothing to compare.' },
           { text: 'Remove select:false and rely on the toJSON transform', correct: false, explanation: 'That reopens the lean() and aggregate holes the demo shows.' },
         ],
       },
@@ -356,13 +389,21 @@ export const scenario = defineScenario({
         ctx.check('the database still holds the hashes', stored === seedUsers.length, `${stored} stored`);
       });
 
-      await ctx.step('Pitfall: lean() skips toJSON', async () => {
+      await ctx.step('Pitfall: lean(), toObject()', async () => {
         if (!JsonSafeUser || !jsonSafeApi) throw new Error('previous step did not run');
         ctx.showCode('lean list', leanCode, 'js');
         const [leanDoc] = await JsonSafeUser.find().sort({ email: 1 }).limit(1).lean();
         ctx.observe('lean has toJSON', typeof (leanDoc as { toJSON?: unknown } | undefined)?.toJSON === 'function');
         const list = await fetchAndScan(jsonSafeApi, 'lean list', { path: '/users-lean' });
         ctx.check('the same model leaks again through lean()', list.res.status === 200 && list.scan.keys.includes('password') && list.scan.values >= 2 * seedUsers.length, detail(list.scan));
+        ctx.say('Spreading toObject() to add a field is the same hole: toJSON only runs when the document itself is serialised.');
+        ctx.showCode('toObject() spread', [
+          'const user = await User.findById(id);',
+          "res.json({ ...user.toObject(), role: 'member' });",
+        ].join('\n'), 'js');
+        const aliceDoc = await JsonSafeUser.findOne().sort({ email: 1 });
+        const spread = await fetchAndScan(jsonSafeApi, 'toObject spread', { path: `/users/${String(aliceDoc?._id)}/profile` });
+        ctx.check('a toObject() spread leaks the hash too', spread.res.status === 200 && spread.scan.keys.includes('password') && spread.scan.values >= 1, detail(spread.scan));
       });
 
       await ctx.step('Fix 2: select: false', async () => {
@@ -381,12 +422,14 @@ export const scenario = defineScenario({
 
         const login = await fetchAndScan(api, 'login', { method: 'POST', path: '/login', json: { email: alice.email, password: alice.plain } });
         const wrong = await fetchAndScan(api, 'wrong password', { method: 'POST', path: '/login', json: { email: alice.email, password: `${alice.plain}x` } });
+        const operator = await fetchAndScan(api, 'operator email', { method: 'POST', path: '/login', json: { email: { $ne: null }, password: alice.plain } });
 
         ctx.check('lean list is clean', lean.res.status === 200 && !leaks(lean.scan), detail(lean.scan));
         ctx.check('GET /users/:id is clean', byId.res.status === 200 && !leaks(byId.scan), detail(byId.scan));
         ctx.check('queries omit the hash unless asked with +password', withoutOptIn?.password === undefined && withOptIn?.password === alice.hash);
         ctx.check('login works and its response is clean', login.res.status === 200 && !leaks(login.scan), `status ${login.res.status}; ${detail(login.scan)}`);
         ctx.check('a wrong password is refused (401), cleanly', wrong.res.status === 401 && !leaks(wrong.scan), `status ${wrong.res.status}; ${detail(wrong.scan)}`);
+        ctx.check('an operator as email ({"$ne":null}) is refused (400)', operator.res.status === 400 && !leaks(operator.scan), `status ${operator.res.status}`);
       });
 
       await ctx.step('Senior: where select:false stops', async () => {

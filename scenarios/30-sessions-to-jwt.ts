@@ -33,7 +33,8 @@ async function issueSession(res, userId, familyId) {
     accessSecret,
     { algorithm: 'HS256', expiresIn: ACCESS_TTL_S });
   // opaque; Redis keeps only its SHA-256 digest
-  const refresh = randomBytes(32).toString('base64url');
+  const refresh =
+    randomBytes(32).toString('base64url');
   const digest = sha256(refresh);
   await redis.multi()
     .hset(\`rt:\${digest}\`, { userId, familyId })
@@ -51,7 +52,8 @@ const rotateCode = `// Rotation: a refresh token works exactly once
 app.post('/auth/refresh', async (req, res) => {
   const presented = req.cookies.refresh_token ?? '';
   const key = \`rt:\${sha256(presented)}\`;
-  const { userId, familyId } = await redis.hgetall(key);
+  const { userId, familyId } =
+    await redis.hgetall(key);
   if (!userId) return res.status(401)
     .json({ error: 'unknown refresh token' });
   // HSETNX is atomic: only the first use wins
@@ -75,8 +77,12 @@ if (denied || famRevoked) return res.status(401)
   .json({ error: 'token revoked' });
 
 // logout: deny the jti for the token's remaining life
-await redis.set(\`deny:\${claims.jti}\`, '1',
-  'EX', claims.exp - now());`;
+// (Redis refuses an EX of 0 or less: guard it)
+const ttl = claims.exp - now();
+if (ttl > 0) {
+  await redis.set(\`deny:\${claims.jti}\`, '1',
+    'EX', ttl);
+}`;
 
 interface CookieFlags {
   [key: string]: JsonValue;
@@ -455,11 +461,13 @@ export const scenario = defineScenario({
         + 'cookie) turns every XSS bug into a month-long account takeover, and "logout" only deletes the browser '
         + 'copy. The design has to bound how long a stolen token is useful and give the server a way to revoke.',
       'Split the session in two. The access token is a JWT with a short life (minutes), verified statelessly on '
-        + 'every request with a pinned algorithm (`algorithms: [\'HS256\']` or an asymmetric key) and a per-run or '
-        + 'per-deployment secret from a secret store. The refresh token is long-lived, opaque (random bytes), and '
+        + 'every request with a pinned algorithm (`algorithms: [\'HS256\']` or an asymmetric key) and a signing key from a '
+        + 'secret store, shared by all instances and rotated with overlapping keys (a `kid` header selects the key). '
+        + 'The refresh token is long-lived, opaque (random bytes), and '
         + 'its digest is stored server-side in Redis with a TTL, so the server can look it up, expire it and delete it.',
       'For browsers both travel in cookies with `HttpOnly` (page scripts cannot read them), `Secure` (HTTPS only) '
-        + 'and `SameSite=Strict` or `Lax` (not sent on cross-site requests, the main CSRF defence), and the refresh '
+        + 'and `SameSite=Strict` (never sent on cross-site requests) or `Lax` (sent only on top-level GET '
+        + 'navigations, so state-changing routes must never be GETs), the main CSRF defence, and the refresh '
         + 'cookie is scoped with `Path=/auth` so it is only sent to the refresh and logout endpoints. The tokens '
         + 'never appear in a response body.',
       'Refresh rotates: each refresh token works exactly once and is replaced by a new pair. The old one is kept '
@@ -474,12 +482,12 @@ export const scenario = defineScenario({
     ],
     keyPoints: [
       {
-        text: 'Short-lived access JWT (minutes) plus a long-lived refresh token stored server-side (Redis, with TTL).',
-        terms: [['short-lived', 'short lived', 'minutes', 'expiresin'], ['refresh token'], ['redis', 'server-side', 'database']],
+        text: 'Access JWTs that expire within minutes, paired with an opaque refresh token the server stores (Redis, with TTL).',
+        terms: [['short-lived', 'short lived', 'minutes', 'expiresin'], ['refresh'], ['redis', 'server-side', 'database']],
       },
       {
         text: 'Cookies with HttpOnly, Secure and SameSite; tokens never in localStorage or the JSON body.',
-        terms: [['httponly'], ['secure'], ['samesite']],
+        terms: [['httponly', 'http-only', 'http only'], ['samesite', 'same-site', 'same site']],
       },
       {
         text: 'Refresh token rotation: each refresh token is single-use and replaced by a new pair.',
@@ -491,11 +499,11 @@ export const scenario = defineScenario({
       },
       {
         text: 'Revocation via a deny-list keyed by jti with a TTL equal to the token\'s remaining lifetime.',
-        terms: [['jti', 'token id'], ['deny', 'blacklist', 'blocklist', 'revok'], ['ttl', 'expire']],
+        terms: [['jti', 'token id'], ['deny', 'blacklist', 'blocklist', 'revok'], [' ttl', '(ttl', 'ttl:', 'time to live', 'expire', 'remaining life']],
       },
       {
         text: 'Verify with a pinned algorithm and a secret from a secret store, never hard-coded.',
-        terms: [['algorithms', 'alg', 'hs256', 'rs256'], ['secret']],
+        terms: [['algorithm', 'alg:', 'hs256', 'rs256', 'eddsa'], ['secret']],
       },
     ],
     code: [
@@ -518,6 +526,8 @@ export const scenario = defineScenario({
         + 'algorithm.',
       'Decide how the deny-list fails: if Redis is down, failing closed logs everybody out, failing open accepts revoked '
         + 'tokens for at most the access lifetime. Keep that lifetime short enough that failing open is acceptable.',
+      'A JWT payload is signed, not encrypted: it is only base64url-encoded, so anyone holding the token reads its '
+        + 'claims. Put an id, a role and the token ids in it, never personal data or secrets (or use JWE).',
       'Revoke all families of a user on password change or account compromise (index families by user id in Redis).',
     ],
   },
@@ -598,22 +608,22 @@ export const scenario = defineScenario({
         ],
       },
       {
-        prompt: 'How does the demo prove an expired access token is refused without waiting five minutes?',
+        prompt: 'How do you test that an expired access token is refused without the test waiting for it to expire?',
         options: [
           {
-            text: 'It passes an injected clock to jwt.verify via clockTimestamp and moves it past exp.',
+            text: 'Inject the clock: sign with an `iat` you control and verify with `clockTimestamp` (or fake timers), then move time past `exp`.',
             correct: true,
-            explanation: 'Signing and verifying use the same injected clock, so time can be advanced deterministically.',
+            explanation: 'Signing and verifying read the same injected clock, so time moves deterministically; the demo does exactly this.',
           },
           {
-            text: 'It edits the exp claim of the token.',
+            text: 'Edit the exp claim of the token in the test.',
             correct: false,
-            explanation: 'Editing the payload would break the signature, giving "invalid signature", not expiry.',
+            explanation: 'Editing the payload breaks the signature: verify fails with "invalid signature", which tests the wrong thing.',
           },
           {
-            text: 'It sleeps for ACCESS_TTL seconds.',
+            text: 'Sleep in the test for the access lifetime.',
             correct: false,
-            explanation: 'That would make the demo take minutes; demos never sleep through lifetimes.',
+            explanation: 'Minutes per test, and flaky near the boundary; a suite cannot sleep through lifetimes.',
           },
         ],
       },

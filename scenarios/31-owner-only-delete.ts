@@ -10,10 +10,11 @@ import type * as JsonWebToken from 'jsonwebtoken';
 // ---------------------------------------------------------------------------------------------
 
 const naiveCode = `// Authenticated, but never asks WHOSE account it is.
-app.delete('/users/:id', authenticate, async (req, res) => {
-  await User.findByIdAndDelete(req.params.id);
-  res.status(204).end();
-});`;
+app.delete('/users/:id', authenticate,
+  async (req, res) => {
+    await User.findByIdAndDelete(req.params.id);
+    res.status(204).end();
+  });`;
 
 const pitfallCode = `// authenticate loaded the caller from the database:
 //   res.locals.user = await User.findById(sub)
@@ -23,27 +24,40 @@ if (me._id !== req.params.id && me.role !== 'admin') {
   return res.status(403).json({ error: 'forbidden' });
 }`;
 
-const fixedCode = `app.delete('/users/:id', authenticate, async (req, res) => {
-  const me = res.locals.user;   // from the DB: role is current
+const fixedCode = `async function deleteUser(req, res) {
+  // from the DB on every request: role is current
+  const me = res.locals.user;
   const { id } = req.params;
-  if (!mongoose.isObjectIdOrHexString(id))
-    return res.status(404).json({ error: 'not found' });
-  // ObjectId.equals accepts an ObjectId or a hex string.
-  // Or compare strings: String(res.locals.auth.sub) === id
+  if (!mongoose.isObjectIdOrHexString(id)) {
+    return res.status(404)
+      .json({ error: 'not found' });
+  }
+  // ObjectId.equals takes an ObjectId or a hex string.
+  // Also right: me.id === id (the id virtual is the
+  // hex string) or String(res.locals.auth.sub) === id.
   const isSelf = me._id.equals(id);
-  if (!isSelf && me.role !== 'admin')
-    return res.status(403).json({ error: 'forbidden' });
+  if (!isSelf && me.role !== 'admin') {
+    return res.status(403)
+      .json({ error: 'forbidden' });
+  }
   const deleted = await User.findByIdAndDelete(id);
-  if (!deleted) return res.status(404).json({ error: 'not found' });
+  if (!deleted) {
+    return res.status(404)
+      .json({ error: 'not found' });
+  }
   res.status(204).end();
-});`;
+}
+app.delete('/users/:id', authenticate, deleteUser);`;
 
 const enumerationCode = `// Lookup first, then check: the status code tells a
 // stranger whether the id exists.
 const target = await User.findById(req.params.id);
-if (!target) return res.status(404).end();   // no such id
-if (!me._id.equals(target._id))
-  return res.status(403).end();              // exists!
+if (!target) {
+  return res.status(404).end(); // no such id
+}
+if (!me._id.equals(target._id)) {
+  return res.status(403).end(); // exists!
+}
 // Fix: decide ownership BEFORE the lookup,
 // or answer 404 to both.`;
 
@@ -161,9 +175,9 @@ export const scenario = defineScenario({
     'how do you write the ownership check correctly with Mongoose ids, and which status codes do you return?',
   answer: {
     reasoning: [
-      'Authentication only proves who is calling; it says nothing about which records that caller may touch. A route that deletes whatever id arrives in the URL lets any logged-in user delete any account just by changing the id: an insecure direct object reference (IDOR), the most common access-control bug in APIs. The fix is an authorization rule evaluated on every request: the caller\'s id must equal the target id, or the caller must be an admin; otherwise 403.',
+      'Authentication only proves who is calling; it says nothing about which records that caller may touch. A route that deletes whatever id arrives in the URL lets any logged-in user delete any account just by changing the id: an insecure direct object reference (IDOR, called BOLA, broken object level authorization, in the OWASP API Security Top 10, where it is #1), the most common access-control bug in APIs. The fix is an authorization rule evaluated on every request: the caller\'s id must equal the target id, or the caller must be an admin; otherwise 403.',
       'The comparison itself is a classic trap. If the auth middleware loads the caller with Mongoose, res.locals.user._id (or req.user._id) is an ObjectId object, while req.params.id is always a string. Strict inequality between an object and a string is always true, so `me._id !== req.params.id` rejects even the owner: the route looks secure because it fails closed, and teams end up "fixing" it by deleting the check. Loose equality happens to coerce an ObjectId to its hex string, but == between two ObjectIds compares references and is false for equal ids, so coercion is not a strategy.',
-      'Correct comparisons are type-aware: me._id.equals(req.params.id) (ObjectId.equals accepts an ObjectId or a 24-character hex string), or compare two strings, typically the token\'s sub claim against the route parameter (String(sub) === req.params.id). I also validate the parameter (isObjectIdOrHexString) so a malformed id becomes 404 or 400, not a CastError 500.',
+      'Correct comparisons are type-aware: me._id.equals(req.params.id) (ObjectId.equals accepts an ObjectId or a 24-character hex string), or compare two strings, typically the token\'s sub claim against the route parameter (String(sub) === req.params.id), or use Mongoose\'s `id` virtual, which is already the hex string: `me.id === req.params.id`. The bug appears only when `_id` (the ObjectId) is compared, or when the auth layer stores a plain object without virtuals (for example from lean()). I also validate the parameter (isObjectIdOrHexString) so a malformed id becomes 404 or 400, not a CastError 500.',
       'Status codes: 401 without a valid token, 403 when an authenticated user targets someone else, 204 No Content when the owner or an admin deletes, 404 when the account does not exist. I load the caller from the database rather than trusting a role frozen in the token, so a demoted admin or a deleted account stops working immediately. And I decide ownership before looking the target up, so the answer to a stranger does not reveal whether an id exists.',
     ],
     keyPoints: [
@@ -173,15 +187,15 @@ export const scenario = defineScenario({
       },
       {
         text: 'Allow only when the caller\'s id equals the target id or the caller is an admin; otherwise 403.',
-        terms: [['owner', 'own', 'self', 'same id'], ['admin'], ['403', 'forbidden']],
+        terms: [['owner', 'own account', 'their own', 'own id', 'self-delet', 'same id', 'matches the id'], ['admin'], ['403', 'forbidden']],
       },
       {
         text: 'An ObjectId compared to a string with !== is always different (object vs primitive), so the owner is wrongly refused.',
         terms: [['objectid'], ['string'], ['!==', '===', 'strict', 'reference']],
       },
       {
-        text: 'Compare correctly: _id.equals(id) or string against string (token sub vs req.params.id).',
-        terms: [['.equals', 'equals(', 'tostring', 'string(', 'sub']],
+        text: 'Compare correctly: _id.equals(id), the id virtual (doc.id is the hex string), or string against string (token sub vs req.params.id).',
+        terms: [['.equals', 'equals(', 'tostring', 'string(', '.sub', 'sub claim', '.id ===', 'id virtual']],
       },
       {
         text: 'Status codes: 401 unauthenticated, 403 not yours, 204 deleted, 404 missing; validate the id to avoid a CastError 500.',
@@ -204,15 +218,16 @@ export const scenario = defineScenario({
       'Destructive actions deserve re-authentication: ask for the password or a fresh login (a token with a recent auth_time) before deleting an account, so a stolen session cookie cannot erase the account.',
       'Revoke what the deleted account holds: sessions, refresh tokens, API keys. Loading the caller from the database on each request (as the fixed route does) makes a deleted account\'s remaining access token useless immediately.',
       'Put the rule in one place (a policy function canDelete(actor, targetId)) and test it as a table: self, other, admin, missing, malformed id, no token. Log admin deletions with the actor.',
+      'Guard the last admin: an admin deleting the only admin account (or themselves) should be refused or need a second admin, or nobody can manage the system any more.',
       'Type the boundary: keep ids as strings in auth claims and DTOs and convert once; mixing ObjectId and string in comparisons, Set membership or Map keys fails silently in the same way as !==.',
     ],
   },
   quiz: {
     choices: [
       {
-        prompt: 'The auth middleware sets req.user = await User.findById(sub). Why does `if (req.user._id !== req.params.id && req.user.role !== "admin") return 403` refuse the owner?',
+        prompt: 'The auth middleware sets req.user = await User.findById(sub). The route does `const notMine = req.user._id !== req.params.id;` and returns 403 when notMine and the role is not "admin". Why is the owner refused?',
         options: [
-          { text: 'req.user._id is an ObjectId object and req.params.id a string, so !== is always true', correct: true, explanation: 'Strict (in)equality never converts types; an object is never === a string. Use .equals() or compare strings.' },
+          { text: 'req.user._id is an ObjectId object and req.params.id a string, so !== is always true', correct: true, explanation: 'Strict (in)equality never converts types; an object is never === a string. Use .equals(), compare strings, or use the id virtual: req.user.id (a hex string) !== req.params.id would have worked.' },
           { text: 'req.params.id is URL-encoded, so the hex string differs', correct: false, explanation: 'A 24-character hex id has nothing to encode; the strings would be identical.' },
           { text: 'ObjectIds contain a timestamp that differs between the token and the database', correct: false, explanation: 'The timestamp is part of the id itself; the same id always has the same bytes.' },
           { text: 'The owner is refused only because the role is not admin; the comparison is fine', correct: false, explanation: 'The role condition only matters when the id comparison says "different", which it wrongly always does.' },
@@ -321,12 +336,20 @@ export const scenario = defineScenario({
         ctx.observe('id == same id', looseObjObj);
         ctx.observe('id == its string', looseObjStr);
         ctx.observe('id.equals(string)', equalsStr);
+        // The id virtual is already the hex string, but only on documents: lean() objects lack virtuals.
+        const virtualId: unknown = again?.id;
+        const leanAlice = await User.findById(alice._id).lean();
+        const leanVirtual: unknown = (leanAlice as { id?: unknown } | null)?.id;
+        ctx.observe('doc.id === string', virtualId === idString);
+        ctx.observe('lean().id', typeName(leanVirtual));
 
         ctx.check('the owner is wrongly refused (403)', selfStatus === 403 && aliceLeft === 1, `status ${selfStatus}, alice count ${aliceLeft}`);
         ctx.check('because an ObjectId is compared to a string', first?.left === 'ObjectId' && first.right === 'string' && first.differentByStrictInequality,
           first ? `${first.left} vs ${first.right}` : 'no comparison recorded');
         ctx.check('== between two equal ObjectIds is false', looseObjObj === false);
         ctx.check('.equals() compares the value', equalsStr === true);
+        ctx.check('the id virtual is the hex string; lean() has none', virtualId === idString && leanVirtual === undefined,
+          `doc.id ${typeName(virtualId)}, lean id ${typeName(leanVirtual)}`);
         ctx.check('it fails closed: stranger 403, admin still 204', strangerStatus === 403 && adminStatus === 204,
           `stranger ${strangerStatus}, admin ${adminStatus}`);
       });

@@ -14,13 +14,15 @@ const userSchema = new Schema({
           default: 'free' },
 });`;
 
-const backfillCode = `// only documents still missing the field: safe to
-// re-run, never overwrites what new code wrote
-const result = await User.updateMany(
-  { plan: { $exists: false } },
-  { $set: { plan: 'free' } },
-);
-// result.matchedCount, result.modifiedCount`;
+const backfillCode = `// count first: the backfill must touch exactly these
+const missing = { plan: { $exists: false } };
+const expected = await User.countDocuments(missing);
+// filter on the gap only: safe to re-run, and a plan
+// written since the deploy is never overwritten
+const { matchedCount, modifiedCount } =
+  await User.updateMany(missing,
+    { $set: { plan: 'free' } });
+console.log({ expected, matchedCount, modifiedCount });`;
 
 const batchedCode = `// a versioned migration, batched by _id ranges
 export const migration = {
@@ -45,8 +47,17 @@ export const migration = {
     }
   },
 };
-// runner: skip when migrations holds
-// { _id: migration.id }, else run up() and record it`;
+// runner: claim it first with insertOne({ _id:
+// migration.id, state: 'running' }); a duplicate-key
+// error (E11000) means another instance has it: stop.
+// After up(), set state: 'done'.`;
+
+const saveEditCode = `// PATCH /users/:id: the user edits only the name
+const user = await User.findById(id);
+user.name = name;
+await user.save();
+// save() also writes the defaulted plan; an
+// updateOne({ _id: id }, { $set: { name } }) would not`;
 
 const tolerantCode = `// shipped BEFORE the backfill: accept both shapes
 const plan = user.plan ?? 'free';
@@ -64,39 +75,48 @@ export const scenario = defineScenario({
   slug: 'backfill-new-field',
   title: 'Backfilling a new schema field',
   tags: ['mongodb', 'migrations', 'reliability'],
-  summary: 'A schema default is applied on read, not stored: backfill old documents idempotently.',
+  summary: 'A schema default is applied on read and stored only when a document is saved: backfill old documents idempotently.',
   question:
     'You add a field with a default value to a Mongoose schema that already has millions of documents in production. '
     + 'What happens to the existing documents, why might queries on the new field misbehave, and how do you populate it safely?',
   answer: {
     reasoning: [
       'MongoDB has no table schema to alter: the Mongoose schema lives in the application, so adding a field changes nothing '
-        + 'in the stored documents. A default is applied when Mongoose hydrates a document (and written when a new document '
-        + 'is saved), so every legacy document read through a model appears to have the field while the database does not. '
-        + 'lean() queries, the shell, aggregations and other services see the raw documents without it.',
+        + 'in the stored documents. A default is applied when Mongoose hydrates a document, in memory only, so every legacy '
+        + 'document read through a model appears to have the field while the database does not. It is written to the '
+        + 'database only when that document is saved: a new one on create, a legacy one the next time some unrelated '
+        + 'change is saved through save() (updateOne and findOneAndUpdate do not add it). So legacy documents acquire '
+        + 'the field piecemeal, as users happen to be saved, and any count on it drifts from day to day. '
+        + 'lean() queries, the shell, aggregations and other services see the raw documents.',
       'That split is what bites: the API shows plan: \'free\' for an old user, but find({ plan: \'free\' }) runs on the server '
-        + 'against the stored data and matches only documents written since the deploy. Counts, reports and indexes on the '
-        + 'new field are all wrong until the data is backfilled.',
+        + 'against the stored data and matches only the documents that happen to have it stored: new ones and legacy ones '
+        + 'saved since the deploy. Counts, reports and filters on the new field are wrong until the data is backfilled, and '
+        + 'a unique or partial index on it behaves differently for documents without the field.',
       'The backfill is an updateMany whose filter selects only documents still missing the field, { field: { $exists: false } }, '
         + 'with $set of the default. The filter makes it idempotent (a second run matches nothing, so it is safe to retry after a '
         + 'crash) and makes sure it never overwrites a value new code has already written. Its result reports matchedCount and '
-        + 'modifiedCount, which should equal the number of legacy documents counted beforehand.',
+        + 'modifiedCount, which should equal the number of documents counted as missing the field just before: not the '
+        + 'number of legacy documents, since some have already gained it by being saved.',
       'Order matters when deploying: first ship code that tolerates both shapes (treat a missing field as the default, query '
         + 'with { $in: [value, null] }), then run the backfill, then remove the tolerance and, if the field must always exist, '
         + 'add validation. That way no request sees an inconsistency during the rollout.',
       'For a large collection one updateMany is a single long-running operation that cannot be paused or throttled and sends '
         + 'a burst of writes through the oplog to the secondaries. I would write it as a versioned migration script, recorded '
         + 'in a migrations collection so it runs once per environment, that walks the collection in _id ranges of a few thousand '
-        + 'documents, reporting progress and pausing between batches if replication lag grows.',
+        + 'documents, reporting progress and pausing between batches if replication lag grows. The runner claims the '
+        + 'migration before running it, so two instances deploying at once do not both run it.',
     ],
     keyPoints: [
       {
-        text: 'Adding a field to a Mongoose schema does not change stored documents; defaults are applied on hydration, not stored.',
-        terms: [['default'], ['hydrat', 'on read', 'not stored', 'not persisted', 'application level', 'when the document is loaded']],
+        text: 'Adding a field to a Mongoose schema does not change stored documents; defaults are applied on hydration and '
+          + 'only stored when a document is saved, so untouched legacy documents never get them.',
+        terms: [['default'], ['hydrat', 'on read', 'not stored', 'not persisted', 'application level', 'when the document is loaded',
+          'only in mongoose', 'not written', 'not saved', 'when read', 'in memory', 'on load']],
       },
       {
         text: 'Queries on the new field run against the stored data and miss legacy documents until they are backfilled.',
-        terms: [['query', 'find', 'count'], ['miss', 'not match', 'no match', 'finds none', 'only new']],
+        terms: [['query', 'find', 'count'], ['miss legacy', "won't match", 'not match', 'no match', 'finds none', 'only new',
+          'returns 0', 'zero']],
       },
       {
         text: 'Backfill with updateMany filtered on { $exists: false } and $set of the value.',
@@ -104,7 +124,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'The $exists filter makes the backfill idempotent and never overwrites values written by new code; verify modifiedCount.',
-        terms: [['idempotent', 'safe to re-run', 'run it again', 're-run'], ['modifiedCount', 'modified count', 'nModified', 'count']],
+        terms: [['idempotent', 'safe to re-run', 'run it again', 're-run'], ['modifiedCount', 'modified count', 'nModified']],
       },
       {
         text: 'Deploy code that tolerates both shapes first, then backfill, then tighten.',
@@ -124,6 +144,12 @@ export const scenario = defineScenario({
     seniorNotes: [
       'Treat it as a migration, not a one-off shell command: a versioned script in the repository, reviewed, run by a migration tool (migrate-mongo or a small runner) that records what ran in each environment, with a dry-run that only counts.',
       'Batch by _id ranges (the _id index is always there) rather than skip/limit, keep each batch small enough to finish in well under a second, watch replication lag between batches, and make the job resumable from the last _id; the $exists filter already makes it safe to re-run.',
+      'Claim a migration before running it: insert { _id: id, state: \'running\' } into the migrations collection; '
+        + 'the duplicate-key error on _id tells a second runner (another pod of the same deploy) to stop, instead of both '
+        + 'passing a findOne check and running up() together. A claim left in \'running\' after a crash needs a person '
+        + 'or a lease expiry; the $exists filter makes the re-run itself harmless.',
+      'Do not wait for saves to fill the field: every save() of a legacy document writes the default, so the count '
+        + 'creeps up with traffic and never reaches the total. Reports that depend on it stay wrong until the backfill.',
       'Expand, migrate, contract: ship readers that accept both shapes, backfill, then make the field required or add a $jsonSchema validator once every document has it. Rollback is then just redeploying the old code, which ignores the extra field.',
       'Indexes: build an index the new queries need before they go live; on a large collection it is a build in its own right. A partial index ({ partialFilterExpression }) can keep it small, and remember that a { $exists: false } filter cannot be answered from an index alone.',
       'Values computed from other fields need an update with an aggregation pipeline ([{ $set: { fullName: { $concat: [\'$first\', \' \', \'$last\'] } } }]) so the server computes them without a round trip per document.',
@@ -133,9 +159,9 @@ export const scenario = defineScenario({
   quiz: {
     choices: [
       {
-        prompt: 'A collection holds 1 000 users written before `plan: { type: String, default: \'free\' }` was added to the schema. What does `User.countDocuments({ plan: \'free\' })` return before any backfill?',
+        prompt: 'A collection holds 1 000 users written before `plan: { type: String, default: \'free\' }` was added to the schema. None of them has been saved since. What does `User.countDocuments({ plan: \'free\' })` return before any backfill?',
         options: [
-          { text: '0', correct: true, explanation: 'The query runs on the server against stored documents, and none of them has plan; the default exists only in the application.' },
+          { text: '0', correct: true, explanation: 'The query runs on the server against stored documents, and none of them has plan stored; a default is written only when a document is saved.' },
           { text: '1 000', correct: false, explanation: 'That would need the default to be stored. Mongoose applies it when it hydrates a document, which a count never does.' },
           { text: 'It throws because the field is missing.', correct: false, explanation: 'Querying a field that documents lack is legal in MongoDB; it simply matches nothing.' },
           { text: '1 000, but only with strictQuery enabled.', correct: false, explanation: 'strictQuery filters unknown paths out of filters; it does not invent stored values.' },
@@ -207,6 +233,15 @@ export const scenario = defineScenario({
         if (!user) return void res.status(404).json({ error: 'not found' });
         res.json(user);
       });
+      app.patch('/users/:id', async (req, res) => {
+        const name: unknown = req.body?.name;
+        if (typeof name !== 'string') return void res.status(400).json({ error: 'name must be a string' });
+        const user = await User.findById(req.params.id);
+        if (!user) return void res.status(404).json({ error: 'not found' });
+        user.name = name;
+        await user.save();
+        res.json(user);
+      });
       app.get('/users', async (req, res) => {
         const plan = req.query['plan'] === 'pro' ? 'pro' : 'free';
         res.json({ count: await User.countDocuments({ plan }) });
@@ -239,21 +274,52 @@ export const scenario = defineScenario({
         ctx.check('lean() skips hydration, so no default', leanPlan === '(missing)', `lean: ${leanPlan}`);
         ctx.check(`the query finds only the new free user, not the ${LEGACY_USERS} legacy ones`, free === 1,
           `found ${free} of ${total}`);
-        ctx.say('A query runs on stored data: the default exists only inside the application.');
+        ctx.say('A query runs on stored data: so far the default exists only in memory, on hydrated documents.');
         ctx.showCode('tolerate both shapes first', tolerantCode);
         const tolerant = ctx.observe('tolerant query count', await User.countDocuments({ plan: { $in: ['free', null] } }));
         ctx.check('a query that treats missing as free finds them all', tolerant === LEGACY_USERS + 1, `found ${tolerant}`);
       });
 
+      await ctx.step('A save writes the default', async () => {
+        ctx.say('Weeks later two legacy users rename themselves: one through a route that loads the document and calls '
+          + 'save(), one through updateOne. Neither edit mentions plan.');
+        ctx.showCode('an unrelated edit', saveEditCode);
+        const savedUser = await users.findOne({ email: 'legacy1@example.com' });
+        const updatedUser = await users.findOne({ email: 'legacy2@example.com' });
+        const patch = await api.request({
+          method: 'PATCH', path: `/users/${String(savedUser?._id)}`, json: { name: 'Renamed 1' },
+        });
+        await User.updateOne({ _id: updatedUser?._id }, { $set: { name: 'Renamed 2' } });
+        const storedPlan = async (id: unknown): Promise<string> => {
+          const stored = await users.findOne({ _id: id as Types.ObjectId });
+          return stored && 'plan' in stored ? String(stored['plan']) : '(missing)';
+        };
+        ctx.observe('PATCH status', patch.status);
+        const afterSave = ctx.observe('stored plan after save()', await storedPlan(savedUser?._id));
+        const afterUpdate = ctx.observe('stored plan after updateOne', await storedPlan(updatedUser?._id));
+        const free = ctx.observe('GET ?plan=free count', await countFree());
+        const missing = ctx.observe('without plan', await users.countDocuments({ plan: { $exists: false } }));
+        ctx.check('save() stored the default in a legacy document', patch.status === 200 && afterSave === 'free',
+          `status ${patch.status}, stored: ${afterSave}`);
+        ctx.check('updateOne left the field out', afterUpdate === '(missing)', `stored: ${afterUpdate}`);
+        ctx.check('the free count drifted from 1 to 2 with no migration', free === 2, `found ${free}`);
+        ctx.check(`${LEGACY_USERS - 1} legacy documents still lack the field`, missing === LEGACY_USERS - 1,
+          `without plan: ${missing}`);
+        ctx.say('Legacy documents gain the field one save at a time: the count creeps with traffic and is never '
+          + 'complete. One more reason to backfill, and to count what is missing right before it.');
+      });
+
       await ctx.step('Backfill with updateMany', async () => {
         ctx.showCode('backfill', backfillCode);
+        const expected = ctx.observe('missing before', await users.countDocuments({ plan: { $exists: false } }));
         const result = await User.updateMany({ plan: { $exists: false } }, { $set: { plan: 'free' } });
         ctx.observe('matchedCount', result.matchedCount);
         const modified = ctx.observe('modifiedCount', result.modifiedCount);
         const free = ctx.observe('GET ?plan=free count', await countFree());
         const missing = ctx.observe('without plan', await users.countDocuments({ plan: { $exists: false } }));
         const pro = ctx.observe('pro users', await users.countDocuments({ plan: 'pro' }));
-        ctx.check(`modifiedCount equals the legacy count (${LEGACY_USERS})`, modified === LEGACY_USERS, `modified ${modified}`);
+        ctx.check(`modifiedCount equals the count taken just before (${expected}), not the ${LEGACY_USERS} legacy users`,
+          modified === expected && expected === LEGACY_USERS - 1, `modified ${modified}`);
         ctx.check('the query now matches legacy users too', free === LEGACY_USERS + 1, `found ${free}`);
         ctx.check('no document lacks the field any more', missing === 0, `without plan: ${missing}`);
         ctx.check('the pro user set by new code was not overwritten', pro === 1, `pro users: ${pro}`);
@@ -274,14 +340,15 @@ export const scenario = defineScenario({
       });
 
       await ctx.step('Batched migration (senior)', async () => {
-        ctx.say(`On a large collection: a versioned script that walks _id ranges (here ${BATCH_SIZE} per batch; ${LEGACY_ORDERS} legacy orders stand in for millions) and is recorded once run.`);
+        ctx.say(`On a large collection: a versioned script that walks _id ranges (here ${BATCH_SIZE} per batch; ${LEGACY_ORDERS} legacy orders stand in for millions), claimed in a migrations collection before it runs.`);
         ctx.showCode('batched migration', batchedCode, 'js');
         const orders = ctx.db.collection('orders');
         await orders.insertMany(Array.from({ length: LEGACY_ORDERS }, (_, i) => ({ number: i + 1, total: 10 + (i % 7) })));
         const Order = ctx.db.model('Order', new Schema({
           number: Number, total: Number, currency: { type: String, default: 'EUR' },
         }), 'orders');
-        const migrations = ctx.db.collection<{ _id: string; appliedAt: Date; modified: number }>('migrations');
+        const migrations = ctx.db.collection<{ _id: string; state: 'running' | 'done'; startedAt: Date; modified?: number }>(
+          'migrations');
 
         const addOrderCurrency: Migration = {
           id: '2026-11-24-order-currency',
@@ -305,21 +372,38 @@ export const scenario = defineScenario({
             }
           },
         };
+        // The claim is an insert on _id: the unique _id index lets exactly one runner through, where a
+        // findOne-then-run check would let two runners that start together both pass.
         const runMigration = async (migration: Migration): Promise<string> => {
-          if (await migrations.findOne({ _id: migration.id })) return 'skipped (already applied)';
+          try {
+            await migrations.insertOne({ _id: migration.id, state: 'running', startedAt: new Date() });
+          } catch (error) {
+            if ((error as { code?: unknown } | null)?.code === 11000) return 'skipped (E11000: already claimed)';
+            throw error;
+          }
           const { batches, modified } = await migration.up();
-          await migrations.insertOne({ _id: migration.id, appliedAt: new Date(), modified });
+          await migrations.updateOne({ _id: migration.id }, { $set: { state: 'done', modified } });
           return `applied: ${batches} batches, ${modified} modified`;
         };
 
-        const first = ctx.observe('first run', await runMigration(addOrderCurrency));
+        ctx.say('Two pods of the same deploy start the runner at the same moment.');
+        const together = ctx.observe('two pods at once',
+          (await Promise.all([runMigration(addOrderCurrency), runMigration(addOrderCurrency)])).sort());
         const missing = ctx.observe('orders without currency', await orders.countDocuments({ currency: { $exists: false } }));
-        const second = ctx.observe('second run', await runMigration(addOrderCurrency));
+        const record = await migrations.findOne({ _id: addOrderCurrency.id });
+        const state = ctx.observe('recorded state', record?.state ?? null);
+        const later = ctx.observe('next deploy', await runMigration(addOrderCurrency));
         const expectedBatches = Math.ceil(LEGACY_ORDERS / BATCH_SIZE);
-        ctx.check(`the first run backfilled all ${LEGACY_ORDERS} in ${expectedBatches} batches`,
-          first === `applied: ${expectedBatches} batches, ${LEGACY_ORDERS} modified`, first);
+        const applied = together.filter((result) => result.startsWith('applied'));
+        ctx.check(`exactly one pod ran it: all ${LEGACY_ORDERS} in ${expectedBatches} batches`,
+          applied.length === 1 && applied[0] === `applied: ${expectedBatches} batches, ${LEGACY_ORDERS} modified`,
+          together.join(' | '));
+        ctx.check('the other pod hit the duplicate key and stopped',
+          together.filter((result) => result.startsWith('skipped')).length === 1, together.join(' | '));
         ctx.check('no order is left without currency', missing === 0, `without currency: ${missing}`);
-        ctx.check('the recorded migration is not run twice', second.startsWith('skipped'), second);
+        ctx.check('the migration is recorded as done', state === 'done' && record?.modified === LEGACY_ORDERS,
+          JSON.stringify(record));
+        ctx.check('a later deploy does not run it again', later.startsWith('skipped'), later);
         ctx.say('Deploy order: code that tolerates both shapes, then the backfill, then make the field required.');
         ctx.say('Build any index the new queries need before they go live.');
       });

@@ -4,10 +4,10 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Options, Store, IncrementResponse, ClientRateLimitInfo } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 
-const WINDOW_MS = 15 * 60 * 1000;
+const WINDOW_MS = 10 * 60 * 1000;
 const IP_LIMIT = 5;
 const ACCOUNT_MAX_FAILS = 5;
-const ACCOUNT_LOCK_S = 15 * 60;
+const ACCOUNT_LOCK_S = 10 * 60;
 const ATTACK_SIZE = 20;
 // Cost 4 keeps 20+ logins per step fast; production uses a cost chosen from measured latency (≥10).
 const DEMO_BCRYPT_COST = 4;
@@ -28,8 +28,8 @@ app.post('/login', async (req, res) => {
 
 const limiterCode = `import { rateLimit } from 'express-rate-limit'; // v8
 const loginLimiter = rateLimit({
-  windowMs: 15 * 60 * 1000,
-  limit: 5,                   // v8 name; max is old
+  windowMs: 10 * 60 * 1000,
+  limit: 5,                   // 'max' before v7
   standardHeaders: 'draft-8', // RateLimit(-Policy)
   legacyHeaders: false,       // no X-RateLimit-*
   identifier: 'login',        // the policy's name
@@ -47,6 +47,11 @@ app.set('trust proxy', 1);`;
 
 const accountLockCode = `// Failures per account in Redis: holds for any IP
 const { email, password } = req.body;
+// {"email":{"$ne":null}} would be a query operator
+if (typeof email !== 'string' ||
+    typeof password !== 'string')
+  return res.status(400)
+    .json({ error: 'invalid body' });
 // counted for unknown e-mails too (no enumeration)
 const key = \`login-fail:\${email.toLowerCase()}\`;
 if (Number(await redis.get(key)) >= 5) {
@@ -56,7 +61,7 @@ if (Number(await redis.get(key)) >= 5) {
 }
 if (!(await checkCredentials(email, password))) {
   await redis.multi()
-    .set(key, '0', 'EX', 15 * 60, 'NX').incr(key)
+    .set(key, '0', 'EX', 10 * 60, 'NX').incr(key)
     .exec();
   return res.status(401)
     .json({ error: 'invalid credentials' });
@@ -279,7 +284,12 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const warnings: string[] = [];
     const ipLimiter = loginLimiter(capturingLogger(warnings), { validate: { trustProxy: false } });
     const loginWithAccountLock: RequestHandler = async (req, res) => {
-      const key = `login-fail:${String(req.body?.email ?? '').toLowerCase()}`;
+      const body = (req.body ?? {}) as { email?: unknown; password?: unknown };
+      if (typeof body.email !== 'string' || typeof body.password !== 'string') {
+        res.status(400).json({ error: 'invalid body' });
+        return;
+      }
+      const key = `login-fail:${body.email.toLowerCase()}`;
       if (Number(await redis.get(key)) >= ACCOUNT_MAX_FAILS) {
         res.set('Retry-After', String(await redis.ttl(key)));
         res.status(423).json({ error: 'account temporarily locked' });
@@ -301,6 +311,11 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     const finalStatus = ctx.observe('right password', final.status);
     const retryAfter = ctx.observe('423 Retry-After', final.headers['retry-after'] ?? null);
     const failures = ctx.observe('failures stored', Number(await redis.get(`login-fail:${email}`)));
+    // An operator object as e-mail, from an address the attack already used (one failure there so far).
+    const injected = await served.request({
+      method: 'POST', path: '/login', json: { email: { $ne: null }, password: 'x' }, headers: spoofedIp(0),
+    });
+    const injectedStatus = ctx.observe('operator e-mail', injected.status);
     ctx.observe('library warnings', warnings);
     ctx.check(`first ${ACCOUNT_MAX_FAILS} guesses answered 401`, counts['401'] === ACCOUNT_MAX_FAILS, JSON.stringify(counts));
     ctx.check('the account locks: later guesses 423', counts['423'] === ATTACK_SIZE - ACCOUNT_MAX_FAILS, JSON.stringify(counts));
@@ -308,6 +323,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.check('the right password is refused while locked', finalStatus === 423, `status ${finalStatus}`);
     ctx.check('Retry-After tells when the lock ends', Number(retryAfter) > 0 && Number(retryAfter) <= ACCOUNT_LOCK_S, String(retryAfter));
     ctx.check('counting stopped at the lock threshold', failures === ACCOUNT_MAX_FAILS, `${failures}`);
+    ctx.check('an operator object as e-mail is refused with 400', injectedStatus === 400, `status ${injectedStatus}`);
     ctx.check('the deliberately disabled validation stayed quiet', warnings.length === 0, warnings.join(', '));
   });
 
@@ -350,7 +366,7 @@ export const scenario = defineScenario({
     reasoning: [
       'Without limits an attacker tries a password list at network speed, and the endpoint answers each guess '
         + 'with 401 until one gets 200. The first layer is a rate limiter on the login route: express-rate-limit 8 '
-        + 'with `windowMs`, `limit` (the v8 name; `max` is deprecated), `standardHeaders: \'draft-8\'` and '
+        + 'with `windowMs`, `limit` (renamed from `max` in v7; `max` still works but is deprecated), `standardHeaders: \'draft-8\'` and '
         + '`legacyHeaders: false`. Past the limit it answers 429 Too Many Requests with the IETF `RateLimit` and '
         + '`RateLimit-Policy` headers and `Retry-After`, and it refuses even the right password, which is what makes '
         + 'the limit bite. `skipSuccessfulRequests: true` counts only failed logins.',
@@ -374,7 +390,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Send standard RateLimit / RateLimit-Policy headers and Retry-After so clients know when to retry.',
-        terms: [['retry-after'], ['ratelimit header', 'ratelimit-policy', 'standardheaders', 'draft-8', 'draft-7']],
+        terms: [['retry-after', 'retry after'], ['ratelimit header', 'ratelimit-policy', 'standardheaders', 'draft-8', 'draft-7']],
       },
       {
         text: 'Configure trust proxy to the real proxy hops; `true` lets a forged X-Forwarded-For bypass IP limits.',
@@ -382,7 +398,8 @@ export const scenario = defineScenario({
       },
       {
         text: 'Track failed attempts per account and lock it temporarily, independent of IP (423/429).',
-        terms: [['per account', 'per-account', 'per user', 'per-user', 'account lock', 'lockout', 'failed attempt'], ['ip', 'address']],
+        terms: [['per account', 'per-account', 'per user', 'per-user', 'account lock', 'lockout', 'failed attempt'],
+          ['per ip', 'ip address', 'any ip', 'across ip', 'distributed', 'botnet']],
       },
       {
         text: 'Keep counters in a shared store (Redis, rate-limit-redis) when several instances run.',
@@ -413,6 +430,11 @@ export const scenario = defineScenario({
       'Set trust proxy from the real topology (hop count or the load balancer\'s CIDR), and keep '
         + 'express-rate-limit\'s validations on; disable a single check only where you did it deliberately, as the '
         + 'botnet emulation in this demo does.',
+      'Validate the body\'s types (zod) or enable `mongoose.set(\'sanitizeFilter\', true)`: `{ "email": { "$ne": null } }` '
+        + 'is a query operator, not an address. Passed to findOne({ email }) it matches the first user; in the lock code, '
+        + 'email.toLowerCase() would throw and turn the request into a 500. The demo answers it with 400.',
+      '423 Locked comes from WebDAV (RFC 4918); many APIs answer 429 for both the IP limit and the account lock, so '
+        + 'clients have a single retry path driven by Retry-After.',
       'Check-then-increment on the account counter has a small race (parallel guesses can overshoot by a few); an '
         + 'atomic INCR first and a decision on its result, or a Lua script, closes it.',
     ],
@@ -474,7 +496,7 @@ export const scenario = defineScenario({
         options: [
           { text: '200, since the password is correct.', correct: false, explanation: 'That would tell the attacker the guess was right, making the lock useless.' },
           { text: 'The same lock answer (423/429 with Retry-After).', correct: true, explanation: 'The decision comes before the password check, so the right password learns nothing.' },
-          { text: '401, as for any wrong password.', correct: false, explanation: 'The server knows the password is right; answering 401 would be misleading and the user could not tell they are locked.' },
+          { text: '401, as for any wrong password.', correct: false, explanation: 'A 401 would tell a real user their correct password is wrong and hide the lock; answer with the lock status so they know to wait or reset, and so the attacker learns nothing either way.' },
         ],
       },
     ],

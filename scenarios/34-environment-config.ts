@@ -9,8 +9,8 @@ import 'dotenv/config';
 
 export const config = {
   env: process.env.NODE_ENV || 'development',
-  port: process.env.PORT || 3000,
-  dbUri: process.env.DB_URI
+  port: Number(process.env.PORT) || 3000,
+  mongoUri: process.env.MONGODB_URI
     || 'mongodb://127.0.0.1:27017/shop_dev',
   jwtSecret: process.env.JWT_SECRET || 'change-me',
 };
@@ -39,8 +39,9 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test',
     'production']),
   PORT: z.coerce.number().int().min(1).max(65535),
-  DB_URI: z.string().regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/,
-    'must be a mongodb:// URI'),
+  MONGODB_URI: z.string()
+    .regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/,
+      'must be a mongodb:// URI'),
   JWT_SECRET: z.string()
     .min(32, 'must be at least 32 characters'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'])
@@ -61,7 +62,7 @@ export function redactedConfig(c = config) {
   return {
     ...c,
     JWT_SECRET: '[redacted]',
-    DB_URI: c.DB_URI.replace(
+    MONGODB_URI: c.MONGODB_URI.replace(
       /\\/\\/([^:/@]+):[^@]*@/, '//$1:[redacted]@'),
   };
 }`;
@@ -74,7 +75,7 @@ const gitignoreCode = `# .gitignore
 const envExampleCode = `# .env.example: committed; names only, no values
 NODE_ENV=development
 PORT=3000
-DB_URI=
+MONGODB_URI=
 JWT_SECRET=
 LOG_LEVEL=info`;
 
@@ -117,8 +118,8 @@ function childPrograms(urls: { dotenv: string; zod: string }): Record<string, st
 dotenv.config({ quiet: true });
 const config = {
   env: process.env.NODE_ENV || 'development',
-  port: process.env.PORT || 3000,
-  dbUri: process.env.DB_URI || 'mongodb://127.0.0.1:27017/shop_dev',
+  port: Number(process.env.PORT) || 3000,
+  mongoUri: process.env.MONGODB_URI || 'mongodb://127.0.0.1:27017/shop_dev',
   jwtSecret: process.env.JWT_SECRET || 'change-me',
 };
 console.log(JSON.stringify({ event: 'started', config }));
@@ -145,7 +146,7 @@ dotenv.config({ path: ['.env.' + environment, '.env'], quiet: true });
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']),
   PORT: z.coerce.number().int().min(1).max(65535),
-  DB_URI: z.string().regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/, 'must be a mongodb:// URI'),
+  MONGODB_URI: z.string().regex(/^mongodb(\\+srv)?:\\/\\/\\S+$/, 'must be a mongodb:// URI'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -160,7 +161,7 @@ export function redactedConfig(c = config) {
   return {
     ...c,
     JWT_SECRET: '[redacted]',
-    DB_URI: c.DB_URI.replace(/\\/\\/([^:/@]+):[^@]*@/, '//$1:[redacted]@'),
+    MONGODB_URI: c.MONGODB_URI.replace(/\\/\\/([^:/@]+):[^@]*@/, '//$1:[redacted]@'),
   };
 }
 `,
@@ -210,7 +211,8 @@ export const scenario = defineScenario({
     keyPoints: [
       {
         text: 'The real environment wins over .env files; environment-specific files win over the generic .env.',
-        terms: [['real environment', 'process.env', 'platform', 'already set'], ['.env.production', 'environment-specific', '.env.<', 'per environment']],
+        terms: [['real environment', 'environment variables win', 'takes precedence', 'precedence', 'platform', 'already set',
+          'not overrid'], ['.env.production', 'environment-specific', '.env.<', 'per environment']],
       },
       {
         text: 'dotenv: first value wins without override; override: true lets files replace real variables (and the last file win).',
@@ -222,7 +224,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'No silent `|| default` for required settings: a missing DB URI or secret must stop the process, not fall back.',
-        terms: [['default', 'fallback', '||'], ['missing', 'required', 'undefined']],
+        terms: [['|| ', 'fallback', 'silent default'], ['missing', 'required', 'misspel', 'typo']],
       },
       {
         text: 'Secrets stay out of git (.gitignore, .env.example committed) and come from a secret manager in production.',
@@ -242,8 +244,13 @@ export const scenario = defineScenario({
     ],
     seniorNotes: [
       'Node 20.6+ loads env files itself: `node --env-file=.env --env-file-if-exists=.env.production` (the -if-exists '
-        + 'variant arrived in Node 22.9 and was backported to late Node 20 releases; both flags were experimental for a long time). Later files override earlier ones and the real environment still wins, '
+        + 'variant arrived in Node 22.9 and is also available in the Node 20.20 this project targets; both flags were '
+        + 'experimental for a long time). Later files override earlier ones and the real environment still wins, '
         + 'so for simple services dotenv is no longer necessary.',
+      'Staging should run with NODE_ENV=production: Express caches views and hides stack traces under it, and '
+        + '`npm ci --omit=dev` installs what production installs, so staging tests what ships. Name the deployment '
+        + 'separately (APP_ENV=staging) and pick env files and settings by APP_ENV, not by inventing NODE_ENV=staging, '
+        + 'which the schema here rejects.',
       'Production secrets belong in a secret manager (AWS Secrets Manager, GCP Secret Manager, HashiCorp Vault, Doppler) '
         + 'or Kubernetes Secrets, injected at deploy time, scoped per service, rotated without a rebuild, with access audited. '
         + 'Not in images, not in CI logs, not in .env files shipped with the code.',
@@ -282,12 +289,12 @@ export const scenario = defineScenario({
         ],
       },
       {
-        prompt: 'Why is `const dbUri = process.env.DB_URI || \'mongodb://localhost/dev\'` dangerous in production code?',
+        prompt: 'Why is `const mongoUri = process.env.MONGODB_URI || \'mongodb://localhost/dev\'` dangerous in production code?',
         options: [
           { text: 'It is slower than reading a validated config object', correct: false, explanation: 'Reading process.env is cheap; the problem is correctness, not speed.' },
           { text: 'A missing or misspelled variable silently points production at the fallback instead of stopping the start', correct: true, explanation: 'The process starts "fine" against the wrong database; the cause surfaces later, as missing data or errors far from the deploy.' },
           { text: 'process.env values cannot contain URLs', correct: false, explanation: 'Environment variables hold any string; connection strings are routinely passed that way.' },
-          { text: 'dotenv overrides the fallback anyway', correct: false, explanation: 'dotenv only fills process.env from files; if no file sets DB_URI the fallback is used.' },
+          { text: 'dotenv overrides the fallback anyway', correct: false, explanation: 'dotenv only fills process.env from files; if no file sets MONGODB_URI the fallback is used.' },
         ],
       },
       {
@@ -339,10 +346,10 @@ export const scenario = defineScenario({
       const dbPassword = randomBytes(12).toString('hex');
       const platformPort = '9090';
 
-      // A bad deploy: a misspelled DB_URL (the code reads DB_URI), a port that is not a number, a short secret.
+      // A bad deploy: a misspelled MONGO_URI (the code reads MONGODB_URI), a port that is not a number, a short secret.
       const brokenDeploy = join(root, 'deploy-broken');
       await mkdir(brokenDeploy);
-      const brokenEnv = { NODE_ENV: 'production', DB_URL: 'mongodb://db.internal:27017/shop', PORT: 'eighty', JWT_SECRET: shortSecret };
+      const brokenEnv = { NODE_ENV: 'production', MONGO_URI: 'mongodb://db.internal:27017/shop', PORT: 'eighty', JWT_SECRET: shortSecret };
 
       // The application directory: generic local defaults and production overrides, no secrets in
       // the production file (those come from the platform).
@@ -350,7 +357,7 @@ export const scenario = defineScenario({
       await mkdir(app);
       await writeFile(join(app, '.env'), [
         'PORT=3000', 'LOG_LEVEL=debug', 'CACHE_TTL_S=5',
-        'DB_URI=mongodb://127.0.0.1:27017/shop_dev', `JWT_SECRET=${randomBytes(32).toString('base64url')}`, '',
+        'MONGODB_URI=mongodb://127.0.0.1:27017/shop_dev', `JWT_SECRET=${randomBytes(32).toString('base64url')}`, '',
       ].join('\n'));
       await writeFile(join(app, '.env.production'), ['PORT=8080', 'LOG_LEVEL=warn', ''].join('\n'));
 
@@ -374,7 +381,7 @@ export const scenario = defineScenario({
         goodStart: runNode('server.mjs', app, {
           NODE_ENV: 'production',
           PORT: platformPort,
-          DB_URI: `mongodb://shop_app:${dbPassword}@db.internal:27017/shop`,
+          MONGODB_URI: `mongodb://shop_app:${dbPassword}@db.internal:27017/shop`,
           JWT_SECRET: jwtSecret,
         }),
         nodeLoader: runWithNodeLoader(),
@@ -384,19 +391,19 @@ export const scenario = defineScenario({
       });
 
       await ctx.step('Naive: || defaults', async () => {
-        ctx.say('A deploy with a misspelled DB_URL (the code reads DB_URI), PORT=eighty and a 12-character secret.');
+        ctx.say('A deploy with a misspelled MONGO_URI (the code reads MONGODB_URI), PORT=eighty and a 12-character secret.');
         ctx.showCode('config.js (naive)', naiveConfigCode, 'js');
         const run = await children.naive;
         const started = parseStartupLine(run.stdout);
         const config = asRecord(started?.['config']);
         ctx.observe('exit code', run.exitCode ?? null);
-        ctx.observe('db uri used', asJsonText(config['dbUri']));
+        ctx.observe('db uri used', asJsonText(config['mongoUri']));
         ctx.observe('port used', asJsonText(config['port']));
-        ctx.check('the naive process starts despite the missing DB_URI', run.exitCode === 0 && started?.['event'] === 'started',
+        ctx.check('the naive process starts despite the missing MONGODB_URI', run.exitCode === 0 && started?.['event'] === 'started',
           `exit ${String(run.exitCode)}, stderr ${run.stderr.slice(0, 200)}`);
         ctx.check('production silently falls back to the development database',
-          typeof config['dbUri'] === 'string' && config['dbUri'].includes('shop_dev'));
-        ctx.check('a non-numeric PORT passes through unchecked', config['port'] === 'eighty');
+          typeof config['mongoUri'] === 'string' && config['mongoUri'].includes('shop_dev'));
+        ctx.check('a non-numeric PORT silently becomes 3000', config['port'] === 3000);
         ctx.check('the startup log prints the JWT secret in clear', run.stdout.includes(shortSecret));
       });
 
@@ -432,25 +439,25 @@ export const scenario = defineScenario({
         ctx.observe('problems', problems);
         ctx.check('the process refuses to start (non-zero exit, no startup line)',
           run.exitCode !== 0 && parseStartupLine(run.stdout) === null, `exit ${String(run.exitCode)}`);
-        ctx.check('every problem is listed at once: DB_URI, JWT_SECRET, PORT',
-          JSON.stringify(problems) === JSON.stringify(['DB_URI', 'JWT_SECRET', 'PORT']), run.stderr.slice(0, 300));
+        ctx.check('every problem is listed at once: JWT_SECRET, MONGODB_URI, PORT',
+          JSON.stringify(problems) === JSON.stringify(['JWT_SECRET', 'MONGODB_URI', 'PORT']), run.stderr.slice(0, 300));
         ctx.check('the messages name the variables without echoing the secret', !run.stderr.includes(shortSecret));
       });
 
       await ctx.step('Fix: start, secrets redacted', async () => {
-        ctx.say('A good deploy: the platform injects DB_URI and JWT_SECRET from its secret store; .env.production adds LOG_LEVEL.');
+        ctx.say('A good deploy: the platform injects MONGODB_URI and JWT_SECRET from its secret store; .env.production adds LOG_LEVEL.');
         const run = await children.goodStart;
         const config = asRecord(parseStartupLine(run.stdout)?.['config']);
         ctx.observe('exit code', run.exitCode ?? null);
         ctx.observe('PORT', asJsonText(config['PORT']));
         ctx.observe('LOG_LEVEL', asJsonText(config['LOG_LEVEL']));
-        ctx.observe('logged DB_URI', asJsonText(config['DB_URI']));
+        ctx.observe('logged MONGODB_URI', asJsonText(config['MONGODB_URI']));
         ctx.check('the valid configuration starts', run.exitCode === 0 && config['NODE_ENV'] === 'production', run.stderr.slice(0, 300));
         ctx.check('PORT is coerced to a number from the real environment', config['PORT'] === Number(platformPort));
         ctx.check('the log holds neither the JWT secret nor the DB password',
           !run.stdout.includes(jwtSecret) && !run.stdout.includes(dbPassword));
         ctx.check('secrets are visibly redacted, the DB host kept', config['JWT_SECRET'] === '[redacted]'
-          && typeof config['DB_URI'] === 'string' && config['DB_URI'].includes('[redacted]@db.internal'));
+          && typeof config['MONGODB_URI'] === 'string' && config['MONGODB_URI'].includes('[redacted]@db.internal'));
       });
 
       await ctx.step('.env stays out of git', async () => {

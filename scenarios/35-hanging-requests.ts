@@ -51,7 +51,8 @@ const fixedRouteCode = `app.get('/orders/:id', async (req, res) => {
   res.json(order);
 });`;
 
-const timeoutGuardCode = `// safety net: whatever a handler forgets, the
+/** The guard sample; `use` is the line that installs it (production budget or the demo's value). */
+const timeoutGuardCode = (use: string): string => `// safety net: whatever a handler forgets, the
 // client gets an answer
 function requestTimeout(ms) {
   return (req, res, next) => {
@@ -66,7 +67,7 @@ function requestTimeout(ms) {
     next();
   };
 }
-app.use(requestTimeout(${REQUEST_TIMEOUT_MS}));`;
+${use}`;
 
 const errorHandlerCode = `// registered LAST; four arguments make it an
 // error-handling middleware
@@ -79,14 +80,30 @@ app.use((err, req, res, next) => {
   res.status(status).json({ error });
 });`;
 
-const boundedDbCode = `// fail in bounded time instead of queueing for 10 s
+const productionGuardCode = timeoutGuardCode(`// budget: proxy 30 s > request guard 10 s
+// > database waits 5 s
+app.use(requestTimeout(10_000));`);
+
+const demoGuardCode = timeoutGuardCode(`// demo values, scaled down to stay fast
+app.use(requestTimeout(${REQUEST_TIMEOUT_MS}));`);
+
+/** The bounded-waits sample with the given header comment and values. */
+const boundedDbCode = (header: string, selectionMs: string, bufferMs: string): string => `${header}
 const conn = mongoose.createConnection(uri, {
-  serverSelectionTimeoutMS: ${SERVER_SELECTION_MS}, // find a server
+  serverSelectionTimeoutMS: ${selectionMs}, // find a server
 });
 const orderSchema = new Schema({ item: String }, {
-  bufferTimeoutMS: ${BOUNDED_BUFFER_MS},  // Mongoose: max time queued
+  bufferTimeoutMS: ${bufferMs}, // Mongoose: max time queued
 });
 // or bufferCommands: false: fail at once while down`;
+
+const productionDbCode = boundedDbCode(`// fail in bounded time instead of queueing for 10 s
+// budget: proxy 30 s > request guard 10 s > DB 5 s
+// (a replica-set election takes seconds: do not go
+// much lower, or every failover becomes errors)`, '5_000', '5_000');
+
+const demoDbCode = boundedDbCode('// demo values, scaled down to stay fast',
+  String(SERVER_SELECTION_MS), String(BOUNDED_BUFFER_MS));
 
 function isDbUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -138,7 +155,8 @@ export const scenario = defineScenario({
     keyPoints: [
       {
         text: 'Every code path of a handler must end the response or call next(); an early return without a body hangs the request.',
-        terms: [['res.json', 'res.send', 'res.end', 'respond', 'next('], ['every branch', 'every path', 'early return', 'all paths', 'forgot']],
+        terms: [['res.json', 'res.send', 'res.end', 'respond', 'next('], ['branch', 'code path', 'every path', 'all paths', 'early return', 'forgot',
+          'never respond', 'never sends', 'never calls']],
       },
       {
         text: 'Express 5 forwards rejected promises to error middleware (Express 4 did not: the request hung).',
@@ -146,7 +164,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'A final error-handling middleware (err, req, res, next) logs and answers a JSON 500 without leaking the stack.',
-        terms: [['error middleware', 'error-handling middleware', 'error handler', '(err, req, res, next)'], ['500'], ['log']],
+        terms: [['error middleware', 'error-handling middleware', 'error handler', '(err, req, res, next)'], ['500'], ['logs', 'logged', 'logger', 'log the']],
       },
       {
         text: 'Mongoose buffers operations while disconnected (bufferTimeoutMS, 10 s default); bound it and serverSelectionTimeoutMS.',
@@ -154,31 +172,34 @@ export const scenario = defineScenario({
       },
       {
         text: 'A request-timeout guard answers 503 when the budget is exceeded and clears its timer when the response ends.',
-        terms: [['timeout'], ['503', 'service unavailable'], ['clear', 'finish', 'close']],
+        terms: [['timeout'], ['503', 'service unavailable'], ['cleartimeout', 'clear the timer', "'finish'", 'on finish']],
       },
       {
         text: 'Diagnose with request logs (id, start, end, duration), DB debug/currentOp and event-loop lag monitoring.',
-        terms: [['request id', 'correlation id', 'duration', 'tracing', 'apm', 'log'], ['event loop', 'currentOp', 'debug', 'profiler']],
+        terms: [['request id', 'correlation id', 'duration', 'tracing', 'apm', 'logs', 'logged', 'logger', 'log the'], ['event loop', 'currentOp', 'debug', 'profiler']],
       },
     ],
     code: [
       { title: 'Naive: a branch that never answers', language: 'js', code: naiveRouteCode },
       { title: 'Fix: every branch answers', language: 'js', code: fixedRouteCode },
-      { title: 'Fix: request-timeout guard (503)', language: 'js', code: timeoutGuardCode },
+      { title: 'Fix: request-timeout guard (503)', language: 'js', code: productionGuardCode },
       { title: 'Fix: final error middleware (JSON 500, logged)', language: 'js', code: errorHandlerCode },
-      { title: 'Fix: bounded database waits', language: 'js', code: boundedDbCode },
+      { title: 'Fix: bounded database waits', language: 'js', code: productionDbCode },
     ],
     seniorNotes: [
       'Align the timeouts as a budget from the outside in: client > load balancer > the app\'s request guard > database '
         + 'waits (serverSelectionTimeoutMS, bufferTimeoutMS, maxTimeMS). If the proxy gives up first, the user sees a '
         + '504 while the app keeps working on a request nobody is waiting for. Node\'s server.requestTimeout, '
-        + 'headersTimeout and keepAliveTimeout belong to the same budget.',
+        + 'headersTimeout and keepAliveTimeout belong to the same budget. The classic mismatch: Node\'s keepAliveTimeout '
+        + '(5 s by default) must exceed the load balancer\'s idle timeout, or the balancer reuses a socket Node has just '
+        + 'closed and the user sees a 502.',
       'A timeout answer does not stop the work: the handler still runs and may try to respond late (ERR_HTTP_HEADERS_SENT). '
         + 'Check res.headersSent before writing, and propagate cancellation (an AbortSignal tied to the request\'s close '
         + 'event, maxTimeMS on queries) so abandoned requests stop consuming the pool.',
       'Hangs that hit every route at once are usually the event loop: a synchronous JSON.parse of a huge body, a '
         + 'CPU-heavy loop, a sync crypto call. perf_hooks.monitorEventLoopDelay or APM event-loop metrics show it; a '
-        + 'connection pool exhausted by slow queries (maxPoolSize) looks similar from the outside.',
+        + 'connection pool exhausted by slow queries (maxPoolSize) looks similar from the outside; the driver\'s '
+        + 'waitQueueTimeoutMS bounds how long a query waits for a pooled connection.',
       'Observability makes hangs findable: a request id in every log line, a log on finish and on close-without-finish, '
         + 'duration histograms per route (p99, not averages), and traces spanning HTTP and database calls. '
         + 'mongoose.set(\'debug\', true) locally and db.currentOp() / the profiler in production show what the database is '
@@ -414,7 +435,7 @@ export const scenario = defineScenario({
 
       await ctx.step('Fix: every branch answers', async () => {
         ctx.showCode('the branch answers', fixedRouteCode, 'js');
-        ctx.showCode('the safety net', timeoutGuardCode, 'js');
+        ctx.showCode('the safety net', demoGuardCode, 'js');
         const found = await fixedServer.request({ path: `/orders/${existing._id.toString()}`, timeoutMs: ANSWER_BOUND_MS });
         const missing = await fixedServer.request({ path: `/orders/${missingId}`, timeoutMs: ANSWER_BOUND_MS });
         const forgotten = await fixedServer.request({ path: '/legacy/export', timeoutMs: ANSWER_BOUND_MS });
@@ -450,7 +471,7 @@ export const scenario = defineScenario({
       });
 
       await ctx.step('Fix: bounded database wait', async () => {
-        ctx.showCode('bounded waits', boundedDbCode, 'js');
+        ctx.showCode('bounded waits', demoDbCode, 'js');
         await connectSettled;
         const logged = errorLog.length;
         const response = await fixedServer.request({ path: `/db/orders/${missingId}`, timeoutMs: ANSWER_BOUND_MS });

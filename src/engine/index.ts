@@ -15,7 +15,19 @@ const HOUSEKEEPING_MS = 1000;
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
-  const state: EngineState = { catalog: new Catalog(), cursors: new CursorStore(), port: 0, startedAt: new Date(), sessions: new Map(), failPoints: new FailPoints(), profiling: new Map() };
+  // No authentication: the engine must never be reachable from another machine.
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`the embedded engine only listens on a loopback address, not ${host}`);
+  }
+  const state: EngineState = {
+    catalog: new Catalog(),
+    cursors: new CursorStore(),
+    port: 0,
+    startedAt: new Date(),
+    sessions: new Map(),
+    failPoints: new FailPoints(),
+    profiling: new Map(),
+  };
   const server = new WireServer(state);
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;
@@ -26,7 +38,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   housekeeping.unref();
   let closed: Promise<void> | undefined;
   return {
-    uri: `mongodb://${host}:${port}/`,
+    uri: `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     port,
     version: ENGINE_VERSION,
     close(): Promise<void> {

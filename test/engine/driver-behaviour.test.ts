@@ -1,7 +1,7 @@
 // Error shapes, batches, cursors and index options through the real `mongodb` driver.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Long, MongoClient, MongoServerError, type Db } from 'mongodb';
+import { Long, MongoClient, MongoServerError, ObjectId, type Db } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
 
 describe('embedded engine through the mongodb driver', () => {
@@ -208,6 +208,36 @@ describe('embedded engine through the mongodb driver', () => {
     }
     assert.equal(await slow, 1);
     assert.equal(pinged, true);
+  });
+
+  test('aggregation knows BSON types: $toObjectId and $type', async () => {
+    const coll = db.collection('types');
+    const id = new ObjectId();
+    await coll.insertOne({ ref: id.toHexString(), n: 1, d: 1.5 });
+    const [row] = await coll
+      .aggregate([{ $project: { _id: 0, oid: { $toObjectId: '$ref' }, idType: { $type: '$_id' }, n: { $type: '$n' }, d: { $type: '$d' } } }])
+      .toArray();
+    assert.deepEqual(row, { oid: id, idType: 'objectId', n: 'int', d: 'double' });
+    assert.equal(await coll.countDocuments({ _id: { $type: 'objectId' } }), 1);
+  });
+
+  test('$text needs a text index and ranks by textScore', async () => {
+    const coll = db.collection('articles');
+    await coll.insertMany([
+      { title: 'Running with Node streams', body: 'streams everywhere' },
+      { title: 'Express routing', body: 'middleware' },
+      { title: 'Mongo indexes', body: 'node driver' },
+    ]);
+    await assert.rejects(coll.find({ $text: { $search: 'node' } }).toArray(), { code: 27 });
+    await coll.createIndex({ title: 'text', body: 'text' });
+    const ranked = await coll
+      .find({ $text: { $search: 'node stream' } }, { projection: { _id: 0, title: 1, score: { $meta: 'textScore' } } })
+      .sort({ score: { $meta: 'textScore' } })
+      .toArray();
+    assert.deepEqual(ranked.map((d) => d.title), ['Running with Node streams', 'Mongo indexes']);
+    assert.ok((ranked[0]?.score as number) > (ranked[1]?.score as number));
+    const negated = await coll.find({ $text: { $search: 'node -mongo' } }).toArray();
+    assert.deepEqual(negated.map((d) => d.title), ['Running with Node streams']);
   });
 
   test('TTL indexes expire documents', async () => {

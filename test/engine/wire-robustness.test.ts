@@ -100,6 +100,10 @@ describe('wire protocol robustness', () => {
     assert.equal(answer.readInt32LE(0), answer.length);
   });
 
+  test('the engine refuses to listen beyond loopback (it has no authentication)', async () => {
+    await assert.rejects(startEmbeddedMongo({ host: '0.0.0.0' }), /loopback/);
+  });
+
   test('close() destroys client sockets so a connected client does not hang', async () => {
     const other = await startEmbeddedMongo();
     const raw = connect(other.port, '127.0.0.1');

@@ -21,7 +21,9 @@ test('24: check-then-insert lets every racer in; a unique index built first lets
   assert.equal(observation(report, 'Fix:', 'passed the findOne check'), 5);
   assert.deepEqual(observation(report, 'Fix:', 'statuses'), [201, 409, 409, 409, 409]);
   assert.equal(observation(report, 'Fix:', 'documents'), 1);
-  assert.deepEqual(observation(report, 'Fix:', 'a 409 body'), { error: 'email already registered' });
+  assert.deepEqual(observation(report, 'Fix:', 'a 409 body'), { error: 'an account uses this email' });
+  // A query operator in place of the email never reaches the filter.
+  assert.equal(observation(report, 'Fix:', 'email {"$ne": null}'), 400);
 
   // Senior: two spellings both register until the schema normalises them.
   assert.deepEqual(observation(report, 'spelled two ways', 'statuses'), [201, 201]);

@@ -27,6 +27,8 @@ test('scenario 26: a forgotten guard lets anonymous writes through; the fix and 
   assert.equal(observation(report, 'Fixed', 'desk price'), 250);
   assert.equal(observation(report, 'Fixed', 'forged admin PUT'), 401);
   assert.equal(observation(report, 'Fixed', 'alg none PUT'), 401);
+  assert.equal(observation(report, 'Fixed', '401 challenge, no token'), 'Bearer');
+  assert.equal(observation(report, 'Fixed', '401 challenge, forged'), 'Bearer error="invalid_token"');
   assert.deepEqual(observation(report, 'Fixed', 'reads'), { anon: 200, user: 200, admin: 200 });
   assert.deepEqual(observation(report, 'Fixed', 'audit unguarded'), []);
 

@@ -27,6 +27,7 @@ test('27: hash-string comparison lets reuse through, bcrypt.compare and a histor
   // Fix: same → 400, new → 204, back to the old one → 400 from the history.
   assert.equal(observation(report, 'Fix', 'same password'), 400);
   assert.equal(observation(report, 'Fix', 'wrong current pw'), 401);
+  assert.equal(observation(report, 'Fix', 'no session'), 401);
   assert.equal(observation(report, 'Fix', 'new password'), 204);
   assert.equal(observation(report, 'Fix', 'history size'), 1);
   assert.equal(observation(report, 'history', 'back to old pw'), 400);

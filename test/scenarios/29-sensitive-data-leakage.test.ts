@@ -27,6 +27,10 @@ test('scenario 29: secrets leak naively and through lean(); toJSON plus select:f
   assert.equal(observation(report, 'lean()', 'lean has toJSON'), false);
   assert.deepEqual(observation(report, 'lean()', 'lean list: keys'), ['password', 'token', 'tokens']);
   assert.ok(count(observation(report, 'lean()', 'lean list: values')) >= 4);
+  // so does spreading toObject() into the response
+  assert.equal(observation(report, 'lean()', 'toObject spread: status'), 200);
+  assert.ok((observation(report, 'lean()', 'toObject spread: keys') as string[]).includes('password'));
+  assert.ok(count(observation(report, 'lean()', 'toObject spread: values')) >= 1);
 
   // select:false protects lean queries; login opts in with +password and answers clean.
   assert.deepEqual(observation(report, 'select: false', 'lean list: keys'), []);
@@ -37,6 +41,8 @@ test('scenario 29: secrets leak naively and through lean(); toJSON plus select:f
   assert.deepEqual(observation(report, 'select: false', 'login: keys'), []);
   assert.equal(observation(report, 'select: false', 'wrong password: status'), 401);
   assert.deepEqual(observation(report, 'select: false', 'wrong password: keys'), []);
+  // a typed body: an operator in place of the email never reaches the filter
+  assert.equal(observation(report, 'select: false', 'operator email: status'), 400);
 
   // Where select:false stops: create() responses and aggregate().
   assert.equal(observation(report, 'Senior', 'register, select only: status'), 201);

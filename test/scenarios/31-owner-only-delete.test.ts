@@ -19,6 +19,9 @@ test('scenario 31: IDOR naively, the ObjectId !== string trap, then owner-or-adm
   assert.equal(observation(report, 'Pitfall', 'id == same id'), false);
   assert.equal(observation(report, 'Pitfall', 'id == its string'), true);
   assert.equal(observation(report, 'Pitfall', 'id.equals(string)'), true);
+  // the id virtual is the hex string on a document; a lean() object has no virtuals
+  assert.equal(observation(report, 'Pitfall', 'doc.id === string'), true);
+  assert.equal(observation(report, 'Pitfall', 'lean().id'), 'undefined');
 
   // Fixed: other 403, self 204, admin 204, deleted account's token 401.
   assert.equal(observation(report, 'Fixed', 'other user'), 403);

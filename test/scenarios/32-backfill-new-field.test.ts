@@ -31,9 +31,18 @@ describe('scenario 32: backfilling a new schema field', () => {
     assert.equal(observation(report, 'default on read', 'tolerant query count'), legacyUsers + 1);
   });
 
-  test('the backfill modifies exactly the legacy documents and the query then matches', () => {
-    assert.equal(observation(report, 'backfill', 'matchedCount'), legacyUsers);
-    assert.equal(observation(report, 'backfill', 'modifiedCount'), legacyUsers);
+  test('save() writes the default into a legacy document, updateOne does not, and the count drifts', () => {
+    assert.equal(observation(report, 'save writes', 'PATCH status'), 200);
+    assert.equal(observation(report, 'save writes', 'stored plan after save()'), 'free');
+    assert.equal(observation(report, 'save writes', 'stored plan after updateOne'), '(missing)');
+    assert.equal(observation(report, 'save writes', 'GET ?plan=free count'), 2);
+    assert.equal(observation(report, 'save writes', 'without plan'), legacyUsers - 1);
+  });
+
+  test('the backfill modifies exactly the documents still missing the field and the query then matches', () => {
+    assert.equal(observation(report, 'backfill', 'missing before'), legacyUsers - 1);
+    assert.equal(observation(report, 'backfill', 'matchedCount'), legacyUsers - 1);
+    assert.equal(observation(report, 'backfill', 'modifiedCount'), legacyUsers - 1);
     assert.equal(observation(report, 'backfill', 'GET ?plan=free count'), legacyUsers + 1);
     assert.equal(observation(report, 'backfill', 'without plan'), 0);
     assert.equal(observation(report, 'backfill', 'pro users'), 1);
@@ -45,9 +54,11 @@ describe('scenario 32: backfilling a new schema field', () => {
     assert.equal(observation(report, 'run it again', 'GET ?plan=free count'), legacyUsers + 1);
   });
 
-  test('the batched, versioned migration runs once in 30-document batches', () => {
-    assert.equal(observation(report, 'batched', 'first run'), 'applied: 3 batches, 75 modified');
+  test('the claimed, batched migration runs once in 30-document batches even when two pods start together', () => {
+    assert.deepEqual(observation(report, 'batched', 'two pods at once'),
+      ['applied: 3 batches, 75 modified', 'skipped (E11000: already claimed)']);
     assert.equal(observation(report, 'batched', 'orders without currency'), 0);
-    assert.equal(observation(report, 'batched', 'second run'), 'skipped (already applied)');
+    assert.equal(observation(report, 'batched', 'recorded state'), 'done');
+    assert.equal(observation(report, 'batched', 'next deploy'), 'skipped (E11000: already claimed)');
   });
 });

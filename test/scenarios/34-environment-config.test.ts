@@ -14,7 +14,7 @@ test('scenario 34: env files under the real environment, fail-fast validation, s
   // naive: the broken deploy starts anyway, on the development database, with an unchecked port
   assert.equal(observation(report, 'naive', 'exit code'), 0);
   assert.equal(observation(report, 'naive', 'db uri used'), 'mongodb://127.0.0.1:27017/shop_dev');
-  assert.equal(observation(report, 'naive', 'port used'), 'eighty');
+  assert.equal(observation(report, 'naive', 'port used'), 3000);
 
   // precedence: platform PORT=9090, .env.production PORT=8080 LOG_LEVEL=warn, .env LOG_LEVEL=debug CACHE_TTL_S=5
   assert.equal(observation(report, 'which value', '.env only: LOG_LEVEL'), 'debug');
@@ -25,13 +25,13 @@ test('scenario 34: env files under the real environment, fail-fast validation, s
 
   // fix: the same broken deploy refuses to start and names every problem
   assert.equal(observation(report, 'fail fast', 'exit code'), 1);
-  assert.deepEqual(observation(report, 'fail fast', 'problems'), ['DB_URI', 'JWT_SECRET', 'PORT']);
+  assert.deepEqual(observation(report, 'fail fast', 'problems'), ['JWT_SECRET', 'MONGODB_URI', 'PORT']);
 
   // fix: a good deploy starts with a typed port and a redacted log
   assert.equal(observation(report, 'secrets redacted', 'exit code'), 0);
   assert.equal(observation(report, 'secrets redacted', 'PORT'), 9090);
   assert.equal(observation(report, 'secrets redacted', 'LOG_LEVEL'), 'warn');
-  assert.equal(observation(report, 'secrets redacted', 'logged DB_URI'), 'mongodb://shop_app:[redacted]@db.internal:27017/shop');
+  assert.equal(observation(report, 'secrets redacted', 'logged MONGODB_URI'), 'mongodb://shop_app:[redacted]@db.internal:27017/shop');
 
   // git: .env files untracked and committable before, ignored after; .env.example stays
   assert.equal(observation(report, 'out of git', 'git'), gitInstalled ? 'found' : 'not found');

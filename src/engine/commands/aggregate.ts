@@ -1,12 +1,12 @@
 // aggregate: the leading $match/$sort/$skip/$limit run through the planner (so they use indexes
 // and show up in explain as a $cursor stage); later stages run one at a time, $match/$sort/
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
-import { Aggregator } from 'mingo';
 import { Binary, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
+import { mingoAggregator } from '../query/mingo-context.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { checkDeadline, drain } from '../query/stages.js';
@@ -26,7 +26,7 @@ export function splitPipeline(pipeline: Document[]): SplitPipeline {
   const request: QueryRequest = {};
   let i = 0;
   const first = pipeline[0];
-  if (first && isPlainObject(first.$match) && !('$text' in first.$match)) {
+  if (first && isPlainObject(first.$match)) {
     request.filter = first.$match;
     i = 1;
   }
@@ -111,7 +111,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
           cloned = true;
         }
         try {
-          current = new Aggregator([stage], {
+          current = mingoAggregator([stage], {
             collectionResolver: resolver,
             ...(options.variables ? { variables: options.variables } : {}),
           }).run(current) as Doc[];

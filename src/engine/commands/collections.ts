@@ -186,8 +186,8 @@ export const collectionCommands: Record<string, CommandHandler> = {
       target.collections.delete(to);
     }
     ctx.engine.catalog.db(fromDb ?? '').collections.delete(from);
-    Object.defineProperty(source, 'name', { value: to });
-    Object.defineProperty(source, 'dbName', { value: toDb });
+    source.name = to;
+    source.dbName = toDb ?? source.dbName;
     target.collections.set(to, source);
     return { ok: 1 };
   },

@@ -197,7 +197,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         const limit = Number(statement.limit ?? 0);
         if (limit !== 0 && limit !== 1) throw new CommandError(9, 'The limit field in delete objects must be 0 or 1');
         if (!coll) {
-          matchingRids(undefined as unknown as Collection, query, { one: true });
+          compileFilter(query); // a bad filter is an error even on a missing collection
           continue;
         }
         const selection = {

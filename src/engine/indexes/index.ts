@@ -1,10 +1,10 @@
 // One secondary (or _id) index: its spec, key extraction with multikey fan-out, a sorted entry
 // list for range scans and, for unique indexes, a hash map from key to record id so that a
 // duplicate check costs O(1) instead of a scan.
-import { Query } from 'mingo';
 import { compareValues, keyString } from '../bson/order.js';
 import { isPlainObject, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { compileFilter, type Predicate } from '../query/matcher.js';
 import { SortedEntries, type IndexEntry } from './sorted-entries.js';
 
 export interface IndexSpec {
@@ -34,7 +34,7 @@ export class Index {
   multikey = false;
   readonly multikeyPaths = new Set<string>();
   private readonly uniqueKeys = new Map<string, number>();
-  private readonly partial: Query | undefined;
+  private readonly partial: Predicate | undefined;
   private readonly simplePaths: string[] | undefined;
 
   constructor(spec: IndexSpec) {
@@ -45,7 +45,7 @@ export class Index {
     }));
     this.unique = spec.unique === true || spec.name === '_id_';
     this.sparse = spec.sparse === true;
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
+    this.partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
     this.simplePaths = this.fields.every((f) => !f.path.includes('.')) ? this.fields.map((f) => f.path) : undefined;
     const fields = this.fields;
     const only = fields.length === 1 ? (fields[0] as IndexField).direction : 0;
@@ -68,7 +68,7 @@ export class Index {
 
   /** The keys a document contributes, or [] when sparse/partial rules leave it out. */
   keysFor(doc: Record<string, unknown>): unknown[][] {
-    if (this.partial && !this.partial.test(doc)) return [];
+    if (this.partial && !this.partial(doc)) return [];
     if (this.simplePaths) {
       // Fast path: top-level fields holding scalars produce exactly one key.
       const key: unknown[] = [];

@@ -3,10 +3,11 @@
 // equal, comparisons never cross type brackets ({$gt: 5} never matches a string), arrays match
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
 // $expr, $where and $jsonSchema are evaluated through mingo.
-import { Aggregator, Query } from 'mingo';
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { mingoAggregator, mingoQuery } from './mingo-context.js';
+import { compileText } from './text.js';
 
 export type Predicate = (doc: Record<string, unknown>) => boolean;
 type ValuePredicate = (candidates: unknown[]) => boolean;
@@ -18,6 +19,8 @@ export interface MatchOptions {
   variables?: Record<string, unknown>;
   /** Collation; strength 1 or 2 makes string comparison case-insensitive (1 also ignores accents). */
   collation?: Record<string, unknown>;
+  /** Paths of the collection's text index, for $text; undefined when it has none. */
+  textFields?: string[];
 }
 
 export type StringNormaliser = ((s: string) => string) | undefined;
@@ -39,7 +42,7 @@ export function evaluateLet(spec: unknown): Record<string, unknown> | undefined 
       out[name] = expr;
       continue;
     }
-    out[name] = (new Aggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v;
+    out[name] = (mingoAggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v;
   }
   return out;
 }
@@ -63,14 +66,14 @@ function compileFilterInner(filter: unknown): Predicate {
   if (!isPlainObject(filter)) throw new CommandError(2, 'filter must be an object');
   const parts: Predicate[] = [];
   for (const [key, value] of Object.entries(filter)) {
-    parts.push(compileTopLevel(key, value, filter));
+    parts.push(compileTopLevel(key, value));
   }
   if (parts.length === 0) return MATCH_ALL;
   if (parts.length === 1) return parts[0] as Predicate;
   return (doc) => parts.every((p) => p(doc));
 }
 
-function compileTopLevel(key: string, value: unknown, whole: Record<string, unknown>): Predicate {
+function compileTopLevel(key: string, value: unknown): Predicate {
   switch (key) {
     case '$and':
     case '$or':
@@ -91,25 +94,15 @@ function compileTopLevel(key: string, value: unknown, whole: Record<string, unkn
     case '$expr':
     case '$where':
     case '$jsonSchema': {
-      const query = new Query({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
+      const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
       return (doc) => query.test(doc);
     }
     case '$text':
-      return compileText(value);
+      return compileText(value, current.options.textFields);
     default:
       if (key.startsWith('$')) throw new CommandError(2, `unknown top level operator: ${key}`);
-      void whole;
       return compilePath(key, value);
   }
-}
-
-function compileText(spec: unknown): Predicate {
-  const search = isPlainObject(spec) ? String(spec.$search ?? '') : '';
-  const terms = search.toLowerCase().split(/\s+/).filter(Boolean);
-  return (doc) => {
-    const text = JSON.stringify(doc).toLowerCase();
-    return terms.some((t) => text.includes(t));
-  };
 }
 
 function isOperatorObject(value: unknown): value is Record<string, unknown> {

@@ -194,7 +194,9 @@ export function planQuery(coll: Collection | undefined, request: QueryRequest): 
 
 function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
   const filterSpec = request.filter ?? {};
-  const filter = compileFilter(filterSpec, { variables: request.variables, collation: request.collation });
+  const textIndex = coll?.indexes.find((i) => Object.values(i.spec.key).includes('text'));
+  const textFields = textIndex ? Object.entries(textIndex.spec.key).filter(([, v]) => v === 'text').map(([k]) => k) : undefined;
+  const filter = compileFilter(filterSpec, { variables: request.variables, collation: request.collation, textFields });
   const normalise = normaliserFor(request.collation);
   let sort = parseSort(request.sort);
   // {$natural: -1} asks for reverse insertion order: a backward collection scan, not a sort.

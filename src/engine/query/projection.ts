@@ -1,12 +1,13 @@
 // find() projections: inclusion or exclusion of (dotted) fields, _id kept unless excluded,
 // $slice and $elemMatch on arrays, and the positional `arr.$`. Anything else (aggregation
 // expressions, allowed in find projections since 4.4) goes through mingo's $project.
-import { Aggregator } from 'mingo';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
-import { compileFilter, pathCandidates } from './matcher.js';
+import { compileFilter } from './matcher.js';
+import { mingoAggregator } from './mingo-context.js';
+import { textScore } from './text.js';
 
 export type Projector = (doc: Doc) => Doc;
 
@@ -42,7 +43,7 @@ export function compileProjection(spec: unknown, filter?: Record<string, unknown
       }
       mode = m;
       fields.push([path, value]);
-    } else if (isPlainObject(value) && ('$slice' in value || '$elemMatch' in value)) {
+    } else if (isPlainObject(value) && ('$slice' in value || '$elemMatch' in value || value.$meta === 'textScore')) {
       simple = false;
       fields.push([path, value]);
     } else {
@@ -50,7 +51,7 @@ export function compileProjection(spec: unknown, filter?: Record<string, unknown
     }
   }
   if (needsMingo) {
-    const aggregator = new Aggregator([{ $project: spec }]);
+    const aggregator = mingoAggregator([{ $project: spec }]);
     return {
       project: (doc) => (aggregator.run([doc])[0] ?? {}) as Doc,
       stage: 'PROJECTION_DEFAULT',
@@ -136,6 +137,10 @@ function excludePath(doc: unknown, parts: string[]): void {
 }
 
 function applySpecial(src: Doc, out: Doc, path: string, value: Record<string, unknown>): void {
+  if (value.$meta === 'textScore') {
+    out[path] = textScore(src);
+    return;
+  }
   const arr = src[path];
   if ('$slice' in value) {
     if (!Array.isArray(arr)) {
@@ -179,5 +184,4 @@ function applyPositional(src: Doc, out: Doc, path: string, filter?: Record<strin
     }),
   );
   if (index >= 0) out[path] = [deepClone(arr[index])];
-  void pathCandidates;
 }

@@ -1,10 +1,10 @@
 // In-memory sort with mongod's rules: BSON type order across types, and an array field sorts by
 // its smallest element ascending and its largest descending.
-import { Aggregator } from 'mingo';
 import { compareValues } from '../bson/order.js';
 import { valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
+import { textScore } from './text.js';
 
 export interface SortField {
   path: string;
@@ -58,9 +58,10 @@ export function compareBySort(fields: SortField[]): (a: Doc, b: Doc) => number {
 
 /** Sorts with keys computed once per document (decorate-sort-undecorate). */
 export function sortDocuments(docs: Doc[], fields: SortField[], normalise?: (s: string) => string): Doc[] {
-  const active = fields.filter((f) => !f.meta);
+  const active = fields;
   if (active.length === 0) return docs;
   const keyOf = (doc: Doc, f: SortField): unknown => {
+    if (f.meta) return textScore(doc);
     const k = sortKey(doc, f);
     return normalise && typeof k === 'string' ? normalise(k) : k;
   };
@@ -73,8 +74,4 @@ export function sortDocuments(docs: Doc[], fields: SortField[], normalise?: (s: 
     return a.i - b.i;
   });
   return decorated.map((d) => d.doc);
-}
-
-export function runMingoStage(docs: Doc[], stage: Record<string, unknown>): Doc[] {
-  return new Aggregator([stage]).run(docs) as Doc[];
 }

@@ -3,7 +3,8 @@
 // only on upsert-inserts, _id immutable (code 66) yet `$set: {_id: sameValue}` allowed,
 // conflicting paths (code 40), unknown modifiers (code 9).
 import { ObjectId } from 'bson';
-import { Aggregator, update as mingoUpdate } from 'mingo';
+import { update as mingoUpdate } from 'mingo';
+import { mingoAggregator } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
@@ -91,7 +92,7 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (new Aggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
+    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {

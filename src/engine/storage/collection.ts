@@ -17,8 +17,8 @@ export class Collection {
   private nextRid = 1;
 
   constructor(
-    readonly dbName: string,
-    readonly name: string,
+    public dbName: string,
+    public name: string,
     readonly options: Record<string, unknown> = {},
   ) {
     this.indexes.push(new Index({ v: 2, key: { _id: 1 }, name: '_id_' }));
