@@ -306,8 +306,8 @@ export const scenario = defineScenario({
       },
     ],
     code: [
-      { title: 'Naive: hash the new password and compare strings (never matches)', language: 'ts', code: naiveRouteCode },
-      { title: 'Fix: bcrypt.compare against the current hash and a history of N', language: 'ts', code: fixedRouteCode },
+      { title: 'Naive: compare fresh hash strings (never matches)', language: 'ts', code: naiveRouteCode },
+      { title: 'Fix: bcrypt.compare against current + last N hashes', language: 'ts', code: fixedRouteCode },
     ],
     seniorNotes: [
       'Pick the cost from a measurement on the production machine, not a constant from a blog post, and re-hash '

@@ -441,7 +441,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Cache hot, staleness-tolerant reads in Redis with a TTL (read-through / cache-aside), invalidating on writes where needed.',
-        terms: [['cache', 'redis'], [' ttl', '(ttl', 'ttl:', 'time to live', 'expire', 'expiry', 'expiration']],
+        terms: [['cache', 'redis'], ['a ttl', 'the ttl', 'ttl of', 'ttl:', '(ttl', 'time to live', 'expire', 'expiry', 'expiration']],
       },
       {
         text: 'Indexes are not free: each one slows writes and takes RAM; build them deliberately and verify the plan after.',

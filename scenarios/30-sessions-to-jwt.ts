@@ -499,7 +499,7 @@ export const scenario = defineScenario({
       },
       {
         text: 'Revocation via a deny-list keyed by jti with a TTL equal to the token\'s remaining lifetime.',
-        terms: [['jti', 'token id'], ['deny', 'blacklist', 'blocklist', 'revok'], [' ttl', '(ttl', 'ttl:', 'time to live', 'expire', 'remaining life']],
+        terms: [['jti', 'token id'], ['deny', 'blacklist', 'blocklist', 'revok'], ['a ttl', 'the ttl', 'ttl of', 'ttl equal', 'ttl:', '(ttl', 'time to live', 'expire', 'remaining life']],
       },
       {
         text: 'Verify with a pinned algorithm and a secret from a secret store, never hard-coded.',
@@ -507,10 +507,10 @@ export const scenario = defineScenario({
       },
     ],
     code: [
-      { title: 'Naive: a long-lived token the page can read, logout that revokes nothing', language: 'ts', code: legacyCode },
+      { title: 'Naive: a readable 30-day token, logout revokes nothing', language: 'ts', code: legacyCode },
       { title: 'Login: access cookie + refresh token stored in Redis', language: 'ts', code: loginCode },
       { title: 'Refresh: rotation with reuse detection', language: 'ts', code: rotateCode },
-      { title: 'Verify and revoke: deny-list by jti with the token\'s remaining TTL', language: 'ts', code: verifyCode },
+      { title: 'Verify and revoke: jti deny-list, remaining-life TTL', language: 'ts', code: verifyCode },
     ],
     seniorNotes: [
       'Migrate without a flag day: for a while the auth middleware accepts the old session cookie OR the new access '
