@@ -98,7 +98,7 @@ interface UserShape {
 interface RegistrationResult {
   statuses: number[];
   responses: HttpResponse[];
-  /** How many handlers found no existing user in their findOne check. */
+  /** How many handlers found no existing user in their existence check (findOne, or exists() once fixed). */
   passedCheck: number;
 }
 
@@ -283,7 +283,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
     ctx.observe('unique email index before the burst', emailIndex ? { name: String(emailIndex.name), unique: emailIndex.unique === true } : null);
     const result = await burst('/register', sameEmail);
     ctx.observe('statuses', result.statuses);
-    ctx.observe('passed the findOne check', result.passedCheck);
+    ctx.observe('passed the exists() check', result.passedCheck);
     const created = ctx.observe('answered 201', countOf(result.statuses, 201));
     const conflicts = ctx.observe('answered 409', countOf(result.statuses, 409));
     const documents = ctx.observe('documents', await FixedUser.countDocuments({ email: 'ada@example.com' }));

@@ -18,7 +18,7 @@ test('24: check-then-insert lets every racer in; a unique index built first lets
 
   // Fix: the same race (all five still pass the application check), one 201, four 409, one document.
   assert.deepEqual(observation(report, 'Fix:', 'unique email index before the burst'), { name: 'email_1', unique: true });
-  assert.equal(observation(report, 'Fix:', 'passed the findOne check'), 5);
+  assert.equal(observation(report, 'Fix:', 'passed the exists() check'), 5);
   assert.deepEqual(observation(report, 'Fix:', 'statuses'), [201, 409, 409, 409, 409]);
   assert.equal(observation(report, 'Fix:', 'documents'), 1);
   assert.deepEqual(observation(report, 'Fix:', 'a 409 body'), { error: 'an account uses this email' });
