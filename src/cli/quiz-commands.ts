@@ -6,10 +6,13 @@ import type { Command } from 'commander';
 
 export interface QuizCommandOptions {
   count: number;
-  tag: string[];
+  /** Absent when no --tag was given (no default, so help does not print "(default: [])"). */
+  tag?: string[];
   id?: string;
   mode: 'recall' | 'choice';
   answers?: string;
+  /** Typed on the command line rather than defaults: with --answers only typed ones filter the file. */
+  typed?: { count: boolean; mode: boolean };
 }
 
 export interface StatsCommandOptions {
@@ -26,8 +29,8 @@ function parseCount(value: string): number {
   return count;
 }
 
-function collectTag(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collectTag(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function registerQuizCommands(program: Command): void {
@@ -35,22 +38,29 @@ export function registerQuizCommands(program: Command): void {
     .command('quiz')
     .description('practise answering from memory; reviews are scheduled with spaced repetition (FSRS)')
     .option('-n, --count <n>', 'questions in this session', parseCount, 5)
-    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collectTag, [])
+    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collectTag)
     .option('--id <ids>', 'only these scenario ids, e.g. 24,28')
     .addOption(
       new Option('-m, --mode <mode>', 'recall: type an answer and grade yourself; choice: multiple choice, auto-graded')
         .choices(['recall', 'choice'])
         .default('recall'),
     )
-    .option('--answers <file>', 'non-interactive: read answers and grades from a JSON file (see `quiz --help`)')
+    .option('--answers <file>', 'non-interactive: read answers and grades from a JSON file (format below)')
     .addHelpText('after', `
 Scripted answers (--answers FILE), a JSON array:
-  recall: [{ "id": 24, "answer": "free text", "grade": "again" | "hard" | "good" | "easy" }]
-  choice: [{ "id": 24, "question": 1, "choice": 2 }]   (question and choice count from 1)
-Progress lives in your data directory; set BACKEND_SCENARIOS_HOME to keep it elsewhere.`)
-    .action(async (options: QuizCommandOptions) => {
+  recall: [{ "id": 24, "answer": "free text",
+             "grade": "again" | "hard" | "good" | "easy" }]
+  choice: [{ "id": 24, "question": 1, "choice": 2 }]
+          (question and choice count from 1)
+With --answers, --id, --tag, --mode and --count pick which
+entries of the file are graded (in file order); without
+them every entry is.
+Progress lives in your data directory; set
+BACKEND_SCENARIOS_HOME to keep it elsewhere.`)
+    .action(async (options: QuizCommandOptions, command: Command) => {
       const { runQuizCommand } = await import('./quiz.js');
-      await runQuizCommand(options);
+      const typed = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
+      await runQuizCommand({ ...options, typed: { count: typed('count'), mode: typed('mode') } });
     });
 
   program
@@ -59,6 +69,9 @@ Progress lives in your data directory; set BACKEND_SCENARIOS_HOME to keep it els
     .option('--json', 'print machine-readable JSON')
     .option('--reset', 'forget all quiz progress (asks for confirmation)')
     .option('-y, --yes', 'with --reset: do not ask')
+    .addHelpText('after', `
+A reset keeps the old file beside the new one (progress.reset-<time>.json),
+even a file written by a newer version.`)
     .action(async (options: StatsCommandOptions) => {
       const { runStatsCommand } = await import('./stats.js');
       await runStatsCommand(options);

@@ -1,6 +1,7 @@
 // The scripted answers of `quiz --answers FILE`: for automation, CI and tests. Every entry is
 // checked before anything is recorded, so a typo in entry 7 does not leave entries 1-6 half-applied.
 import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import { isGradeName, gradeNames } from './grades.js';
@@ -59,12 +60,23 @@ export function parseScriptedAnswers(text: string, scenarios: ScenarioDefinition
   return data.map((value, index) => parseEntry(value, index, byId));
 }
 
+function readProblemHint(file: string, code: string | undefined): string {
+  if (code === 'ENOENT') {
+    const where = isAbsolute(file) ? '' : ` (relative to ${process.cwd()})`;
+    return `No file by that name${where}: check the path. It holds a JSON array like [{ "id": 24, "answer": "…", "grade": "good" }]; \`backend-scenarios quiz --help\` shows the format.`;
+  }
+  if (code === 'EISDIR') return 'That is a directory: pass the JSON file itself, e.g. --answers answers.json.';
+  if (code === 'EACCES' || code === 'EPERM') return 'The file is not readable by you: check its permissions.';
+  return 'Check the path and that the file is readable; `backend-scenarios quiz --help` shows the format.';
+}
+
 export async function readScriptedAnswers(file: string, scenarios: ScenarioDefinition[]): Promise<ScriptedAnswer[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`Cannot read the answers file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`Cannot read the answers file ${file} (${code ?? (error as Error).message}).`, { hint: readProblemHint(file, code) });
   }
   return parseScriptedAnswers(text, scenarios, file);
 }

@@ -3,6 +3,7 @@
 // ends it; Enter alone on the first line means "I answered in my head".
 import { Writable } from 'node:stream';
 import { confirm, input, select } from '@inquirer/prompts';
+import { wrap } from '../ui/text.js';
 import type { ChoiceQuestion, ScenarioDefinition } from '../scenario/contract.js';
 import { gradeLabels, gradeNames } from './grades.js';
 import type { GradeName } from './grades.js';
@@ -28,11 +29,14 @@ function contextForOnePrompt(context: PromptContext): PromptContext {
   return { ...context, output: forward };
 }
 
-export function inquirerPrompter(base: PromptContext = {}, write: (text: string) => void = () => undefined): QuizPrompter {
+const answerInstructions = 'Type your answer (as many lines as you like; an empty line finishes). Press Enter right away to answer in your head.';
+
+/** `width`: columns to wrap the instructions printed around prompts at (the terminal's). */
+export function inquirerPrompter(base: PromptContext = {}, write: (text: string) => void = () => undefined, width = 80): QuizPrompter {
   const context = (): PromptContext => contextForOnePrompt(base);
   return {
     async answer() {
-      write('Type your answer (as many lines as you like; an empty line finishes). Press Enter right away to answer in your head.\n');
+      write(`${wrap(answerInstructions, width).join('\n')}\n`);
       const lines: string[] = [];
       for (;;) {
         const line = await input({ message: lines.length === 0 ? 'Your answer:' : 'Your answer (continued):' }, context());

@@ -23,13 +23,35 @@ function block(view: QuizView, text: string, indent = '', firstIndent = indent):
   return wrap(text, view.width, indent, firstIndent).join('\n');
 }
 
-function header(view: QuizView, scenario: ScenarioDefinition, position: number, total: number): string {
-  return view.style.bold(`Question ${position}/${total} · #${scenario.id} ${scenario.title}`);
+/**
+ * Wrapped like prose, then styled line by line: a colour code opened on one line and closed on the
+ * next would bleed into the prompt or whatever is printed between them.
+ */
+export function styledBlock(view: QuizView, text: string, paint: (line: string) => string, indent = '', firstIndent = indent): string {
+  return wrap(text, view.width, indent, firstIndent).map(paint).join('\n');
+}
+
+function header(view: QuizView, scenario: ScenarioDefinition, position: number, total: number, kind?: SessionItem['kind']): string {
+  const title = `Question ${position}/${total} · #${scenario.id} ${scenario.title}`;
+  if (!kind) return styledBlock(view, title, (line) => view.style.bold(line));
+  // The "(new)" tag is dimmed, so it is wrapped with the title and then told apart by its text.
+  const tag = `(${kindLabel[kind]})`;
+  const lines = wrap(`${title} ${tag}`, view.width);
+  return lines.map((line, index) => {
+    if (index !== lines.length - 1 || !line.endsWith(tag)) return view.style.bold(line);
+    const head = line.slice(0, line.length - tag.length);
+    return `${head.trim() === '' ? '' : view.style.bold(head)}${view.style.dim(tag)}`;
+  }).join('\n');
 }
 
 export function renderQuestionHeader(view: QuizView, scenario: ScenarioDefinition, position: number, total: number, kind?: SessionItem['kind']): string {
-  const tag = kind ? view.style.dim(` (${kindLabel[kind]})`) : '';
-  return `\n${header(view, scenario, position, total)}${tag}\n\n${block(view, scenario.question)}\n`;
+  return `\n${header(view, scenario, position, total, kind)}\n\n${block(view, scenario.question)}\n`;
+}
+
+/** The scripted answer as the learner wrote it, wrapped under an "Answer:" label. */
+export function renderAnswerEcho(view: QuizView, answer: string): string {
+  const text = answer.trim() || '(answered in my head)';
+  return `${block(view, text, '        ', 'Answer: ')}\n`;
 }
 
 export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition, answer: string, coverage: KeyPointCoverage[]): string {
@@ -37,7 +59,7 @@ export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition,
   const lines: string[] = [];
   if (answer.trim().length > 0) {
     const covered = coverage.filter((point) => point.covered).length;
-    lines.push(style.bold(`Key points (${covered} of ${coverage.length} mentioned in your answer; a hint for grading, not a verdict):`));
+    lines.push(styledBlock(view, `Key points (${covered} of ${coverage.length} mentioned in your answer; a hint for grading, not a verdict):`, (line) => style.bold(line)));
     for (const point of coverage) {
       const note = point.covered
         ? `(you said: ${point.matched.filter((term): term is string => term !== undefined).join(', ')})`
@@ -46,7 +68,7 @@ export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition,
       lines.push(`${block(view, `${point.text} ${style.dim(note)}`, '    ', `  ${mark} `)}`);
     }
   } else {
-    lines.push(style.bold('Key points of a strong answer (compare with the one in your head):'));
+    lines.push(styledBlock(view, 'Key points of a strong answer (compare with the one in your head):', (line) => style.bold(line)));
     for (const point of coverage) lines.push(block(view, point.text, '    ', '  • '));
   }
   lines.push('', style.bold('The reasoning:'));
@@ -76,5 +98,6 @@ export function renderChoiceReveal(view: QuizView, question: ChoiceQuestion, cho
 }
 
 export function renderScheduled(view: QuizView, scenario: ScenarioDefinition, grade: GradeName, due: Date, now: Date): string {
-  return `${view.style.dim(`Graded ${grade}. Next review of #${scenario.id} ${describeInterval(due, now)} (${due.toLocaleString()}).`)}\n`;
+  const text = `Graded ${grade}. Next review of #${scenario.id} ${describeInterval(due, now)} (${due.toLocaleString()}).`;
+  return `${styledBlock(view, text, (line) => view.style.dim(line))}\n`;
 }

@@ -3,7 +3,9 @@
 import { keyPointCoverage } from './coverage.js';
 import type { GradeName } from './grades.js';
 import type { ProgressStore } from './progress-store.js';
-import { renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled } from './reveal.js';
+import {
+  renderAnswerEcho, renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled,
+} from './reveal.js';
 import type { QuizView } from './reveal.js';
 import type { ScriptedAnswer } from './answers-file.js';
 import { recordGrade } from './session.js';
@@ -23,7 +25,7 @@ export async function runScriptedAnswers(answers: ScriptedAnswer[], deps: Script
     let grade: GradeName;
     if (entry.kind === 'recall') {
       deps.write(renderQuestionHeader(deps.view, scenario, index + 1, answers.length));
-      deps.write(`Answer: ${entry.answer.trim() || '(answered in my head)'}\n`);
+      deps.write(renderAnswerEcho(deps.view, entry.answer));
       deps.write(renderRecallReveal(deps.view, scenario, entry.answer, keyPointCoverage(entry.answer, scenario.answer.keyPoints)));
       grade = entry.grade;
     } else {

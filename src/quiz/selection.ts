@@ -26,7 +26,11 @@ export function parseIdList(text: string): number[] {
   return [...new Set(parts.map(Number))];
 }
 
-function narrow(scenarios: ScenarioDefinition[], filter: SessionFilter): ScenarioDefinition[] {
+/**
+ * The scenarios --id and --tag leave, in the order given. An unknown id or a tag no scenario has
+ * is a usage error (with the ids or tags that exist), for a quiz session and --answers alike.
+ */
+export function narrowScenarios(scenarios: ScenarioDefinition[], filter: Pick<SessionFilter, 'ids' | 'tags'>): ScenarioDefinition[] {
   let pool = scenarios;
   if (filter.ids && filter.ids.length > 0) {
     const known = new Set(scenarios.map((s) => s.id));
@@ -53,7 +57,7 @@ function narrow(scenarios: ScenarioDefinition[], filter: SessionFilter): Scenari
 }
 
 export function selectSession(scenarios: ScenarioDefinition[], progress: Progress, filter: SessionFilter, now: Date): SessionItem[] {
-  const pool = narrow(scenarios, filter);
+  const pool = narrowScenarios(scenarios, filter);
   const dueTime = (s: ScenarioDefinition): number | undefined => {
     const entry = progress.scenarios[String(s.id)];
     return entry ? Date.parse(entry.card.due) : undefined;

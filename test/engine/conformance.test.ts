@@ -39,8 +39,15 @@ function runRunner(uri: string): Promise<string> {
   });
 }
 
-test(`CRUD spec core list: at least ${CORE_PASS_FLOOR} tests pass`, { timeout: 60_000 }, async () => {
-  assert.ok(existsSync(path.join(shared, 'run.mjs')), `conformance suite not found at ${shared}: it must sit beside the repository (../shared/conformance)`);
+const suiteFound = existsSync(path.join(shared, 'run.mjs'));
+// CI always has ../shared beside the clone, so there a missing suite is a failure. A contributor's
+// clone may not: the test then says plainly that it did not run, rather than failing the suite.
+const skipReason = suiteFound || process.env['CI']
+  ? false
+  : `MongoDB's CRUD spec suite was not found at ${shared}; put it there to run this test`;
+
+test(`CRUD spec core list: at least ${CORE_PASS_FLOOR} tests pass`, { timeout: 60_000, skip: skipReason }, async () => {
+  assert.ok(suiteFound, `conformance suite not found at ${shared}: it must sit beside the repository (../shared/conformance)`);
   rmSync(copy, { recursive: true, force: true });
   cpSync(shared, copy, { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules`) });
   const engine = await startEmbeddedMongo();
