@@ -1,6 +1,6 @@
 // `doctor`: what this machine can run and why: Node, each MongoDB engine (and which one `auto`
 // picks), Redis, and whether every scenario file loads.
-import { describeEngines, maskUri } from '../runtime/engines.js';
+import { autoEngineName, describeEngines, maskUri } from '../runtime/engines.js';
 import { listScenarioFiles, loadScenarioFile } from '../scenario/registry.js';
 import { createTerminal } from '../ui/terminal.js';
 import { wrap } from '../ui/text.js';
@@ -25,12 +25,22 @@ export async function doctorCommand(): Promise<void> {
   item(nodeOk, `Node ${process.versions.node}${nodeOk ? '' : ` (needs ${minimumNode.join('.')} or newer)`}`);
 
   terminal.line();
-  terminal.line(style.bold('MongoDB engines') + style.dim('  (auto: first available)'));
+  for (const line of wrap(`${style.bold('MongoDB engines')}  ${style.dim('(auto: MONGODB_URI if set, else a mongod on disk, else embedded)')}`, terminal.width, '  ')) terminal.line(line);
   const engines = await describeEngines();
   for (const engine of engines) item(engine.available, `${style.bold(engine.name)}: ${engine.reason}`);
-  const auto = engines.find((engine) => engine.available);
-  healthy &&= auto !== undefined;
-  terminal.line(`  → ${auto ? `\`run\` will use ${style.bold(auto.name)}` : style.red('no engine is available')}`);
+  // The same rule as `run --engine auto`: a MONGODB_URI that is set is used (and fails) even when
+  // another engine would work, so doctor must not promise a fallback that run will not take.
+  const mongodOnDisk = engines.some((engine) => engine.name === 'memory-server' && engine.available);
+  const auto = engines.find((engine) => engine.name === autoEngineName(process.env, mongodOnDisk));
+  const autoWorks = auto?.available === true;
+  healthy &&= autoWorks;
+  const arrow = (text: string): void => {
+    for (const line of wrap(text, terminal.width, '    ', '  → ')) terminal.line(line);
+  };
+  if (autoWorks) arrow(`\`run\` will use ${style.bold(auto.name)}`);
+  else if (auto) arrow(style.red(`\`run\` will fail: it uses ${auto.name} (${auto.name === 'uri' ? 'MONGODB_URI is set' : 'a mongod is on disk'}), which is not available.`));
+  else arrow(style.red('no engine is available'));
+  if (!autoWorks && auto?.hint) for (const line of wrap(style.dim(`hint: ${auto.hint}`), terminal.width, '    ', '    ')) terminal.line(line);
 
   terminal.line();
   terminal.line(style.bold('Redis') + style.dim('  (some demos use it)'));

@@ -34,10 +34,11 @@ function hasAnyTag(scenario: CatalogEntry, tags: string[]): boolean {
 
 export async function listCommand(options: ListOptions): Promise<void> {
   const all = await loadCatalog();
-  const selected = options.tag.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, options.tag)) : all;
-  if (options.tag.length > 0 && selected.length === 0) {
+  const tags = options.tag ?? [];
+  const selected = tags.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, tags)) : all;
+  if (tags.length > 0 && selected.length === 0) {
     const known = [...new Set(all.flatMap((scenario) => scenario.tags))].sort();
-    throw new UserError(`No scenario is tagged ${options.tag.map((tag) => `"${tag}"`).join(' or ')}.`, {
+    throw new UserError(`No scenario is tagged ${tags.map((tag) => `"${tag}"`).join(' or ')}.`, {
       hint: `Tags in use: ${known.join(', ') || 'none'}.`,
     });
   }

@@ -3,16 +3,29 @@
 // usage errors likewise, bugs keep their stack.
 import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
-import { ExitCode, isUserError } from './errors.js';
-import { colorWanted, createStyle } from '../ui/terminal.js';
+import { ExitCode, SilentExit, isUserError } from './errors.js';
+import { colorWanted, createStyle, terminalWidth } from '../ui/terminal.js';
+import { wrap } from '../ui/text.js';
 
 const errorStyle = createStyle(colorWanted(process.stderr));
+
+/**
+ * Wrapped to the terminal's width (a terminal does not re-indent a long line it wraps itself);
+ * into a pipe or a log each stays one line, unless COLUMNS asks for a width.
+ */
+function errorLines(label: string, text: string, style: (text: string) => string): string[] {
+  const wanted = process.stderr.isTTY === true || (process.env['COLUMNS'] ?? '') !== '';
+  if (!wanted) return [style(`${label} ${text}`)];
+  const indent = ' '.repeat(label.length + 1);
+  return wrap(text, terminalWidth(process.stderr), indent, `${label} `).map((line, index) => (
+    index === 0 ? `${style(label)}${line.slice(label.length)}` : line));
+}
 
 function printUserError(message: string, hint: string | undefined): void {
   // A prompt or spinner may have left the cursor mid-line.
   if (process.stderr.isTTY) process.stderr.write('\n');
-  process.stderr.write(`${errorStyle.red('error:')} ${message}\n`);
-  if (hint) process.stderr.write(`${errorStyle.dim(`hint: ${hint}`)}\n`);
+  for (const line of errorLines('error:', message, (text) => errorStyle.red(text))) process.stderr.write(`${line}\n`);
+  if (hint) for (const line of errorLines('hint:', hint, (text) => text)) process.stderr.write(`${errorStyle.dim(line)}\n`);
 }
 
 /** commander's messages start with "error: " and may carry a "(Did you mean …?)" line. */
@@ -35,6 +48,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     command.exitOverride();
     command.configureOutput({ outputError: () => undefined });
   }
+  // -v is the spelling many expect for the version; commander takes one short flag per option.
+  if (argv[2] === '-v') argv = [...argv.slice(0, 2), '--version', ...argv.slice(3)];
   const userArgs = argv.slice(2).filter((arg) => arg !== '--no-color');
   if (userArgs.length === 0) {
     program.outputHelp();
@@ -50,6 +65,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       const command = commandNameFor(userArgs);
       printUserError(message, hint ?? `See \`backend-scenarios ${command ? `${command} ` : ''}--help\`.`);
       return ExitCode.usage;
+    }
+    if (error instanceof SilentExit) {
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      return error.exitCode;
     }
     if (isUserError(error)) {
       printUserError(error.message, error.hint);

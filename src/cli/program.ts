@@ -8,7 +8,8 @@ import { engineChoices } from '../runtime/engine-choices.js';
 import { terminalWidth } from '../ui/terminal.js';
 
 export interface ListOptions {
-  tag: string[];
+  /** Absent when no --tag was given (a default of [] would show in --help as "(default: [])"). */
+  tag?: string[];
   json?: boolean;
 }
 
@@ -19,8 +20,8 @@ export interface RunOptions {
   json?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parsePort(value: string): number {
@@ -49,7 +50,7 @@ export function createProgram(): Command {
   program
     .name('backend-scenarios')
     .description('Practise Node.js, Express and MongoDB interview scenarios with live demos that reproduce the failure and prove the fix.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+    .version(packageVersion(), '-V, --version', 'print the version (-v works too)')
     .option('--no-color', 'plain output without colours (NO_COLOR works too)')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', examples)
@@ -59,7 +60,7 @@ export function createProgram(): Command {
   program
     .command('list')
     .description('list the scenarios: id, title, tags and a one-line summary')
-    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collect, [])
+    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collect)
     .option('--json', 'print machine-readable JSON')
     .action(async (options: ListOptions) => {
       const { listCommand } = await import('./list.js');
@@ -111,7 +112,7 @@ Examples:
   program
     .command('engine')
     .description('run the embedded MongoDB-compatible engine in the foreground until Ctrl-C')
-    .option('-p, --port <port>', 'port to listen on (default: any free port)', parsePort, 0)
+    .addOption(new Option('-p, --port <port>', 'port to listen on').argParser(parsePort).default(0, 'any free port'))
     .action(async (options: { port: number }) => {
       const { engineCommand } = await import('./engine-command.js');
       await engineCommand(options);

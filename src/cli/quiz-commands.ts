@@ -70,8 +70,9 @@ BACKEND_SCENARIOS_HOME to keep it elsewhere.`)
     .option('--reset', 'forget all quiz progress (asks for confirmation)')
     .option('-y, --yes', 'with --reset: do not ask')
     .addHelpText('after', `
-A reset keeps the old file beside the new one (progress.reset-<time>.json),
-even a file written by a newer version.`)
+--reset keeps the old file beside the new one
+(progress.reset-<time>.json), even one written by a newer
+version of backend-scenarios.`)
     .action(async (options: StatsCommandOptions) => {
       const { runStatsCommand } = await import('./stats.js');
       await runStatsCommand(options);

@@ -2,14 +2,17 @@
 // and src/quiz/scripted.ts (--answers); both save each grade as it is given.
 import { loadScenarios } from '../scenario/registry.js';
 import type { ScenarioDefinition } from '../scenario/contract.js';
-import { createTerminal } from '../ui/terminal.js';
+import { createTerminal, terminalWidth } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
 import { openProgressStore } from '../quiz/progress-store.js';
 import type { ProgressStore } from '../quiz/progress-store.js';
-import { nextDue, parseIdList, selectSession } from '../quiz/selection.js';
+import { narrowScenarios, nextDue, parseIdList, selectSession } from '../quiz/selection.js';
 import { describeInterval } from '../quiz/scheduler.js';
 import { readScriptedAnswers } from '../quiz/answers-file.js';
 import { runScriptedAnswers } from '../quiz/scripted.js';
+import { filterScriptedAnswers } from '../quiz/answers-filter.js';
+import type { ScriptedAnswerFilter } from '../quiz/answers-filter.js';
+import { wrap } from '../ui/text.js';
 import { ExitCode, UserError } from './errors.js';
 import type { QuizCommandOptions } from './quiz-commands.js';
 
@@ -19,7 +22,12 @@ export const nonInteractiveHint = 'Run it in a terminal, or script it: `backend-
 
 /** Progress-file notices (a corrupt file moved aside) go to stderr: stdout may be JSON or piped. */
 function printNotice(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${wrap(message, terminalWidth(process.stderr)).join('\n')}\n`);
+}
+
+/** A line of prose at the terminal's width, painted line by line after wrapping. */
+function say(terminal: Terminal, text: string, paint: (line: string) => string = (line) => line): void {
+  for (const line of wrap(text, terminal.width)) terminal.line(paint(line));
 }
 
 async function installedScenarios(): Promise<ScenarioDefinition[]> {
@@ -28,23 +36,25 @@ async function installedScenarios(): Promise<ScenarioDefinition[]> {
   return scenarios;
 }
 
-async function runScripted(file: string, terminal: Terminal, store: ProgressStore): Promise<void> {
-  const scenarios = await installedScenarios();
-  const answers = await readScriptedAnswers(file, scenarios);
+async function runScripted(file: string, filter: ScriptedAnswerFilter, scenarios: ScenarioDefinition[], terminal: Terminal, store: ProgressStore): Promise<void> {
+  const all = await readScriptedAnswers(file, scenarios);
+  const { answers, description } = filterScriptedAnswers(all, scenarios, filter, file);
+  if (answers.length < all.length) {
+    say(terminal, `Grading ${answers.length} of the ${all.length} entries in ${file} (${description}).`, (line) => terminal.style.dim(line));
+  }
   const graded = await runScriptedAnswers(answers, { store, write: (text) => terminal.out.write(text), view: { style: terminal.style, width: terminal.width } });
-  terminal.line(`Recorded ${graded.length} grade${graded.length === 1 ? '' : 's'} in ${store.file}.`);
+  say(terminal, `Recorded ${graded.length} grade${graded.length === 1 ? '' : 's'} in ${store.file}.`);
 }
 
-async function runInteractive(options: QuizCommandOptions, ids: number[] | undefined, terminal: Terminal, store: ProgressStore): Promise<void> {
-  const scenarios = await installedScenarios();
+async function runInteractive(options: QuizCommandOptions, filter: { ids?: number[]; tags: string[] }, scenarios: ScenarioDefinition[], terminal: Terminal, store: ProgressStore): Promise<void> {
   const now = new Date();
   const progress = await store.read();
-  const items = selectSession(scenarios, progress, { count: options.count, tags: options.tag, ...(ids ? { ids } : {}) }, now);
+  const items = selectSession(scenarios, progress, { count: options.count, tags: filter.tags, ...(filter.ids ? { ids: filter.ids } : {}) }, now);
   if (items.length === 0) {
     const upcoming = nextDue(scenarios, progress);
-    terminal.line('Nothing is due and every scenario has been seen: well done.');
-    if (upcoming) terminal.line(`Next review: #${upcoming.scenario.id} ${upcoming.scenario.title}, ${describeInterval(upcoming.due, now)} (${upcoming.due.toLocaleString()}).`);
-    terminal.line(terminal.style.dim('To practise one anyway: backend-scenarios quiz --id <id>.'));
+    say(terminal, 'Nothing is due and every scenario has been seen: well done.');
+    if (upcoming) say(terminal, `Next review: #${upcoming.scenario.id} ${upcoming.scenario.title}, ${describeInterval(upcoming.due, now)} (${upcoming.due.toLocaleString()}).`);
+    say(terminal, 'To practise one anyway: backend-scenarios quiz --id <id>.', (line) => terminal.style.dim(line));
     return;
   }
   // Loaded only for a real interactive session: scripted runs and the non-TTY refusal skip them.
@@ -54,29 +64,40 @@ async function runInteractive(options: QuizCommandOptions, ids: number[] | undef
   const write = (text: string): void => { terminal.out.write(text); };
   const result = await runQuizSession(items, options.mode, {
     store,
-    prompter: inquirerPrompter({}, write),
+    prompter: inquirerPrompter({}, write, terminal.width),
     write,
     view: { style: terminal.style, width: terminal.width },
     runDemo: async (scenario) => {
       const code = await runLiveDemo(scenario.id);
-      if (code !== 0) terminal.line(terminal.style.yellow(`The demo ended with exit code ${code}.`));
+      if (code !== 0) say(terminal, `The demo ended with exit code ${code}.`, (line) => terminal.style.yellow(line));
     },
   });
   const kept = `${result.graded.length} answer${result.graded.length === 1 ? '' : 's'} graded and saved`;
+  terminal.line();
   if (result.interrupted) {
-    terminal.line(`\nStopped. ${kept}; run \`backend-scenarios quiz\` to carry on.`);
+    say(terminal, `Stopped. ${kept}; run \`backend-scenarios quiz\` to carry on.`);
     process.exitCode = ExitCode.interrupted;
     return;
   }
-  terminal.line(`\nSession done: ${kept}. \`backend-scenarios stats\` shows what is due next.`);
+  say(terminal, `Session done: ${kept}. \`backend-scenarios stats\` shows what is due next.`);
 }
 
 export async function runQuizCommand(options: QuizCommandOptions): Promise<void> {
   const terminal = createTerminal();
   const store = openProgressStore(printNotice);
   const ids = options.id !== undefined ? parseIdList(options.id) : undefined;
+  const tags = options.tag ?? [];
+  const scenarios = await installedScenarios();
+  // Validated before anything else, in both modes: `--id 99` is the same usage error everywhere.
+  narrowScenarios(scenarios, { ...(ids ? { ids } : {}), tags });
   if (options.answers !== undefined) {
-    await runScripted(options.answers, terminal, store);
+    const filter: ScriptedAnswerFilter = {
+      ...(ids ? { ids } : {}),
+      tags,
+      ...(options.typed?.mode ? { mode: options.mode } : {}),
+      ...(options.typed?.count ? { count: options.count } : {}),
+    };
+    await runScripted(options.answers, filter, scenarios, terminal, store);
     return;
   }
   if (!process.stdin.isTTY) {
@@ -84,5 +105,5 @@ export async function runQuizCommand(options: QuizCommandOptions): Promise<void>
       hint: nonInteractiveHint,
     });
   }
-  await runInteractive(options, ids, terminal, store);
+  await runInteractive(options, { ...(ids ? { ids } : {}), tags }, scenarios, terminal, store);
 }

@@ -1,21 +1,22 @@
 // `run <id|all>`: start an engine, run the demo(s) with live narration (or JSON), and turn the
 // outcome into an exit code: 0 every check held, 1 a check failed or a demo broke, 130 Ctrl-C.
-import { listScenarioFiles, loadScenarioFile, findScenario } from '../scenario/registry.js';
+import { listScenarioFiles, loadScenarioFile, findScenario, ScenarioLoadError } from '../scenario/registry.js';
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { ScenarioReport } from '../runtime/report.js';
 import { selectEngine } from '../runtime/engines.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
 import { runScenario, DemoInterruptedError } from '../runtime/run-scenario.js';
-import { ExitCode, UserError } from './errors.js';
+import { ExitCode, SilentExit, UserError } from './errors.js';
 import type { RunOptions } from './program.js';
 import { createTerminal } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
 import { Spinner } from '../ui/spinner.js';
-import { renderScenarioHeading, renderSection, renderAnswer, rule } from '../ui/scenario-text.js';
+import { renderScenarioHeading, renderSection, renderAnswer, rule, ruleLines } from '../ui/scenario-text.js';
 import { createConsoleReporter, loadHighlighter, renderSummary } from '../ui/demo-output.js';
 import type { SyncHighlighter } from '../ui/demo-output.js';
 import { renderTable } from '../ui/table.js';
+import { wrap } from '../ui/text.js';
 
 /** First Ctrl-C stops the demo cleanly; a second one (if teardown itself hangs) exits at once. */
 class InterruptWatcher {
@@ -73,8 +74,23 @@ async function startEngine(options: RunOptions, terminal: Terminal, showProgress
   }
 }
 
-function interruptedError(): UserError {
-  return new UserError('Interrupted: the demo was stopped; every server and connection is closed.', { exitCode: ExitCode.interrupted });
+function interruptedError(progress = 'the demo was stopped'): UserError {
+  return new UserError(`Interrupted: ${progress}; every server and connection is closed.`, { exitCode: ExitCode.interrupted });
+}
+
+/** Ctrl-C before any demo started (engine start-up, the "think first" prompt): nothing to report. */
+function interruptedBeforeDemo(): SilentExit {
+  return new SilentExit(ExitCode.interrupted);
+}
+
+/** Piped or in CI nobody can press Enter: say so once, on stderr, instead of silently not pausing. */
+function noticeDroppedPauses(options: RunOptions, terminal: Terminal, single: boolean): void {
+  if (options.json || terminal.interactive) return;
+  const dropped = [options.step ? '--step' : '', single && options.pause ? 'the pause after the question' : ''].filter(Boolean);
+  if (dropped.length === 0) return;
+  const why = process.env['CI'] !== undefined ? 'CI is set' : 'not an interactive terminal';
+  const silence = options.step ? '' : ' (--no-pause silences this)';
+  process.stderr.write(`note: ${dropped.join(' and ')} skipped: ${why}${silence}.\n`);
 }
 
 export async function runCommand(idText: string | undefined, options: RunOptions): Promise<void> {
@@ -91,14 +107,15 @@ export async function runCommand(idText: string | undefined, options: RunOptions
   let engine: MongoEngineHandle | undefined;
   try {
     engine = await startEngine(options, terminal, !options.json);
-    if (interrupt.interrupted) throw interruptedError();
+    if (interrupt.interrupted) throw interruptedBeforeDemo();
+    noticeDroppedPauses(options, terminal, single !== undefined);
     const highlight = options.json ? (code: string) => code : await loadHighlighter(terminal);
     const exitCode = single
       ? await runOne(single, engine, options, terminal, interrupt, highlight)
       : await runEvery(files, engine, options, terminal, interrupt, highlight);
     process.exitCode = exitCode;
   } catch (error) {
-    if (isPromptInterruption(error)) throw interruptedError();
+    if (isPromptInterruption(error)) throw interruptedBeforeDemo();
     throw error;
   } finally {
     interrupt.dispose();
@@ -162,6 +179,8 @@ async function runOne(
 
 /** A scenario file that does not load still gets a row (and fails the run), instead of hiding the rest. */
 function loadFailureReport(file: ScenarioFile, engine: MongoEngineHandle, error: unknown): ScenarioReport {
+  const reason = error instanceof ScenarioLoadError ? error.message
+    : `could not load ${file.path}: ${error instanceof Error ? error.message : String(error)}`;
   return {
     id: file.id,
     title: file.slug,
@@ -169,8 +188,31 @@ function loadFailureReport(file: ScenarioFile, engine: MongoEngineHandle, error:
     passed: false,
     durationMs: 0,
     steps: [],
-    error: `could not load ${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+    error: reason,
   };
+}
+
+function checksHeld(report: ScenarioReport): string {
+  const checks = report.steps.flatMap((step) => step.checks);
+  return `${checks.filter((check) => check.passed).length}/${checks.length}`;
+}
+
+/** The table closing `run all`, also printed (for the scenarios done so far) after Ctrl-C. */
+function renderRunSummary(reports: ScenarioReport[], interrupted: ScenarioReport | undefined, terminal: Terminal): string[] {
+  const { style } = terminal;
+  const rows = reports.map((report) => [
+    String(report.id),
+    report === interrupted ? 'INTERRUPTED' : report.passed ? 'passed' : 'FAILED',
+    checksHeld(report),
+    `${report.durationMs} ms`,
+    report.error && report !== interrupted ? `${report.title} (${report.error})` : report.title,
+  ]);
+  return ['', rule(terminal, 'Summary'), ...renderTable(
+    [{ header: 'ID', align: 'right' }, { header: 'RESULT' }, { header: 'CHECKS', align: 'right' }, { header: 'TIME', align: 'right' }, { header: 'TITLE', flexible: true }],
+    rows,
+    terminal.width,
+    (text) => style.bold(text),
+  )];
 }
 
 async function runEvery(
@@ -182,7 +224,11 @@ async function runEvery(
   highlight: SyncHighlighter,
 ): Promise<number> {
   const reports: ScenarioReport[] = [];
+  let interruptedReport: ScenarioReport | undefined;
   const { style } = terminal;
+  const print = (text: string, indent = '  '): void => {
+    for (const line of wrap(text, terminal.width, indent + '  ', indent)) terminal.line(line);
+  };
   if (!options.json) terminal.line(style.dim(engineLine(engine)));
   for (const file of files) {
     if (interrupt.interrupted) break;
@@ -192,7 +238,10 @@ async function runEvery(
     } catch (error) {
       const report = loadFailureReport(file, engine, error);
       reports.push(report);
-      if (!options.json) terminal.line(style.red(`\n✘ ${report.error}`));
+      if (!options.json) {
+        terminal.line();
+        print(style.red(`✘ ${report.error}`), '');
+      }
       continue;
     }
     if (options.json) {
@@ -200,14 +249,20 @@ async function runEvery(
       continue;
     }
     terminal.line();
-    terminal.line(rule(terminal, `Scenario ${scenario.id} · ${scenario.title}`));
+    for (const line of ruleLines(terminal, `Scenario ${scenario.id}`, scenario.title)) terminal.line(line);
     const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
     try {
       const report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
       reports.push(report);
-      const checks = report.steps.flatMap((step) => step.checks);
-      const verdict = report.passed ? style.green('✔ passed') : style.red.bold('✘ FAILED');
-      terminal.line(`\n  ${verdict} ${checks.filter((c) => c.passed).length}/${checks.length} checks held · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+      terminal.line();
+      if (interrupt.interrupted) {
+        // Its checks so far are shown, but it neither passed nor failed: it was stopped.
+        interruptedReport = report;
+        print(`${style.yellow.bold('■ INTERRUPTED')} after ${checksHeld(report)} checks held · ${report.durationMs} ms`);
+      } else {
+        const verdict = report.passed ? style.green('✔ passed') : style.red.bold('✘ FAILED');
+        print(`${verdict} ${checksHeld(report)} checks held · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+      }
     } finally {
       reporter.dispose();
     }
@@ -217,30 +272,17 @@ async function runEvery(
     process.stdout.write(`${JSON.stringify({ passed, scenarios: reports }, null, 2)}\n`);
     return exitCodeFor(reports, interrupt.interrupted);
   }
-  if (interrupt.interrupted) throw interruptedError();
+  for (const line of renderRunSummary(reports, interruptedReport, terminal)) terminal.line(line);
   terminal.line();
-  terminal.line(rule(terminal, 'Summary'));
-  const rows = reports.map((report) => {
-    const checks = report.steps.flatMap((step) => step.checks);
-    return [
-      String(report.id),
-      report.passed ? 'passed' : 'FAILED',
-      `${checks.filter((c) => c.passed).length}/${checks.length}`,
-      `${report.durationMs} ms`,
-      report.error ? `${report.title} (${report.error})` : report.title,
-    ];
-  });
-  const table = renderTable(
-    [{ header: 'ID', align: 'right' }, { header: 'RESULT' }, { header: 'CHECKS', align: 'right' }, { header: 'TIME', align: 'right' }, { header: 'TITLE', flexible: true }],
-    rows,
-    terminal.width,
-    (text) => style.bold(text),
-  );
-  for (const line of table) terminal.line(line);
+  if (interrupt.interrupted) {
+    const notRun = files.length - reports.length;
+    const done = reports.filter((report) => report !== interruptedReport);
+    throw interruptedError(`${done.length} of ${files.length} scenarios finished (${done.filter((report) => report.passed).length} passed)`
+      + `${interruptedReport ? `, scenario ${interruptedReport.id} was stopped` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`);
+  }
   const failed = reports.filter((report) => !report.passed).length;
-  terminal.line();
-  terminal.line(failed === 0
-    ? style.green.bold(`  All ${reports.length} scenarios passed on ${engine.name} ${engine.version}.`)
-    : style.red.bold(`  ${failed} of ${reports.length} scenarios failed.`));
+  print(failed === 0
+    ? style.green.bold(`All ${reports.length} scenarios passed on ${engine.name} ${engine.version}.`)
+    : style.red.bold(`${failed} of ${reports.length} scenarios failed.`));
   return exitCodeFor(reports, false);
 }

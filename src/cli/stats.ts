@@ -1,9 +1,10 @@
 // `stats`: what the learner has done and what comes next, from the progress file. `--reset`
 // forgets it all (the old file is kept beside the new one), after a confirmation or --yes.
 import { loadScenarios } from '../scenario/registry.js';
-import { createTerminal } from '../ui/terminal.js';
+import { createTerminal, terminalWidth } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
 import { renderTable } from '../ui/table.js';
+import { wrap } from '../ui/text.js';
 import { summarizeProgress } from '../quiz/summary.js';
 import type { ProgressSummary, ScenarioStats } from '../quiz/summary.js';
 import { describeInterval } from '../quiz/scheduler.js';
@@ -37,12 +38,17 @@ function renderSummary(summary: ProgressSummary, file: string, terminal: Termina
   for (const line of table) terminal.line(line);
   const { totals, streak } = summary;
   terminal.line();
-  terminal.line(`${totals.scenarios} scenarios: ${totals.new} new, ${totals.learning + totals.relearning} learning, ${totals.review} learned; ${totals.dueNow} due now. ${totals.reviews} reviews in all.`);
+  say(terminal, `${totals.scenarios} scenarios: ${totals.new} new, ${totals.learning + totals.relearning} learning, ${totals.review} learned; ${totals.dueNow} due now. ${totals.reviews} review${totals.reviews === 1 ? '' : 's'} in all.`);
   const streakText = streak.current === 0
     ? 'No current streak'
     : `Streak: ${streak.current} day${streak.current === 1 ? '' : 's'}${streak.reviewedToday ? '' : ' (quiz today to keep it)'}`;
-  terminal.line(`${streakText}; longest ${streak.longest} day${streak.longest === 1 ? '' : 's'}.`);
-  terminal.line(terminal.style.dim(`Progress file: ${file}`));
+  say(terminal, `${streakText}; longest ${streak.longest} day${streak.longest === 1 ? '' : 's'}.`);
+  say(terminal, `Progress file: ${file}`, (line) => terminal.style.dim(line));
+}
+
+/** A line of prose at the terminal's width, painted line by line after wrapping. */
+function say(terminal: Terminal, text: string, paint: (line: string) => string = (line) => line): void {
+  for (const line of wrap(text, terminal.width)) terminal.line(paint(line));
 }
 
 async function confirmReset(options: StatsCommandOptions, store: ProgressStore): Promise<boolean> {
@@ -65,18 +71,23 @@ async function reset(options: StatsCommandOptions, store: ProgressStore, termina
     else throw error;
   }
   if (!confirmed) {
-    terminal.line('Nothing was reset.');
+    say(terminal, 'Nothing was reset.');
     return;
   }
   const backup = await store.reset();
   const message = backup ? `Quiz progress reset. The previous file was kept as ${backup}.` : 'Quiz progress reset (there was none yet).';
   if (options.json) terminal.line(JSON.stringify({ reset: true, backup: backup ?? null }));
-  else terminal.line(message);
+  else say(terminal, message);
 }
 
 export async function runStatsCommand(options: StatsCommandOptions): Promise<void> {
   const terminal = createTerminal();
-  const store = openProgressStore((message) => process.stderr.write(`${message}\n`));
+  if (options.yes && !options.reset) {
+    throw new UserError('--yes only confirms --reset, and there is nothing else to confirm.', {
+      hint: 'To forget all quiz progress: backend-scenarios stats --reset --yes. To see it: backend-scenarios stats.',
+    });
+  }
+  const store = openProgressStore((message) => process.stderr.write(`${wrap(message, terminalWidth(process.stderr)).join('\n')}\n`));
   if (options.reset) {
     await reset(options, store, terminal);
     return;

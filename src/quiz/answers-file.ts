@@ -63,7 +63,7 @@ export function parseScriptedAnswers(text: string, scenarios: ScenarioDefinition
 function readProblemHint(file: string, code: string | undefined): string {
   if (code === 'ENOENT') {
     const where = isAbsolute(file) ? '' : ` (relative to ${process.cwd()})`;
-    return `No file by that name${where}: check the path. It holds a JSON array like [{ "id": 24, "answer": "…", "grade": "good" }]; \`backend-scenarios quiz --help\` shows the format.`;
+    return `There is no such file${where}: check the path. \`backend-scenarios quiz --help\` shows the JSON it holds.`;
   }
   if (code === 'EISDIR') return 'That is a directory: pass the JSON file itself, e.g. --answers answers.json.';
   if (code === 'EACCES' || code === 'EPERM') return 'The file is not readable by you: check its permissions.';

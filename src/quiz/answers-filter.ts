@@ -40,7 +40,8 @@ export function filterScriptedAnswers(answers: ScriptedAnswer[], scenarios: Scen
   if (matching.length === 0 && answers.length > 0) {
     const inFile = [...new Set(answers.map((entry) => entry.scenario.id))].sort((a, b) => a - b);
     const kinds = [...new Set(answers.map((entry) => entry.kind))].join(' and ');
-    throw new UserError(`None of the ${answers.length} entries in ${source} matches ${description}.`, {
+    const none = answers.length === 1 ? `The only entry in ${source} does not match` : `None of the ${answers.length} entries in ${source} matches`;
+    throw new UserError(`${none} ${description}.`, {
       hint: `The file has ${kinds} entries for scenario${inFile.length === 1 ? '' : 's'} ${inFile.join(', ')}; change the options or the file.`,
     });
   }

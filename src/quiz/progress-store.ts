@@ -53,7 +53,7 @@ export class ProgressStore {
     } catch (error) {
       if (error instanceof ProgressFormatError && error.newerVersion !== undefined) {
         throw new UserError(`Your quiz progress (${this.file}) was written by a newer backend-scenarios.`, {
-          hint: 'Upgrade backend-scenarios to keep using it; the file was left untouched.',
+          hint: 'Upgrade backend-scenarios to keep using it (the file was left untouched), or start over with `backend-scenarios stats --reset --yes`, which keeps it beside the new one.',
         });
       }
       if (error instanceof SyntaxError || error instanceof ProgressFormatError) {
@@ -122,13 +122,22 @@ export class ProgressStore {
     });
   }
 
-  /** Forgets all progress. The old file is kept beside it; returns its path (undefined if there was none). */
+  /**
+   * Forgets all progress. The old file is kept beside it, whatever it holds (corrupt, or written by
+   * a newer version: a reset is how a user gets past those), so it is moved without being parsed.
+   * Returns the backup's path (undefined if there was no file).
+   */
   async reset(): Promise<string | undefined> {
     return this.locked(async () => {
-      const outcome = await this.readOutcome();
-      if (outcome.kind === 'missing') return undefined;
       const backup = join(dirname(this.file), `${basename(this.file, '.json')}.reset-${timestampForFileName()}.json`);
-      await rename(this.file, backup);
+      try {
+        await rename(this.file, backup);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new UserError(`Your quiz progress file ${this.file} could not be moved aside to reset it (${(error as Error).message}).`, {
+          hint: 'Move or delete it yourself, or set BACKEND_SCENARIOS_HOME to another directory.',
+        });
+      }
       await this.write(emptyProgress());
       return backup;
     });

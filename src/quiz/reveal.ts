@@ -23,6 +23,11 @@ function block(view: QuizView, text: string, indent = '', firstIndent = indent):
   return wrap(text, view.width, indent, firstIndent).join('\n');
 }
 
+/** Styles word by word, so that wrapping the text later never leaves a style open across lines. */
+function paintWords(text: string, paint: (word: string) => string): string {
+  return text.split(' ').map((word) => (word === '' ? word : paint(word))).join(' ');
+}
+
 /**
  * Wrapped like prose, then styled line by line: a colour code opened on one line and closed on the
  * next would bleed into the prompt or whatever is printed between them.
@@ -65,7 +70,7 @@ export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition,
         ? `(you said: ${point.matched.filter((term): term is string => term !== undefined).join(', ')})`
         : `(not mentioned: ${point.missing.join(', ')})`;
       const mark = point.covered ? style.green('✓') : style.yellow('✗');
-      lines.push(`${block(view, `${point.text} ${style.dim(note)}`, '    ', `  ${mark} `)}`);
+      lines.push(`${block(view, `${point.text} ${paintWords(note, (word) => style.dim(word))}`, '    ', `  ${mark} `)}`);
     }
   } else {
     lines.push(styledBlock(view, 'Key points of a strong answer (compare with the one in your head):', (line) => style.bold(line)));
@@ -90,7 +95,7 @@ export function renderChoiceReveal(view: QuizView, question: ChoiceQuestion, cho
   const lines = [correct ? style.green.bold('Correct.') : style.red.bold('Not quite.')];
   question.options.forEach((option, index) => {
     const mark = option.correct ? style.green('✓') : index === chosen ? style.red('✗') : ' ';
-    const yours = index === chosen ? style.dim(' (your choice)') : '';
+    const yours = index === chosen ? ` ${paintWords('(your choice)', (word) => style.dim(word))}` : '';
     lines.push(block(view, `${index + 1}. ${option.text}${yours}`, '     ', `  ${mark} `));
     lines.push(style.dim(block(view, option.explanation, '       ')));
   });

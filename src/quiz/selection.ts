@@ -21,7 +21,9 @@ export function parseIdList(text: string): number[] {
   const parts = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
   const bad = parts.filter((part) => !/^\d+$/.test(part));
   if (parts.length === 0 || bad.length > 0) {
-    throw new UserError(`--id expects scenario ids separated by commas, e.g. --id 24,28${bad.length > 0 ? ` (not an id: ${bad.join(', ')})` : ''}.`);
+    throw new UserError(`--id expects scenario ids separated by commas, e.g. --id 24,28${bad.length > 0 ? ` (not an id: ${bad.join(', ')})` : ''}.`, {
+      hint: '`backend-scenarios list` shows every scenario with its id.',
+    });
   }
   return [...new Set(parts.map(Number))];
 }

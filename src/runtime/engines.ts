@@ -7,6 +7,9 @@ import type { EmbeddedMongo, EmbeddedMongoOptions } from '../engine/api.js';
 import { UserError } from '../cli/errors.js';
 
 import type { EngineChoice } from './engine-choices.js';
+import { maskUri, scrubSecrets, seedHosts, uriProblem } from './connection-string.js';
+
+export { maskUri, scrubSecrets, seedHosts, uriProblem } from './connection-string.js';
 
 export { engineChoices, isEngineChoice } from './engine-choices.js';
 export type { EngineChoice } from './engine-choices.js';
@@ -27,14 +30,6 @@ export interface MongoEngineHandle {
  */
 const reachTimeoutMs = 3_000;
 
-/** Hides the password (and the user name) of a connection string before it is printed. */
-export function maskUri(uri: string): string {
-  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)([^@/]+)@/i, (_all, scheme: string, credentials: string) => {
-    const masked = credentials.includes(':') ? '***:***' : '***';
-    return `${scheme}${masked}@`;
-  });
-}
-
 interface EngineModule {
   startEmbeddedMongo(options?: EmbeddedMongoOptions): Promise<EmbeddedMongo>;
 }
@@ -52,47 +47,89 @@ async function embeddedEngine(): Promise<MongoEngineHandle> {
   return { name: 'embedded', version: server.version, uri: server.uri, stop: () => server.close() };
 }
 
-/** host:port pairs of a mongodb:// URI (not +srv, whose hosts come from DNS). */
-export function seedHosts(uri: string): Array<{ host: string; port: number }> {
-  const match = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/i.exec(uri);
-  if (!match) return [];
-  return match[1]!.split(',').map((entry) => {
-    const ipv6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    if (ipv6) return { host: ipv6[1]!, port: Number(ipv6[2] ?? 27017) };
-    const [host = '', port] = entry.split(':');
-    return { host, port: Number(port ?? 27017) };
-  });
-}
-
-/** Resolves with an error message when a TCP connection is refused or times out, undefined when it opens. */
+/** Resolves with why a TCP connection failed (refused, no such host, no answer), undefined when it opens. */
 function tcpProblem(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(timeoutMs, () => { socket.destroy(); resolve(`no answer from ${host}:${port} within ${timeoutMs / 1000} s`); });
+    socket.setTimeout(timeoutMs, () => { socket.destroy(); resolve(`${host}:${port} did not answer within ${timeoutMs / 1000} s`); });
     socket.once('connect', () => { socket.destroy(); resolve(undefined); });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(`${error.code ?? error.message} ${host}:${port}`));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const meaning = error.code === 'ECONNREFUSED' ? ' (connection refused: nothing listens there)'
+        : error.code === 'ENOTFOUND' ? ' (no such host)' : '';
+      resolve(`${error.code ?? error.message} ${host}:${port}${meaning}`);
+    });
   });
+}
+
+/** Why a server could not be used, in words fit to print (no secret in them). */
+export interface UriFailure {
+  kind: 'malformed' | 'unreachable';
+  reason: string;
+  hint: string;
+}
+
+const unreachableHint = 'Start that server or correct MONGODB_URI; or unset it (or pass --engine embedded) to use the built-in engine.';
+
+class UriFailureError extends Error {
+  constructor(readonly failure: UriFailure) {
+    super(failure.reason);
+  }
 }
 
 /** Asks a server for its version, failing within reachTimeoutMs all told when nobody answers. */
 async function probeVersion(uri: string): Promise<string> {
   const started = performance.now();
+  const malformed = uriProblem(uri);
+  if (malformed) throw new UriFailureError({ kind: 'malformed', reason: malformed.problem, hint: malformed.hint });
   // A refused connection is definitive: say so at once instead of letting server selection retry.
+  // (Unix socket paths, written with %2F, are left to the driver.)
   const hosts = seedHosts(uri);
-  if (hosts.length > 0) {
+  if (hosts.length > 0 && hosts.every(({ host }) => !host.includes('%'))) {
     const problems = await Promise.all(hosts.map(({ host, port }) => tcpProblem(host, port, reachTimeoutMs)));
-    if (problems.every((problem) => problem !== undefined)) throw new Error(problems.join('; '));
+    if (problems.every((problem) => problem !== undefined)) {
+      throw new UriFailureError({ kind: 'unreachable', reason: scrubSecrets(problems.join('; '), uri), hint: unreachableHint });
+    }
   }
   const { MongoClient } = await import('mongodb');
   const remainingMs = Math.max(500, Math.round(reachTimeoutMs - (performance.now() - started)));
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: remainingMs, connectTimeoutMS: remainingMs });
+  let client: InstanceType<typeof MongoClient>;
+  try {
+    client = new MongoClient(uri, { serverSelectionTimeoutMS: remainingMs, connectTimeoutMS: remainingMs });
+  } catch (error) {
+    // The driver's own parser is stricter than ours in places; its wording, with secrets removed.
+    const reason = scrubSecrets(firstLine(error), uri);
+    throw new UriFailureError({ kind: 'malformed', reason, hint: `Correct MONGODB_URI (${reason}); or unset it (or pass --engine embedded) to use the built-in engine.` });
+  }
   try {
     await client.connect();
     const info = await client.db('admin').command({ buildInfo: 1 });
     return typeof info['version'] === 'string' ? info['version'] : 'unknown';
+  } catch (error) {
+    const detail = scrubSecrets(firstLine(error), uri);
+    const reason = error instanceof Error && error.name === 'MongoServerSelectionError'
+      ? `it did not answer within ${reachTimeoutMs / 1000} s (last error: ${detail})`
+      : detail;
+    throw new UriFailureError({ kind: 'unreachable', reason, hint: unreachableHint });
   } finally {
     await client.close(true).catch(() => undefined);
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/** Any failure of probeVersion as a UriFailure whose text holds no secret. */
+function uriFailureOf(error: unknown, uri: string): UriFailure {
+  if (error instanceof UriFailureError) return error.failure;
+  return { kind: 'unreachable', reason: scrubSecrets(firstLine(error), uri), hint: unreachableHint };
+}
+
+/** The one-line message for a MONGODB_URI that cannot be used. */
+export function describeUriFailure(uri: string, failure: UriFailure): string {
+  return failure.kind === 'malformed'
+    ? `MONGODB_URI is malformed (${maskUri(uri)}): ${failure.reason}.`
+    : `Cannot reach MongoDB at ${maskUri(uri)} (MONGODB_URI): ${failure.reason}`;
 }
 
 async function uriEngine(uri: string | undefined): Promise<MongoEngineHandle> {
@@ -105,10 +142,8 @@ async function uriEngine(uri: string | undefined): Promise<MongoEngineHandle> {
     const version = await probeVersion(uri);
     return { name: 'uri', version, uri, stop: async () => undefined };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UserError(`Cannot reach MongoDB at ${maskUri(uri)} (MONGODB_URI): ${maskUri(reason ?? '')}`, {
-      hint: 'Start that server or correct MONGODB_URI; or unset it (or pass --engine embedded) to use the built-in engine.',
-    });
+    const failure = uriFailureOf(error, uri);
+    throw new UserError(describeUriFailure(uri, failure), { hint: failure.hint });
   }
 }
 
@@ -163,10 +198,18 @@ async function memoryServerEngine(binary: MongodBinary | undefined): Promise<Mon
   }
 }
 
+export type EngineName = 'uri' | 'memory-server' | 'embedded';
+
 /**
- * auto: MONGODB_URI when set; else mongodb-memory-server when a mongod is already on disk
- * (never a download: that would stall offline); else the embedded engine, which always works.
+ * What `auto` picks, shared by `run` and `doctor`: MONGODB_URI when set (even when it turns out to
+ * be unreachable: the user asked for that server); else mongodb-memory-server when a mongod is
+ * already on disk (never a download: that would stall offline); else the embedded engine.
  */
+export function autoEngineName(env: NodeJS.ProcessEnv, mongodOnDisk: boolean): EngineName {
+  if (env['MONGODB_URI']) return 'uri';
+  return mongodOnDisk ? 'memory-server' : 'embedded';
+}
+
 export async function selectEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): Promise<MongoEngineHandle> {
   switch (choice) {
     case 'embedded':
@@ -176,19 +219,23 @@ export async function selectEngine(choice: EngineChoice, env: NodeJS.ProcessEnv 
     case 'memory-server':
       return memoryServerEngine(await findMongodBinary());
     case 'auto': {
-      if (env['MONGODB_URI']) return uriEngine(env['MONGODB_URI']);
-      const binary = await findMongodBinary();
-      if (binary) return memoryServerEngine(binary);
-      return embeddedEngine();
+      const binary = env['MONGODB_URI'] ? undefined : await findMongodBinary();
+      switch (autoEngineName(env, binary !== undefined)) {
+        case 'uri': return uriEngine(env['MONGODB_URI']);
+        case 'memory-server': return memoryServerEngine(binary);
+        case 'embedded': return embeddedEngine();
+      }
     }
   }
 }
 
 export interface EngineAvailability {
-  name: 'uri' | 'memory-server' | 'embedded';
+  name: EngineName;
   available: boolean;
   /** Why it is (or is not) available, in one line. */
   reason: string;
+  /** What to do about it, when it is not available. */
+  hint?: string;
 }
 
 /** What `doctor` prints: each engine, whether `auto` could pick it, and why. */
@@ -202,8 +249,8 @@ export async function describeEngines(env: NodeJS.ProcessEnv = process.env): Pro
       const version = await probeVersion(uri);
       result.push({ name: 'uri', available: true, reason: `${maskUri(uri)} answers as MongoDB ${version}` });
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      result.push({ name: 'uri', available: false, reason: `${maskUri(uri)} is unreachable: ${maskUri(reason ?? '')}` });
+      const failure = uriFailureOf(error, uri);
+      result.push({ name: 'uri', available: false, reason: describeUriFailure(uri, failure), hint: failure.hint });
     }
   }
   const binary = await findMongodBinary();

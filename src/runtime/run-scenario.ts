@@ -165,7 +165,8 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
           reporter.stepFinished?.(number, step);
         } catch (stepError) {
           step.durationMs = Math.round(performance.now() - stepStarted);
-          reporter.stepFinished?.(number, step, stepError);
+          // Once the demo is stopped (Ctrl-C, time bound), whatever the body threw is a consequence: report the cause.
+          reporter.stepFinished?.(number, step, controller.signal.aborted ? controller.signal.reason : stepError);
           throw stepError;
         } finally {
           currentStep = previous;

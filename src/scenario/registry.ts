@@ -43,8 +43,28 @@ export class ScenarioLoadError extends Error {
   }
 }
 
+/**
+ * Why a module failed to import, in one line: the error's own first line, plus the line number
+ * when Node put it in the stack (a SyntaxError's message has none), without the stack itself.
+ */
+function importFailure(error: unknown, file: ScenarioFile, url: string): string {
+  if (!(error instanceof Error)) return `does not load: ${String(error)}`;
+  const firstLine = error.message.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  // A SyntaxError's stack starts with "/path/file.js:LINE", a throw's has "at file:///path/file.js:LINE:COL".
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const line = new RegExp(`(?:${escape(url)}|${escape(file.path)}):(\\d+)`).exec(error.stack ?? '')?.[1];
+  return `does not load: ${error.name}: ${firstLine}${line ? ` (line ${line})` : ''}`;
+}
+
 export async function loadScenarioFile(file: ScenarioFile): Promise<ScenarioDefinition> {
-  const module = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
+  const url = pathToFileURL(file.path).href;
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    // A syntax error or a throw at the top level of a scenario file: name the file, no stack trace.
+    throw new ScenarioLoadError(file.path, [importFailure(error, file, url)]);
+  }
   const exported = module['scenario'];
   if (exported === undefined) {
     throw new ScenarioLoadError(file.path, ['does not export `scenario` (export const scenario = defineScenario({...}))']);

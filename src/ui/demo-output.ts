@@ -66,6 +66,8 @@ export function createConsoleReporter(terminal: Terminal, options: ConsoleReport
     },
     stepFinished(_number, step: StepReport, error) {
       spinner.stop();
+      // Ctrl-C is reported once, by the command, not again by the step it happened to stop.
+      if (error instanceof Error && error.name === 'DemoInterruptedError') return;
       if (error !== undefined) {
         const message = error instanceof Error ? error.message : String(error);
         print(wrap(style.red(`✘ the step stopped: ${message}`), terminal.width, indent + '  ', indent));

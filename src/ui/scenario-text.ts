@@ -1,13 +1,25 @@
 // How a scenario's text is laid out in the terminal, shared by `show` and `run`.
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { Terminal } from './terminal.js';
-import { wrap } from './text.js';
+import { truncate, visibleLength, wrap } from './text.js';
 import { frameCode, highlightCode } from './highlight.js';
 
+/** A full-width heading line; a title too long for it is cut with an ellipsis (see ruleLines to keep it whole). */
 export function rule(terminal: Terminal, title: string): string {
-  const text = ` ${title} `;
+  const room = Math.max(1, terminal.width - 6);
+  const text = ` ${truncate(title, room)} `;
   const fill = Math.max(2, terminal.width - text.length - 2);
   return terminal.style.cyan(`━━${text}${'━'.repeat(fill)}`);
+}
+
+/**
+ * A heading whose title may not fit on the rule: then the rule carries the short `label` and the
+ * full title follows, wrapped, in bold.
+ */
+export function ruleLines(terminal: Terminal, label: string, title: string): string[] {
+  const full = `${label} · ${title}`;
+  if (visibleLength(full) + 6 <= terminal.width) return [rule(terminal, full)];
+  return [rule(terminal, label), ...wrap(terminal.style.bold(title), terminal.width, '  ', '  ')];
 }
 
 export function renderScenarioHeading(scenario: ScenarioDefinition, terminal: Terminal, engineLine?: string): string[] {

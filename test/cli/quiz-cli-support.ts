@@ -16,9 +16,10 @@ export async function cliHome(): Promise<{ dir: string; progressFile: string; re
 }
 
 /** Runs the built CLI with stdin not a terminal (execa's default pipe), as in CI. */
-export function runCli(home: string, args: string[]) {
+export function runCli(home: string, args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [binary, ...args], {
-    env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1', COLUMNS: '100' },
+    env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1', COLUMNS: '100', ...env },
+    cwd: home,
     reject: false,
     timeout: 60_000,
   });
@@ -30,4 +31,18 @@ export async function firstInstalledScenario(): Promise<ScenarioDefinition> {
   if (!file) throw new Error('no scenario is installed under scenarios/');
   const module = (await import(pathToFileURL(file.path).href)) as { scenario: ScenarioDefinition };
   return module.scenario;
+}
+
+/**
+ * Lines of `text` wider than `columns` characters (as a terminal counts them: code points). A line
+ * that is one unbreakable token (a long file path) cannot be wrapped without breaking copy-paste,
+ * so it is not counted.
+ */
+export function linesWiderThan(text: string, columns: number): string[] {
+  return text.split('\n').filter((line) => [...line].length > columns && /\s/.test(line.trim()));
+}
+
+/** Text with every run of whitespace as one space: error and hint lines wrap at the terminal's width. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

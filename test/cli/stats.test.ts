@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listScenarioFiles } from '../../src/scenario/registry.js';
-import { cliHome, firstInstalledScenario, runCli } from './quiz-cli-support.js';
+import { cliHome, firstInstalledScenario, flat, linesWiderThan, runCli } from './quiz-cli-support.js';
 
 interface StatsJson {
   file: string;
@@ -70,8 +70,8 @@ test('stats --reset without a terminal refuses without --yes and changes nothing
     const before = await readFile(home.progressFile, 'utf8');
     const run = await runCli(home.dir, ['stats', '--reset']);
     assert.equal(run.exitCode, 2);
-    assert.match(run.stderr, /no terminal to ask in/);
-    assert.match(run.stderr, /stats --reset --yes/);
+    assert.match(flat(run.stderr), /no terminal to ask in/);
+    assert.match(flat(run.stderr), /stats --reset --yes/);
     assert.equal(await readFile(home.progressFile, 'utf8'), before);
   } finally {
     await home.remove();
@@ -92,6 +92,78 @@ test('stats --reset --yes starts over and keeps the old file as a backup', async
     assert.equal(await readFile(join(home.dir, backup), 'utf8'), before);
     const stats = JSON.parse((await runCli(home.dir, ['stats', '--json'])).stdout) as StatsJson;
     assert.equal(stats.totals.reviews, 0);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('stats --yes without --reset is a usage error and changes nothing', async () => {
+  const home = await cliHome();
+  try {
+    const { id } = await firstInstalledScenario();
+    await gradeOnce(home.dir, id, 'good');
+    const before = await readFile(home.progressFile, 'utf8');
+    const run = await runCli(home.dir, ['stats', '--yes']);
+    assert.equal(run.exitCode, 2);
+    assert.equal(run.stdout, '');
+    assert.match(flat(run.stderr), /^error: --yes only confirms --reset.* hint: .*stats --reset --yes/);
+    assert.equal(await readFile(home.progressFile, 'utf8'), before);
+    assert.deepEqual((await readdir(home.dir)).filter((name) => name.startsWith('progress.')), ['progress.json']);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('a progress file from a newer version: stats names the way out, and --reset --yes moves it aside', async () => {
+  const home = await cliHome();
+  try {
+    const future = JSON.stringify({ version: 99, scenarios: {}, fromTheFuture: true });
+    await writeFile(home.progressFile, future);
+    const refused = await runCli(home.dir, ['stats']);
+    assert.equal(refused.exitCode, 2);
+    assert.match(flat(refused.stderr), /written by a newer backend-scenarios\..* hint: .*stats --reset --yes/);
+    assert.equal(await readFile(home.progressFile, 'utf8'), future, 'left untouched');
+
+    const reset = await runCli(home.dir, ['stats', '--reset', '--yes'], { COLUMNS: '60' });
+    assert.equal(reset.exitCode, 0, reset.stderr);
+    const backup = (await readdir(home.dir)).find((name) => name.startsWith('progress.reset-'));
+    assert.ok(backup, 'the newer file was moved aside');
+    assert.equal(await readFile(join(home.dir, backup), 'utf8'), future, 'byte for byte');
+    assert.ok(reset.stdout.replace(/\s+/g, '').includes(join(home.dir, backup)), 'the message says where the old file went');
+    assert.deepEqual(linesWiderThan(reset.stdout, 60), []);
+
+    const stats = await runCli(home.dir, ['stats', '--json']);
+    assert.equal(stats.exitCode, 0, stats.stderr);
+    assert.equal((JSON.parse(stats.stdout) as StatsJson).totals.reviews, 0);
+    assert.equal((JSON.parse(await readFile(home.progressFile, 'utf8')) as { version: number }).version, 1);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('stats at COLUMNS=60 fits the terminal, totals and streak lines included', async () => {
+  const home = await cliHome();
+  try {
+    const { id } = await firstInstalledScenario();
+    await gradeOnce(home.dir, id, 'good');
+    const run = await runCli(home.dir, ['stats'], { COLUMNS: '60' });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.deepEqual(linesWiderThan(run.stdout, 60), []);
+    assert.match(run.stdout.replace(/\s+/g, ' '), /scenarios: \d+ new, 1 learning, 0 learned; 0 due now\. 1 review in all\./);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('stats --help shows no repeated defaults and says what --reset keeps', async () => {
+  const home = await cliHome();
+  try {
+    const run = await runCli(home.dir, ['stats', '--help'], { COLUMNS: '60' });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.doesNotMatch(run.stdout, /\(default:/);
+    assert.match(run.stdout, /-y, --yes\s+with --reset: do not ask/);
+    assert.match(run.stdout, /even one written by a newer/);
+    assert.deepEqual(linesWiderThan(run.stdout, 60), []);
   } finally {
     await home.remove();
   }

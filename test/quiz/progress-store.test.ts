@@ -169,3 +169,22 @@ test('reset keeps the old file beside a fresh one', async () => {
     await home.remove();
   }
 });
+
+test('reset moves a file from a newer version aside untouched and starts fresh', async () => {
+  const home = await temporaryHome();
+  try {
+    const file = join(home.dir, 'progress.json');
+    const future = JSON.stringify({ version: progressVersion + 1, scenarios: {}, somethingNew: true });
+    await writeFile(file, future);
+    const store = new ProgressStore(file);
+    await assert.rejects(store.read(), (error: unknown) => error instanceof UserError && /stats --reset --yes/.test(error.hint ?? ''));
+    const backup = await store.reset();
+    assert.ok(backup);
+    assert.match(backup, /progress\.reset-.*\.json$/);
+    assert.equal(await readFile(backup, 'utf8'), future);
+    assert.deepEqual(await store.read(), { version: progressVersion, scenarios: {} });
+    assert.deepEqual((await readdir(home.dir)).sort(), ['progress.json', backup.slice(home.dir.length + 1)].sort());
+  } finally {
+    await home.remove();
+  }
+});

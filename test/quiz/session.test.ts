@@ -24,6 +24,7 @@ interface FlowProps {
   mode: QuizMode;
   store: ProgressStore;
   demos: number[];
+  width?: number;
 }
 
 // The whole session presented to @inquirer/testing as one "prompt": it gets the test's input and
@@ -32,18 +33,18 @@ function sessionFlow(props: FlowProps, context?: PromptContext): Promise<Session
   const write = (text: string): void => { context?.output?.write(text); };
   const result = runQuizSession(props.items, props.mode, {
     store: props.store,
-    prompter: inquirerPrompter(context ?? {}, write),
+    prompter: inquirerPrompter(context ?? {}, write, props.width ?? 100),
     write,
-    view: { style: plain, width: 100 },
+    view: { style: plain, width: props.width ?? 100 },
     now: () => clock,
     runDemo: async (scenario: ScenarioDefinition) => { props.demos.push(scenario.id); },
   });
   return Object.assign(result, { cancel: () => undefined });
 }
 
-async function startSession(items: SessionItem[], mode: QuizMode, store: ProgressStore) {
+async function startSession(items: SessionItem[], mode: QuizMode, store: ProgressStore, width?: number) {
   const demos: number[] = [];
-  const rendered = await render(sessionFlow, { items, mode, store, demos });
+  const rendered = await render(sessionFlow, { items, mode, store, demos, ...(width ? { width } : {}) });
   const screen = (): string => stripVTControlCharacters(rendered.getFullOutput());
   // A prompt listens for keys once it has drawn itself. Every answered prompt leaves a "✔ message
   // answer" line, so the prompt being waited for is a "? message" drawn after a ✔ that was not
@@ -186,4 +187,36 @@ test('multiple-choice questions rotate across sessions', () => {
     entry = applyGrade(entry, 'hard', clock, { mode: 'recall' }); // recall reviews do not disturb the rotation
   }
   assert.deepEqual(asked, [0, 1, 2, 0]);
+});
+
+test('at 60 columns the heading, the answer instructions, the reveal and the scheduling line fit', async () => {
+  const home = await temporaryHome();
+  try {
+    const store = new ProgressStore(join(home.dir, 'progress.json'));
+    const scenario = fixtureScenario(24, { title: 'Registration race: one email, many accounts, and the index that settles it' });
+    const session = await startSession([item(scenario)], 'recall', store, 60);
+    await session.waitForPrompt('Your answer:');
+    session.events.type('A unique index turns the second insert into a duplicate key error; check-then-insert is a race.');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Your answer (continued):');
+    session.events.keypress('enter');
+    await session.waitForPrompt('How well did you answer?');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Watch the live demo of #24 now?');
+    session.events.keypress('enter');
+    await session.answer;
+
+    const screen = session.screen();
+    const flat = screen.replace(/\s+/g, ' ');
+    assert.ok(flat.includes(`Question 1/1 · #24 ${scenario.title} (new)`));
+    assert.ok(flat.includes('Type your answer (as many lines as you like; an empty line finishes). Press Enter right away to answer in your head.'));
+    assert.ok(flat.includes('Key points (2 of 2 mentioned in your answer; a hint for grading, not a verdict):'));
+    assert.match(flat, /Graded good\. Next review of #24 in 10 min/);
+    // The prompt library draws (and redraws, keystroke by keystroke) its own prompt lines; every
+    // line the session itself prints fits.
+    const wide = screen.split('\n').filter((line) => [...line].length > 60 && !/[?✔] /.test(line));
+    assert.deepEqual(wide, []);
+  } finally {
+    await home.remove();
+  }
 });
