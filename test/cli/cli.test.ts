@@ -1,8 +1,10 @@
 // The CLI as a user meets it: the BUILT binary (run `npm run build` first; `npm test` does),
 // driven through execa. Nothing here imports from dist/ or src/cli.
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
@@ -127,7 +129,7 @@ describe('output for pipes, narrow terminals and NO_COLOR', () => {
   });
 
   test('at 60 columns, prose lines fit (code blocks excepted)', async () => {
-    for (const args of [['list'], ['show', '24'], ['--help'], ['run', '--help'], ['doctor']]) {
+    for (const args of [['list'], ['show', '24'], ['show', '27'], ['show', '30'], ['--help'], ['run', '--help'], ['engine', '--help'], ['doctor']]) {
       const result = await cli(args, { env: { COLUMNS: '60' } });
       const tooWide = result.stdout.split('\n')
         .filter((line) => !line.startsWith('  │'))
@@ -135,6 +137,20 @@ describe('output for pipes, narrow terminals and NO_COLOR', () => {
       assert.deepEqual(tooWide, [], `${args.join(' ')}: lines wider than 60 columns`);
     }
   });
+});
+
+test('at 60 columns, a run\'s headers and its error and hint lines fit too', async () => {
+  const run = await cli(['run', '24', '--no-pause', '--engine', 'embedded'], { env: { COLUMNS: '60' } });
+  assert.equal(run.exitCode, 0, run.stderr);
+  const tooWide = run.stdout.split('\n').filter((line) => !/^\s+│/.test(line)).filter((line) => [...line].length > 60);
+  assert.deepEqual(tooWide, []);
+  assert.match(run.stdout, /^━━ Scenario 24 ━+$/m, 'a title too long for the rule goes on its own line');
+  const error = await cli(['run', '99'], { env: { COLUMNS: '60' } });
+  assert.equal(error.exitCode, 2);
+  const lines = error.stderr.trimEnd().split('\n');
+  assert.ok(lines.length > 2, 'the long hint is wrapped, not cut');
+  assert.ok(lines.every((line) => [...line].length <= 60), error.stderr);
+  assert.match(lines[0] ?? '', /^error: /);
 });
 
 describe('bad input: one line, a hint, exit 2, no stack trace', () => {
@@ -163,6 +179,65 @@ describe('bad input: one line, a hint, exit 2, no stack trace', () => {
     const nearest = [...ids].sort((a, b) => Math.abs(a - 99) - Math.abs(b - 99))[0];
     const result = await cli(['run', '99']);
     assert.match(result.stderr, new RegExp(`Nearest: [\\d, ]*\\b${nearest}\\b`));
+  });
+});
+
+test('-v prints the version like -V and --version', async () => {
+  const short = await cli(['-v']);
+  assert.equal(short.exitCode, 0, short.stderr);
+  assert.equal(short.stdout.trim(), (await cli(['--version'])).stdout.trim());
+});
+
+test('--help shows each default once, and no empty list as a default', async () => {
+  const engine = await cli(['engine', '--help']);
+  assert.match(engine.stdout, /--port <port>\s+port to listen on \(default: any free port\)\n/);
+  assert.equal(engine.stdout.match(/default:/g)?.length, 1);
+  const list = await cli(['list', '--help']);
+  assert.doesNotMatch(list.stdout, /default: \[\]/);
+});
+
+describe('a MONGODB_URI is never printed with its password, and a malformed one is called so', () => {
+  const cases = [
+    { uri: 'mongodb://u:sec/ret@127.0.0.1:1/', secrets: ['sec/ret', 'sec', 'ret@'], problem: /unescaped "\/"/ },
+    { uri: 'mongodb://u:p@ss@127.0.0.1:1/', secrets: ['p@ss', 'ss@', ':p@'], problem: /unescaped "@"/ },
+    { uri: 'notauri', secrets: [], problem: /does not start with mongodb:\/\// },
+  ];
+  for (const { uri, secrets, problem } of cases) {
+    test(uri.replace(/:[^:]+@/, ':…@'), async () => {
+      const result = await cli(['run', '24', '--no-pause'], { env: { MONGODB_URI: uri } });
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(result.stderr, /^error: MONGODB_URI is malformed/);
+      assert.match(result.stderr, problem);
+      assert.match(result.stderr, /hint: /);
+      assert.doesNotMatch(result.stderr, /Start that server/);
+      for (const secret of secrets) assert.ok(!result.stderr.includes(secret), `"${secret}" leaked:\n${result.stderr}`);
+      assertNoStackTrace(result.stderr);
+    });
+  }
+});
+
+describe('a scenario file that does not load', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bs-cli-broken-'));
+    copyFileSync(join(fixtureScenarios, '89-passes-quickly.js'), join(dir, '89-passes-quickly.js'));
+    writeFileSync(join(dir, '41-syntax.js'), 'export const scenario = {};\nsyntax error here(\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('list names the file in one line, without a stack trace', async () => {
+    const result = await cli(['list'], { env: { BACKEND_SCENARIOS_DIR: dir } });
+    assert.equal(result.exitCode, 1, result.stdout);
+    assert.match(result.stderr, /^error: .*41-syntax\.js: does not load: SyntaxError: Unexpected identifier/m);
+    assertNoStackTrace(result.stderr);
+    assert.doesNotMatch(result.stderr, /wrapSafe|loadScenarioFile/);
+  });
+
+  test('doctor names the file and fails', async () => {
+    const result = await cli(['doctor'], { env: { BACKEND_SCENARIOS_DIR: dir } });
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.match(result.stdout, /✘ .*41-syntax\.js: does not load: SyntaxError/);
+    assert.match(result.stdout, /1 of 2 scenario files load and validate/);
   });
 });
 
@@ -223,10 +298,38 @@ describe('run', () => {
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /Interrupted/);
+    assert.equal(`${result.stdout}\n${result.stderr}`.match(/Interrupted/g)?.length, 1, `one Interrupted message:\n${result.stdout}\n${result.stderr}`);
     assertNoStackTrace(result.stderr);
     assert.equal(await portAccepts(port), false, 'the demo server is closed');
     assert.throws(() => process.kill(child.pid!, 0), /ESRCH/, 'no process left behind');
+  });
+
+  test('Ctrl-C during run all marks that scenario INTERRUPTED, prints the summary so far and exits 130', async () => {
+    const child = cli(['run', 'all', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    await waitForOutput(child, /waiting for Ctrl-C/);
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /INTERRUPTED after 0\/0 checks held/);
+    assert.doesNotMatch(result.stdout, /FAILED/);
+    const summary = result.stdout.slice(result.stdout.indexOf('Summary'));
+    assert.match(summary, /^89\s+passed\s+1\/1\b/m);
+    assert.match(summary, /^90\s+INTERRUPTED\s+0\/0\b/m);
+    assert.doesNotMatch(summary, /^91\s/m, 'the scenario after the interrupt did not run');
+    assert.match(result.stderr, /^error: Interrupted: 1 of 3 scenarios finished \(1 passed\), scenario 90 was stopped, 1 not run; every server and connection is closed\.$/m);
+    assert.equal(result.stderr.match(/Interrupted/g)?.length, 1);
+    assertNoStackTrace(result.stderr);
+  });
+
+  test('--step and the pause, dropped without a terminal, are each noted once on stderr', async () => {
+    const step = await cli(['run', '89', '--step', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(step.exitCode, 0, step.stderr);
+    assert.match(step.stderr, /^note: --step skipped: not an interactive terminal\.$/m);
+    const pause = await cli(['run', '89', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(pause.exitCode, 0, pause.stderr);
+    assert.match(pause.stderr, /^note: the pause after the question skipped: not an interactive terminal \(--no-pause silences this\)\.$/m);
+    const quiet = await cli(['run', '89', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(quiet.stderr, '');
   });
 
   test('a demo past its time bound fails with a clear message', async () => {
@@ -244,6 +347,20 @@ describe('run', () => {
     assert.match(result.stderr, /hint: .*--engine embedded/);
     assert.doesNotMatch(result.stderr, /secret/);
     assertNoStackTrace(result.stderr);
+  });
+});
+
+describe('doctor and run agree on MONGODB_URI', () => {
+  test('doctor with an unreachable MONGODB_URI says run will fail, and fails itself', async () => {
+    const uri = 'mongodb://user:secret@127.0.0.1:1/';
+    const doctor = await cli(['doctor'], { env: { MONGODB_URI: uri } });
+    assert.equal(doctor.exitCode, 1, doctor.stdout);
+    assert.match(doctor.stdout, /→ `run` will fail: it uses uri \(MONGODB_URI is set\)/);
+    assert.doesNotMatch(doctor.stdout, /will use embedded/);
+    assert.match(doctor.stdout, /hint: Start that server[\s\S]*--engine\s+embedded/);
+    assert.doesNotMatch(doctor.stdout, /secret/);
+    const run = await cli(['run', '24', '--no-pause'], { env: { MONGODB_URI: uri } });
+    assert.equal(run.exitCode, 2, 'run fails as doctor said');
   });
 });
 

@@ -5,6 +5,14 @@ import { wrap, truncate, visibleLength } from '../../src/ui/text.js';
 import { renderTable } from '../../src/ui/table.js';
 import { colorWanted, terminalWidth } from '../../src/ui/terminal.js';
 import { formatValue } from '../../src/ui/demo-output.js';
+import { rule, ruleLines } from '../../src/ui/scenario-text.js';
+import { frameCode } from '../../src/ui/highlight.js';
+import type { Terminal } from '../../src/ui/terminal.js';
+import { createStyle } from '../../src/ui/terminal.js';
+
+function plainTerminal(width: number): Terminal {
+  return { out: process.stdout, width, columns: width, interactive: false, color: false, style: createStyle(false), line: () => undefined };
+}
 
 describe('wrap', () => {
   test('breaks at word boundaries within the width, with indents', () => {
@@ -69,4 +77,32 @@ test('formatValue prints figures compactly and readably', () => {
   assert.equal(formatValue('plain text'), 'plain text');
   assert.equal(formatValue(['a b']), '["a b"]');
   assert.equal(formatValue(null), 'null');
+});
+
+describe('headings and code titles fit the width', () => {
+  const narrow = plainTerminal(60);
+  const long = 'Registration race: one email, many accounts';
+
+  test('a rule is exactly the width, cutting a title too long for it', () => {
+    assert.equal(visibleLength(rule(narrow, 'Summary')), 60);
+    const cut = rule(narrow, `Scenario 24 · ${long} and then some more words`);
+    assert.equal(visibleLength(cut), 60);
+    assert.match(cut, /…/);
+  });
+
+  test('ruleLines keeps a long title whole on its own line, and a short one on the rule', () => {
+    const lines = ruleLines(narrow, 'Scenario 24', long);
+    assert.match(lines[0] ?? '', /^━━ Scenario 24 ━+$/);
+    assert.equal(lines[1], `  ${long}`);
+    assert.ok(lines.every((line) => visibleLength(line) <= 60));
+    assert.deepEqual(ruleLines(narrow, 'Scenario 25', 'Stale data').length, 1);
+  });
+
+  test('a code title wraps like prose; the code lines are left as written', () => {
+    const title = 'Naive: a long-lived token the page can read, logout that revokes nothing';
+    const lines = frameCode(title, 'const a = 1;', narrow);
+    assert.ok(lines.length >= 3);
+    assert.ok(lines.every((line) => visibleLength(line) <= 60), lines.join('\n'));
+    assert.equal(lines[lines.length - 1], '  │ const a = 1;');
+  });
 });

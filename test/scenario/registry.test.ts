@@ -75,6 +75,22 @@ describe('discovery', () => {
     });
   });
 
+  test('a file that does not parse, or throws as it loads, is named in one line without its stack', async () => {
+    const sub = await freshDir({ '41-syntax.js': 'syntax error here(\n', '42-throws.js': 'export const x = 1;\nthrow new Error("boom");\n' });
+    const [syntax, throws] = await listScenarioFiles(sub);
+    await assert.rejects(loadScenarioById(syntax!.id, sub), (error: unknown) => {
+      assert.ok(error instanceof ScenarioLoadError);
+      assert.match(error.message, /41-syntax\.js: does not load: SyntaxError: Unexpected identifier 'error'/);
+      assert.equal(error.message.split('\n').length, 1);
+      return true;
+    });
+    await assert.rejects(loadScenarioById(throws!.id, sub), (error: unknown) => {
+      assert.ok(error instanceof ScenarioLoadError);
+      assert.match(error.message, /42-throws\.js: does not load: Error: boom \(line 2\)$/);
+      return true;
+    });
+  });
+
   test('loadScenarioById loads one file and leaves a broken neighbour alone', async () => {
     const sub = await freshDir({ '10-good.js': scenarioSource(10, 'good'), '11-bad.js': 'export const scenario = 42;\n' });
     assert.equal((await loadScenarioById(10, sub))?.slug, 'good');
