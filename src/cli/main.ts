@@ -94,10 +94,23 @@ for (const stream of [process.stdout, process.stderr]) {
 // Exit explicitly once the command is done: a demo's libraries may hold idle handles (a driver's
 // monitor, an HTTP keep-alive pool) that would otherwise delay the exit. Every server and
 // connection has already been closed by the runtime's teardown at this point.
+// process.exit() does not wait for output still queued on a pipe (stdout to a pipe is
+// asynchronous in Node), so `run all --json | jq` would lose everything past the first 64 KiB:
+// exit only once both streams have flushed what was written before.
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const flushed = (): void => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
 main().then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

@@ -290,6 +290,27 @@ describe('run', () => {
     assert.deepEqual(report.steps[0]?.observations['statuses'], [201, 201, 201, 201, 201]);
   });
 
+  test('run all --json: every scenario on disk, every check held, the whole report parses', async () => {
+    // Over 64 KiB of JSON: more than a pipe holds at once, so this also exercises the CLI's
+    // wait for stdout to drain before it exits (without it, a slow reader such as `| node` got
+    // the report cut off at 64 KiB; execa reads fast enough that it cannot prove that alone).
+    const result = await cli(['run', 'all', '--json', '--engine', 'embedded']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.ok(result.stdout.length > 64 * 1024, `expected a report over 64 KiB, got ${result.stdout.length} bytes`);
+    const summary = JSON.parse(result.stdout) as {
+      passed: boolean;
+      scenarios: Array<{ id: number; passed: boolean; steps: Array<{ checks: Array<{ claim: string; passed: boolean }> }> }>;
+    };
+    assert.equal(summary.passed, true);
+    assert.deepEqual(summary.scenarios.map((scenario) => scenario.id), scenarioIdsOnDisk());
+    for (const scenario of summary.scenarios) {
+      const checks = scenario.steps.flatMap((step) => step.checks);
+      assert.ok(checks.length > 0, `scenario ${scenario.id} checked nothing`);
+      assert.deepEqual(checks.filter((check) => !check.passed), [], `scenario ${scenario.id}`);
+      assert.equal(scenario.passed, true);
+    }
+  });
+
   test('Ctrl-C mid-demo stops it, closes its server and exits 130', async () => {
     const child = cli(['run', '90', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     const seen = await waitForOutput(child, /port: (\d+)[\s\S]*waiting for Ctrl-C/);
