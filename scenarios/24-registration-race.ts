@@ -250,7 +250,7 @@ async function runDemo(ctx: DemoContext): Promise<void> {
 
   await ctx.step('Naive: findOne, bcrypt.hash, create — no unique index', async () => {
     ctx.showCode('the naive handler', naiveHandlerCode, 'ts');
-    ctx.say(`${BURST} sign-ups for ada@example.com arrive at once. A barrier holds each request just after its findOne until all ${BURST} have checked: the window the bcrypt hash opens in production, made certain for the demo.`);
+    ctx.say(`${BURST} sign-ups for ada@example.com arrive at once. A barrier holds each request just after its findOne until all ${BURST} have checked: the window the bcrypt hash opens in production, made certain for the demo. The code shows cost 12 (production); the demo hashes at cost ${BCRYPT_COST} to stay fast, since the barrier, not the hash, holds the window open.`);
     const result = await burst('/naive/register', sameEmail);
     ctx.observe('statuses', result.statuses);
     ctx.observe('passed the findOne check', result.passedCheck);

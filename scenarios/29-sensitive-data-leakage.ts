@@ -355,9 +355,9 @@ export const scenario = defineScenario({
         const res = await api.request(request);
         const scan = scanForSecrets(res.body, [...secretValues, ...extraSecrets]);
         scanned += 1;
-        ctx.observe(`${label}: status`, res.status);
-        ctx.observe(`${label}: keys`, scan.keys);
-        ctx.observe(`${label}: values`, scan.values);
+        ctx.observe(`${label}, status`, res.status);
+        ctx.observe(`${label}, secret keys`, scan.keys);
+        ctx.observe(`${label}, secret values`, scan.values);
         return { res, scan };
       }
       const leaks = (s: SecretScan): boolean => s.keys.length > 0 || s.values > 0;
@@ -365,6 +365,7 @@ export const scenario = defineScenario({
 
       await ctx.step('Naive: document sent as is', async () => {
         ctx.showCode('naive', naiveCode, 'js');
+        ctx.say('Each response body is scanned. "secret keys": names of secret fields found in it (password, token, tokens); "secret values": how many strings in it hold one of the real seeded secrets (a hash, a token).');
         const { api, aliceId } = await serveWith(userModel(ctx, 'LeakyUser', 'none'));
         const byId = await fetchAndScan(api, 'by id', { path: `/users/${aliceId}` });
         const list = await fetchAndScan(api, 'list', { path: '/users' });
@@ -449,10 +450,10 @@ export const scenario = defineScenario({
         const safeRes = await safeApp.api.request({ method: 'POST', path: '/register', json: carol });
         const safeScan = scanForSecrets(safeRes.body, [...secretValues, ...(await hashOf(Safe))]);
         scanned += 2;
-        ctx.observe('register, select only: status', onlyRes.status);
-        ctx.observe('register, select only: keys', onlyScan.keys);
-        ctx.observe('register, both: status', safeRes.status);
-        ctx.observe('register, both: keys', safeScan.keys);
+        ctx.observe('register (select only), status', onlyRes.status);
+        ctx.observe('register (select only), secret keys', onlyScan.keys);
+        ctx.observe('register (both), status', safeRes.status);
+        ctx.observe('register (both), secret keys', safeScan.keys);
 
         const report = await fetchAndScan(safeApp.api, 'aggregate', { path: '/users-report' });
         const projected = await fetchAndScan(safeApp.api, 'aggregate+$project', { path: '/users-report?safe=1' });

@@ -4,6 +4,8 @@ import type { Types } from 'mongoose';
 
 const LEGACY_USERS = 6;
 const LEGACY_ORDERS = 75;
+/** How long a claim protects a running migration before another runner may take it over. */
+const LEASE_MS = 60_000;
 const BATCH_SIZE = 30;
 
 const schemaCode = `// schema v2: a new field with a default
@@ -34,7 +36,7 @@ export const migration = {
       const range = last ? { _id: { $gt: last } } : {};
       const batch = await Order
         .find({ ...missing, ...range })
-        .sort({ _id: 1 }).limit(1000)
+        .sort({ _id: 1 }).limit(1000) // demo: ${BATCH_SIZE}
         .select('_id').lean();
       if (batch.length === 0) return modified;
       const upper = batch.at(-1)._id;
@@ -48,9 +50,16 @@ export const migration = {
   },
 };
 // runner: claim it first with insertOne({ _id:
-// migration.id, state: 'running' }); a duplicate-key
-// error (E11000) means another instance has it: stop.
-// After up(), set state: 'done'.`;
+// migration.id, state: 'running', leaseUntil }),
+// leaseUntil = now + 1 min. A duplicate-key error
+// (E11000) means it is claimed: take over only a
+// claim whose lease expired (its runner crashed):
+// findOneAndUpdate({ _id, state: 'running',
+//   leaseUntil: { $lt: now } },
+//   { $set: { leaseUntil } })
+// null: someone holds it, or it is done: stop.
+// After up(), set state: 'done'. (In production,
+// renew the lease between batches.)`;
 
 const saveEditCode = `// PATCH /users/:id: the user edits only the name
 const user = await User.findById(id);
@@ -146,8 +155,11 @@ export const scenario = defineScenario({
       'Batch by _id ranges (the _id index is always there) rather than skip/limit, keep each batch small enough to finish in well under a second, watch replication lag between batches, and make the job resumable from the last _id; the $exists filter already makes it safe to re-run.',
       'Claim a migration before running it: insert { _id: id, state: \'running\' } into the migrations collection; '
         + 'the duplicate-key error on _id tells a second runner (another pod of the same deploy) to stop, instead of both '
-        + 'passing a findOne check and running up() together. A claim left in \'running\' after a crash needs a person '
-        + 'or a lease expiry; the $exists filter makes the re-run itself harmless.',
+        + 'passing a findOne check and running up() together. Without more, a claim left in \'running\' by a crash is never retried: '
+        + 'every later deploy skips it. So the claim carries a lease: leaseUntil (now + a minute or so), renewed between batches '
+        + 'so a slow but live runner keeps it, and a runner that hits E11000 takes over only an expired one with '
+        + 'findOneAndUpdate({ _id, state: \'running\', leaseUntil: { $lt: now } }, { $set: { leaseUntil: newLease } }): '
+        + 'one atomic update, so only one runner wins. The $exists filter makes the re-run itself harmless.',
       'Do not wait for saves to fill the field: every save() of a legacy document writes the default, so the count '
         + 'creeps up with traffic and never reaches the total. Reports that depend on it stay wrong until the backfill.',
       'Expand, migrate, contract: ship readers that accept both shapes, backfill, then make the field required or add a $jsonSchema validator once every document has it. Rollback is then just redeploying the old code, which ignores the extra field.',
@@ -340,50 +352,63 @@ export const scenario = defineScenario({
       });
 
       await ctx.step('Batched migration (senior)', async () => {
-        ctx.say(`On a large collection: a versioned script that walks _id ranges (here ${BATCH_SIZE} per batch; ${LEGACY_ORDERS} legacy orders stand in for millions), claimed in a migrations collection before it runs.`);
+        ctx.say(`On a large collection: a versioned script that walks _id ranges (the code shows 1000 per batch for production; the demo uses ${BATCH_SIZE}, and ${LEGACY_ORDERS} legacy orders stand in for millions), claimed in a migrations collection before it runs.`);
         ctx.showCode('batched migration', batchedCode, 'js');
         const orders = ctx.db.collection('orders');
         await orders.insertMany(Array.from({ length: LEGACY_ORDERS }, (_, i) => ({ number: i + 1, total: 10 + (i % 7) })));
         const Order = ctx.db.model('Order', new Schema({
-          number: Number, total: Number, currency: { type: String, default: 'EUR' },
+          number: Number, total: Number, currency: { type: String, default: 'EUR' }, channel: String,
         }), 'orders');
-        const migrations = ctx.db.collection<{ _id: string; state: 'running' | 'done'; startedAt: Date; modified?: number }>(
-          'migrations');
+        const migrations = ctx.db.collection<{
+          _id: string; state: 'running' | 'done'; startedAt: Date; leaseUntil?: Date; modified?: number;
+        }>('migrations');
 
-        const addOrderCurrency: Migration = {
-          id: '2026-11-24-order-currency',
+        /** A batched backfill of one order field, walking _id ranges (the code shown, for any field). */
+        const backfillOrders = (id: string, field: 'currency' | 'channel', value: string): Migration => ({
+          id,
           async up() {
             let last: Types.ObjectId | null = null;
             let batches = 0;
             let modified = 0;
             for (;;) {
               const range: Record<string, Types.ObjectId> = last ? { $gt: last } : {};
-              const batch: Array<{ _id: Types.ObjectId }> = await Order.find({ ...(last ? { _id: range } : {}), currency: { $exists: false } })
+              const batch: Array<{ _id: Types.ObjectId }> = await Order.find({ ...(last ? { _id: range } : {}), [field]: { $exists: false } })
                 .sort({ _id: 1 }).limit(BATCH_SIZE).select('_id').lean();
               const upper: Types.ObjectId | undefined = batch.at(-1)?._id;
               if (!upper) return { batches, modified };
               const result = await Order.updateMany(
-                { _id: { ...range, $lte: upper }, currency: { $exists: false } },
-                { $set: { currency: 'EUR' } },
+                { _id: { ...range, $lte: upper }, [field]: { $exists: false } },
+                { $set: { [field]: value } },
               );
               batches += 1;
               modified += result.modifiedCount;
               last = upper;
             }
           },
-        };
+        });
+        const addOrderCurrency = backfillOrders('2026-11-24-order-currency', 'currency', 'EUR');
         // The claim is an insert on _id: the unique _id index lets exactly one runner through, where a
-        // findOne-then-run check would let two runners that start together both pass.
+        // findOne-then-run check would let two runners that start together both pass. The lease lets a
+        // later runner take over a claim whose runner crashed; the takeover is one atomic
+        // findOneAndUpdate on the expired lease, so again only one runner can win it.
         const runMigration = async (migration: Migration): Promise<string> => {
+          const now = new Date();
+          const leaseUntil = new Date(now.getTime() + LEASE_MS);
+          let tookOver = false;
           try {
-            await migrations.insertOne({ _id: migration.id, state: 'running', startedAt: new Date() });
+            await migrations.insertOne({ _id: migration.id, state: 'running', startedAt: now, leaseUntil });
           } catch (error) {
-            if ((error as { code?: unknown } | null)?.code === 11000) return 'skipped (E11000: already claimed)';
-            throw error;
+            if ((error as { code?: unknown } | null)?.code !== 11000) throw error;
+            const stale = await migrations.findOneAndUpdate(
+              { _id: migration.id, state: 'running', leaseUntil: { $lt: now } },
+              { $set: { leaseUntil, startedAt: now } },
+            );
+            if (!stale) return 'skipped (E11000: already claimed)';
+            tookOver = true;
           }
           const { batches, modified } = await migration.up();
-          await migrations.updateOne({ _id: migration.id }, { $set: { state: 'done', modified } });
-          return `applied: ${batches} batches, ${modified} modified`;
+          await migrations.updateOne({ _id: migration.id }, { $set: { state: 'done', modified }, $unset: { leaseUntil: '' } });
+          return `${tookOver ? 'took over expired claim, ' : ''}applied: ${batches} batches, ${modified} modified`;
         };
 
         ctx.say('Two pods of the same deploy start the runner at the same moment.');
@@ -404,6 +429,25 @@ export const scenario = defineScenario({
         ctx.check('the migration is recorded as done', state === 'done' && record?.modified === LEGACY_ORDERS,
           JSON.stringify(record));
         ctx.check('a later deploy does not run it again', later.startsWith('skipped'), later);
+
+        ctx.say('Another migration: its pod crashed mid-run, leaving the claim "running" with a lease that has since expired. Two pods of the next deploy start.');
+        const addOrderChannel = backfillOrders('2026-11-25-order-channel', 'channel', 'web');
+        const crashedAt = new Date(Date.now() - 2 * LEASE_MS);
+        await migrations.insertOne({
+          _id: addOrderChannel.id, state: 'running', startedAt: crashedAt, leaseUntil: new Date(crashedAt.getTime() + LEASE_MS),
+        });
+        const afterCrash = ctx.observe('two pods after a crash',
+          (await Promise.all([runMigration(addOrderChannel), runMigration(addOrderChannel)])).sort());
+        const withoutChannel = ctx.observe('orders without channel', await orders.countDocuments({ channel: { $exists: false } }));
+        const crashedRecord = await migrations.findOne({ _id: addOrderChannel.id });
+        ctx.observe('crashed one now', crashedRecord?.state ?? null);
+        const tookOver = afterCrash.filter((result) => result.startsWith('took over'));
+        ctx.check('exactly one pod took over the expired claim and finished it',
+          tookOver.length === 1 && tookOver[0] === `took over expired claim, applied: ${expectedBatches} batches, ${LEGACY_ORDERS} modified`
+            && afterCrash.filter((result) => result.startsWith('skipped')).length === 1,
+          afterCrash.join(' | '));
+        ctx.check('the crashed migration completed: no order without channel, state done',
+          withoutChannel === 0 && crashedRecord?.state === 'done', `without channel: ${withoutChannel}, ${JSON.stringify(crashedRecord)}`);
         ctx.say('Deploy order: code that tolerates both shapes, then the backfill, then make the field required.');
         ctx.say('Build any index the new queries need before they go live.');
       });

@@ -79,8 +79,10 @@ MONGODB_URI=
 JWT_SECRET=
 LOG_LEVEL=info`;
 
-const nodeEnvFileCode = `# Node 20.6+, no library: a later file wins over an
-# earlier one, the real environment wins over both
+const nodeEnvFileCode = `# No library. --env-file: Node 20.6+;
+# --env-file-if-exists: Node 22.9+ or 20.19+.
+# A later file wins over an earlier one, the real
+# environment wins over both.
 node --env-file=.env \\
   --env-file-if-exists=.env.production server.js`;
 
@@ -244,7 +246,7 @@ export const scenario = defineScenario({
     ],
     seniorNotes: [
       'Node 20.6+ loads env files itself: `node --env-file=.env --env-file-if-exists=.env.production` (the -if-exists '
-        + 'variant arrived in Node 22.9 and is also available in the Node 20.20 this project targets; both flags were '
+        + 'variant arrived in Node 22.9.0 and was backported to 20.x in 20.19.0, so the Node 20.20 this project targets has it; both flags were '
         + 'experimental for a long time). Later files override earlier ones and the real environment still wins, '
         + 'so for simple services dotenv is no longer necessary.',
       'Staging should run with NODE_ENV=production: Express caches views and hides stack traces under it, and '
@@ -361,8 +363,8 @@ export const scenario = defineScenario({
       ].join('\n'));
       await writeFile(join(app, '.env.production'), ['PORT=8080', 'LOG_LEVEL=warn', ''].join('\n'));
 
-      // Node's optional loader is newer than --env-file; where this Node lacks it (exit 9: bad
-      // option) the file is loaded with --env-file, which requires it to exist (it does here).
+      // --env-file-if-exists needs Node 22.9+ or 20.19+ (--env-file: 20.6+); where this Node lacks
+      // it (exit 9: bad option) the file is loaded with --env-file, which requires it to exist (it does here).
       const runWithNodeLoader = async () => {
         const env = { NODE_ENV: 'production', PORT: platformPort };
         const preferred = ['--env-file=.env', '--env-file-if-exists=.env.production'];

@@ -330,10 +330,11 @@ export const scenario = defineScenario({
         const found = await naiveServer.request({ path: `/orders/${existing._id.toString()}`, timeoutMs: ANSWER_BOUND_MS });
         ctx.say(`Asking for an order that does not exist; the client gives up after ${CLIENT_PATIENCE_MS} ms.`);
         const missing = await naiveServer.request({ path: `/orders/${missingId}`, timeoutMs: CLIENT_PATIENCE_MS });
-        ctx.observe('existing: status', found.status);
-        ctx.observe('missing: status', missing.status);
-        ctx.observe('missing: timed out', missing.timedOut);
-        ctx.observe('missing: waited ms', missing.durationMs);
+        ctx.observe('existing, status', found.status);
+        ctx.observe('missing, responded', missing.status !== 0);
+        ctx.observe('missing, status (0 = no response)', missing.status);
+        ctx.observe('missing, timed out', missing.timedOut);
+        ctx.observe('missing, waited ms', missing.durationMs);
         ctx.check('the happy path answers 200', found.status === 200);
         ctx.check('the not-found branch never answers: the client gives up', missing.timedOut && missing.status === 0,
           `status ${missing.status}`);
@@ -439,12 +440,12 @@ export const scenario = defineScenario({
         const found = await fixedServer.request({ path: `/orders/${existing._id.toString()}`, timeoutMs: ANSWER_BOUND_MS });
         const missing = await fixedServer.request({ path: `/orders/${missingId}`, timeoutMs: ANSWER_BOUND_MS });
         const forgotten = await fixedServer.request({ path: '/legacy/export', timeoutMs: ANSWER_BOUND_MS });
-        ctx.observe('existing: status', found.status);
-        ctx.observe('missing: status', missing.status);
-        ctx.observe('missing: ms', missing.durationMs);
-        ctx.observe('forgotten: status', forgotten.status);
-        ctx.observe('forgotten: ms', forgotten.durationMs);
-        ctx.observe('forgotten: retry-after', forgotten.headers['retry-after'] ?? null);
+        ctx.observe('existing, status', found.status);
+        ctx.observe('missing, status', missing.status);
+        ctx.observe('missing, ms', missing.durationMs);
+        ctx.observe('forgotten, status', forgotten.status);
+        ctx.observe('forgotten, ms', forgotten.durationMs);
+        ctx.observe('forgotten, retry-after', forgotten.headers['retry-after'] ?? null);
         ctx.observe('pending guard timers', pendingGuardTimers);
         ctx.check('the happy path still answers 200', found.status === 200);
         ctx.check('the not-found branch answers 404', missing.status === 404, `${missing.status} in ${missing.durationMs} ms`);

@@ -61,4 +61,11 @@ describe('scenario 32: backfilling a new schema field', () => {
     assert.equal(observation(report, 'batched', 'recorded state'), 'done');
     assert.equal(observation(report, 'batched', 'next deploy'), 'skipped (E11000: already claimed)');
   });
+
+  test('a claim left running by a crashed pod is taken over by exactly one runner once its lease has expired', () => {
+    assert.deepEqual(observation(report, 'batched', 'two pods after a crash'),
+      ['skipped (E11000: already claimed)', 'took over expired claim, applied: 3 batches, 75 modified']);
+    assert.equal(observation(report, 'batched', 'orders without channel'), 0);
+    assert.equal(observation(report, 'batched', 'crashed one now'), 'done');
+  });
 });

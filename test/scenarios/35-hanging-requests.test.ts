@@ -9,9 +9,10 @@ test('scenario 35: hanging branch, async throw and buffered query fail naively; 
   assert.equal(report.passed, true);
 
   // naive: the not-found branch never answers, the client gives up
-  assert.equal(observation(report, 'never answers', 'existing: status'), 200);
-  assert.equal(observation(report, 'never answers', 'missing: status'), 0);
-  assert.equal(observation(report, 'never answers', 'missing: timed out'), true);
+  assert.equal(observation(report, 'never answers', 'existing, status'), 200);
+  assert.equal(observation(report, 'never answers', 'missing, responded'), false);
+  assert.equal(observation(report, 'never answers', 'missing, status (0 = no response)'), 0);
+  assert.equal(observation(report, 'never answers', 'missing, timed out'), true);
 
   // naive: Express 5's default handler answers the async throw with a 500 HTML page
   assert.equal(observation(report, 'async handler', 'status'), 500);
@@ -27,10 +28,10 @@ test('scenario 35: hanging branch, async throw and buffered query fail naively; 
     >= Number(observation(report, 'unreachable', 'demo buffer ms')));
 
   // fix: the branch answers 404, the guard answers 503 for a route that still forgets, no timer left
-  assert.equal(observation(report, 'every branch', 'existing: status'), 200);
-  assert.equal(observation(report, 'every branch', 'missing: status'), 404);
-  assert.equal(observation(report, 'every branch', 'forgotten: status'), 503);
-  assert.equal(observation(report, 'every branch', 'forgotten: retry-after'), '1');
+  assert.equal(observation(report, 'every branch', 'existing, status'), 200);
+  assert.equal(observation(report, 'every branch', 'missing, status'), 404);
+  assert.equal(observation(report, 'every branch', 'forgotten, status'), 503);
+  assert.equal(observation(report, 'every branch', 'forgotten, retry-after'), '1');
   assert.equal(observation(report, 'every branch', 'pending guard timers'), 0);
 
   // fix: the final error middleware answers JSON 500 and logs once
