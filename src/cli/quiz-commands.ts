@@ -51,7 +51,10 @@ Scripted answers (--answers FILE), a JSON array:
   recall: [{ "id": 24, "answer": "free text",
              "grade": "again" | "hard" | "good" | "easy" }]
   choice: [{ "id": 24, "question": 1, "choice": 2 }]
-          (question and choice count from 1)
+          (question and choice count from 1; choice in the
+          order the scenario lists the options, which is the
+          order --answers prints them in; interactive
+          sessions shuffle the options)
 With --answers, --id, --tag, --mode and --count pick which
 entries of the file are graded (in file order); without
 them every entry is.

@@ -42,6 +42,8 @@ async function runScripted(file: string, filter: ScriptedAnswerFilter, scenarios
   if (answers.length < all.length) {
     say(terminal, `Grading ${answers.length} of the ${all.length} entries in ${file} (${description}).`, (line) => terminal.style.dim(line));
   }
+  // Checked before the reveal is printed: a refused save must not come after the work is shown.
+  if (answers.length > 0) await store.ensureWritable();
   const graded = await runScriptedAnswers(answers, { store, write: (text) => terminal.out.write(text), view: { style: terminal.style, width: terminal.width } });
   say(terminal, `Recorded ${graded.length} grade${graded.length === 1 ? '' : 's'} in ${store.file}.`);
 }
@@ -57,6 +59,8 @@ async function runInteractive(options: QuizCommandOptions, filter: { ids?: numbe
     say(terminal, 'To practise one anyway: backend-scenarios quiz --id <id>.', (line) => terminal.style.dim(line));
     return;
   }
+  // Before the first question: a folder we cannot write would otherwise lose the first answer.
+  await store.ensureWritable();
   // Loaded only for a real interactive session: scripted runs and the non-TTY refusal skip them.
   const [{ inquirerPrompter }, { runQuizSession }, { runLiveDemo }] = await Promise.all([
     import('../quiz/inquirer-prompter.js'), import('../quiz/session.js'), import('../quiz/live-demo.js'),

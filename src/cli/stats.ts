@@ -4,6 +4,7 @@ import { loadScenarios } from '../scenario/registry.js';
 import { createTerminal, terminalWidth } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
 import { renderTable } from '../ui/table.js';
+import type { Column } from '../ui/table.js';
 import { wrap } from '../ui/text.js';
 import { summarizeProgress } from '../quiz/summary.js';
 import type { ProgressSummary, ScenarioStats } from '../quiz/summary.js';
@@ -20,21 +21,45 @@ function stateText(row: ScenarioStats, terminal: Terminal): string {
   return row.state === 'review' ? terminal.style.green('learned') : row.state;
 }
 
+interface StatsColumn {
+  column: Column;
+  cell: (row: ScenarioStats) => string;
+}
+
+/**
+ * The widest table that fits: all columns, then without the counts (shown in the totals line
+ * below anyway) with short headers, then the bare minimum. Only when even that does not fit does
+ * the table stack into a card per scenario.
+ */
+function statsTable(summary: ProgressSummary, terminal: Terminal, now: Date): string[] {
+  const id: StatsColumn = { column: { header: 'Id' }, cell: (row) => `#${row.id}` };
+  const title: StatsColumn = { column: { header: 'Scenario', flexible: true }, cell: (row) => row.title };
+  const state: StatsColumn = { column: { header: 'State' }, cell: (row) => stateText(row, terminal) };
+  const next = (header: string): StatsColumn => ({
+    column: { header },
+    cell: (row) => (row.due === null ? '—' : row.dueNow ? 'now' : describeInterval(new Date(row.due), now).replace(/^in /, '')),
+  });
+  const last = (header: string): StatsColumn => ({ column: { header }, cell: (row) => row.lastGrade ?? '—' });
+  const layouts: StatsColumn[][] = [
+    [id, title, state, next('Next review'), last('Last grade'),
+      { column: { header: 'Reviews', align: 'right' }, cell: (row) => String(row.reviews) },
+      { column: { header: 'Lapses', align: 'right' }, cell: (row) => String(row.lapses) }],
+    [id, title, state, next('Next'), last('Last')],
+    [id, title, state, next('Next')],
+    [id, title, state],
+  ];
+  let table: string[] = [];
+  for (const layout of layouts) {
+    table = renderTable(layout.map((entry) => entry.column), summary.scenarios.map((row) => layout.map((entry) => entry.cell(row))),
+      terminal.width, (text) => terminal.style.bold(text));
+    // A table that fits has a header line and one line per scenario; more means it was stacked.
+    if (table.length === summary.scenarios.length + 1) return table;
+  }
+  return table;
+}
+
 function renderSummary(summary: ProgressSummary, file: string, terminal: Terminal, now: Date): void {
-  const rows = summary.scenarios.map((row) => [
-    `#${row.id}`,
-    row.title,
-    stateText(row, terminal),
-    row.due === null ? '—' : row.dueNow ? 'now' : describeInterval(new Date(row.due), now).replace(/^in /, ''),
-    row.lastGrade ?? '—',
-    String(row.reviews),
-    String(row.lapses),
-  ]);
-  const table = renderTable(
-    [{ header: 'Id' }, { header: 'Scenario', flexible: true }, { header: 'State' }, { header: 'Next review' },
-      { header: 'Last grade' }, { header: 'Reviews', align: 'right' }, { header: 'Lapses', align: 'right' }],
-    rows, terminal.width, (text) => terminal.style.bold(text),
-  );
+  const table = statsTable(summary, terminal, now);
   for (const line of table) terminal.line(line);
   const { totals, streak } = summary;
   terminal.line();
@@ -63,6 +88,8 @@ async function confirmReset(options: StatsCommandOptions, store: ProgressStore):
 }
 
 async function reset(options: StatsCommandOptions, store: ProgressStore, terminal: Terminal): Promise<void> {
+  // Before asking: a "yes" that then fails on a read-only folder would be a wasted question.
+  await store.ensureWritable();
   let confirmed: boolean;
   try {
     confirmed = await confirmReset(options, store);

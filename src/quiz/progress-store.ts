@@ -3,12 +3,13 @@
 // write-file-atomic (temp file + fsync + rename), so concurrent sessions never lose each other's
 // grades and a crash mid-write never leaves half a file. A file that cannot be read or parsed is
 // moved aside (never overwritten) and reported through onNotice; a fresh one is started.
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UserError } from '../cli/errors.js';
 import { withFileLock, LockTimeoutError } from './file-lock.js';
 import { progressFilePath } from './progress-location.js';
+import { progressWriteError } from './progress-errors.js';
 import type { FileLockOptions } from './file-lock.js';
 import { emptyProgress, parseProgress, ProgressFormatError, serializeProgress } from './progress.js';
 import type { Progress } from './progress.js';
@@ -90,11 +91,30 @@ export class ProgressStore {
     await writeFileAtomic(this.file, serializeProgress(progress), { fsync: true });
   }
 
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    await mkdir(dirname(this.file), { recursive: true });
+  /**
+   * Creates the progress folder if needed and proves a file can be created in it, so a folder the
+   * user cannot write is reported before the first question rather than after their first answer.
+   */
+  async ensureWritable(): Promise<void> {
+    const directory = dirname(this.file);
+    const probe = join(directory, `.write-check-${process.pid}-${Date.now()}`);
     try {
+      await mkdir(directory, { recursive: true });
+      const handle = await open(probe, 'wx');
+      await handle.close();
+      await unlink(probe);
+    } catch (error) {
+      throw progressWriteError(error, directory) ?? error;
+    }
+  }
+
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
       return await withFileLock(this.lockFile, work, this.options.lock);
     } catch (error) {
+      const refused = progressWriteError(error, dirname(this.file));
+      if (refused) throw refused;
       if (error instanceof LockTimeoutError) {
         throw new UserError(`Your quiz progress is being written by ${error.holder} and did not become free.`, {
           hint: `If no other backend-scenarios is running, delete ${error.lockPath}.`,

@@ -8,7 +8,7 @@ import {
 } from './reveal.js';
 import type { QuizView } from './reveal.js';
 import type { ScriptedAnswer } from './answers-file.js';
-import { recordGrade } from './session.js';
+import { recordGradeOrExplain } from './session.js';
 
 export interface ScriptedRunDependencies {
   store: ProgressStore;
@@ -29,13 +29,14 @@ export async function runScriptedAnswers(answers: ScriptedAnswer[], deps: Script
       deps.write(renderRecallReveal(deps.view, scenario, entry.answer, keyPointCoverage(entry.answer, scenario.answer.keyPoints)));
       grade = entry.grade;
     } else {
+      // The file's order, as `choice` counts in it (interactive sessions shuffle; see quiz --help).
       const question = scenario.quiz.choices[entry.question]!;
       deps.write(renderChoiceQuestion(deps.view, scenario, question, index + 1, answers.length));
       deps.write(renderChoiceReveal(deps.view, question, entry.choice));
       grade = question.options[entry.choice]?.correct ? 'good' : 'again';
     }
     const at = now();
-    const due = await recordGrade(deps.store, scenario, grade, at, entry.kind, entry.kind === 'choice' ? entry.question : undefined);
+    const due = await recordGradeOrExplain(deps.store, scenario, grade, at, entry.kind, entry.kind === 'choice' ? entry.question : undefined, graded);
     deps.write(renderScheduled(deps.view, scenario, grade, due, at));
     graded.push({ id: scenario.id, grade, due: due.toISOString() });
   }

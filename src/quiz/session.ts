@@ -12,6 +12,9 @@ import {
 } from './reveal.js';
 import type { QuizView } from './reveal.js';
 import { applyGrade, describeInterval, previewDueDates } from './scheduler.js';
+import { ProgressWriteError, unsavedGradeError } from './progress-errors.js';
+import { shuffledOrder } from './shuffle.js';
+import type { RandomSource } from './shuffle.js';
 import type { SessionItem } from './selection.js';
 
 export interface QuizPrompter {
@@ -30,6 +33,8 @@ export interface SessionDependencies {
   write: (text: string) => void;
   view: QuizView;
   now?: () => Date;
+  /** Orders each multiple-choice question's options (crypto-random by default; seeded in tests). */
+  random?: RandomSource;
   /** Runs a scenario's live demo; when absent the demo is not offered. */
   runDemo?: (scenario: ScenarioDefinition) => Promise<void>;
 }
@@ -62,7 +67,29 @@ export async function recordGrade(
   return new Date(saved.scenarios[key]!.card.due);
 }
 
-async function askRecall(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date) {
+type GradedEntry = SessionResult['graded'][number];
+
+/**
+ * recordGrade, but a save the filesystem refuses names the grade that was lost and the ones saved
+ * before it in this session, so the user can redo it once the folder is writable.
+ */
+export async function recordGradeOrExplain(
+  store: ProgressStore, scenario: ScenarioDefinition, grade: GradeName, now: Date, mode: QuizMode, question: number | undefined, savedBefore: readonly GradedEntry[],
+): Promise<Date> {
+  try {
+    return await recordGrade(store, scenario, grade, now, mode, question);
+  } catch (error) {
+    if (error instanceof ProgressWriteError) throw unsavedGradeError(error, { id: scenario.id, title: scenario.title, grade }, savedBefore);
+    throw error;
+  }
+}
+
+/** The question with its options in the order given (`order[shown] = stored index`). */
+export function reorderOptions(question: ChoiceQuestion, order: readonly number[]): ChoiceQuestion {
+  return { ...question, options: order.map((stored) => question.options[stored]!) };
+}
+
+async function askRecall(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date, savedBefore: readonly GradedEntry[]) {
   const { scenario } = item;
   deps.write(renderQuestionHeader(deps.view, scenario, position, total, item.kind));
   const answer = await deps.prompter.answer();
@@ -74,22 +101,26 @@ async function askRecall(item: SessionItem, position: number, total: number, pro
   ) as Record<GradeName, string>;
   const grade = await deps.prompter.grade(nextReview);
   const gradedAt = now();
-  const due = await recordGrade(deps.store, scenario, grade, gradedAt, 'recall');
+  const due = await recordGradeOrExplain(deps.store, scenario, grade, gradedAt, 'recall', undefined, savedBefore);
   deps.write(renderScheduled(deps.view, scenario, grade, due, gradedAt));
   return { grade, due };
 }
 
-async function askChoice(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date) {
+async function askChoice(item: SessionItem, position: number, total: number, progress: Progress, deps: SessionDependencies, now: () => Date, savedBefore: readonly GradedEntry[]) {
   const { scenario } = item;
   const questionIndex = nextChoiceQuestion(progress.scenarios[String(scenario.id)], scenario.quiz.choices.length);
-  const question = scenario.quiz.choices[questionIndex]!;
-  deps.write(renderChoiceQuestion(deps.view, scenario, question, position, total));
-  const chosen = await deps.prompter.choose(question);
-  deps.write(renderChoiceReveal(deps.view, question, chosen));
+  const stored = scenario.quiz.choices[questionIndex]!;
+  // Shuffled per session; the reveal lists the options in the order they were asked.
+  const order = shuffledOrder(stored.options.length, deps.random);
+  const shown = reorderOptions(stored, order);
+  deps.write(renderChoiceQuestion(deps.view, scenario, shown, position, total));
+  const chosenShown = await deps.prompter.choose(shown);
+  deps.write(renderChoiceReveal(deps.view, shown, chosenShown));
+  const chosenStored = order[chosenShown];
   // Auto-graded: a right answer is a normal successful recall, a wrong one a lapse.
-  const grade: GradeName = question.options[chosen]?.correct ? 'good' : 'again';
+  const grade: GradeName = chosenStored !== undefined && stored.options[chosenStored]?.correct ? 'good' : 'again';
   const gradedAt = now();
-  const due = await recordGrade(deps.store, scenario, grade, gradedAt, 'choice', questionIndex);
+  const due = await recordGradeOrExplain(deps.store, scenario, grade, gradedAt, 'choice', questionIndex, savedBefore);
   deps.write(renderScheduled(deps.view, scenario, grade, due, gradedAt));
   return { grade, due };
 }
@@ -101,7 +132,7 @@ export async function runQuizSession(items: SessionItem[], mode: QuizMode, deps:
     for (const [index, item] of items.entries()) {
       const progress = await deps.store.read();
       const ask = mode === 'choice' ? askChoice : askRecall;
-      const { grade, due } = await ask(item, index + 1, items.length, progress, deps, now);
+      const { grade, due } = await ask(item, index + 1, items.length, progress, deps, now, result.graded);
       result.graded.push({ id: item.scenario.id, grade, due: due.toISOString() });
       if (deps.runDemo && await deps.prompter.offerDemo(item.scenario)) await deps.runDemo(item.scenario);
     }

@@ -214,3 +214,45 @@ test('quiz --help shows no "(default: [])", does not point to itself, and docume
     await home.remove();
   }
 });
+
+test('quiz --answers into a progress folder blocked by a file: one error line before any reveal, exit 2', async () => {
+  const home = await cliHome();
+  try {
+    const scenario = await firstInstalledScenario();
+    const blocker = join(home.dir, 'not-a-folder');
+    await writeFile(blocker, 'a regular file');
+    const answers = join(home.dir, 'answers.json');
+    await writeFile(answers, JSON.stringify([{ id: scenario.id, answer: '', grade: 'good' }]));
+    const run = await runCli(home.dir, ['quiz', '--answers', answers], { BACKEND_SCENARIOS_HOME: join(blocker, 'home') });
+    assert.equal(run.exitCode, 2, run.stderr);
+    assert.match(flat(run.stderr), new RegExp(`^error: Cannot write quiz progress in ${join(blocker, 'home')} \\(ENOTDIR: part of the path is a file, not a folder\\)\\.`));
+    assert.match(flat(run.stderr), /hint: Set BACKEND_SCENARIOS_HOME to a writable folder/);
+    assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+    assert.doesNotMatch(run.stdout, /Question 1\/1/, 'nothing is revealed that could not be saved');
+  } finally {
+    await home.remove();
+  }
+});
+
+test('quiz --answers counts "choice" in the order the scenario lists the options, and prints them in that order', async () => {
+  const home = await cliHome();
+  try {
+    const scenario = await firstInstalledScenario();
+    const question = scenario.quiz.choices[0]!;
+    const correctChoice = question.options.findIndex((option) => option.correct) + 1;
+    const answers = join(home.dir, 'answers.json');
+    await writeFile(answers, JSON.stringify([{ id: scenario.id, question: 1, choice: correctChoice }]));
+    const run = await runCli(home.dir, ['quiz', '--answers', answers], { COLUMNS: '300' });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.match(run.stdout, /Correct\./);
+    const positions = question.options.map((option, index) => run.stdout.indexOf(`${index + 1}. ${option.text}`));
+    assert.ok(positions.every((at) => at >= 0), 'every option is listed with its stored number');
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b), 'in the stored order');
+    assert.ok(run.stdout.includes(`${correctChoice}. ${question.options[correctChoice - 1]!.text} (your choice)`));
+
+    const help = await runCli(home.dir, ['quiz', '--help']);
+    assert.match(flat(help.stdout), /choice in the order the scenario lists the options, which is the order --answers prints them in; interactive sessions shuffle the options/);
+  } finally {
+    await home.remove();
+  }
+});

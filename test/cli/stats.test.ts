@@ -149,6 +149,12 @@ test('stats at COLUMNS=60 fits the terminal, totals and streak lines included', 
     const run = await runCli(home.dir, ['stats'], { COLUMNS: '60' });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.deepEqual(linesWiderThan(run.stdout, 60), []);
+    // A compact table (one line per scenario), not a stacked card of 8 lines per scenario.
+    const table = run.stdout.split('\n\n')[0]!.split('\n');
+    const installed = (await listScenarioFiles()).length;
+    assert.equal(table.length, installed + 1, run.stdout);
+    assert.match(table[0]!, /^Id\s+Scenario\s+State\s+Next/);
+    assert.match(run.stdout, new RegExp(`#${id}\\s.*\\bgood\\b`), 'the last grade still shows');
     assert.match(run.stdout.replace(/\s+/g, ' '), /scenarios: \d+ new, 1 learning, 0 learned; 0 due now\. 1 review in all\./);
   } finally {
     await home.remove();
@@ -164,6 +170,21 @@ test('stats --help shows no repeated defaults and says what --reset keeps', asyn
     assert.match(run.stdout, /-y, --yes\s+with --reset: do not ask/);
     assert.match(run.stdout, /even one written by a newer/);
     assert.deepEqual(linesWiderThan(run.stdout, 60), []);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('stats --reset --yes into a progress folder blocked by a file: one error line, exit 2, nothing asked', async () => {
+  const home = await cliHome();
+  try {
+    const blocker = join(home.dir, 'not-a-folder');
+    await writeFile(blocker, 'a regular file');
+    const run = await runCli(home.dir, ['stats', '--reset', '--yes'], { BACKEND_SCENARIOS_HOME: join(blocker, 'home') });
+    assert.equal(run.exitCode, 2, run.stderr);
+    assert.match(flat(run.stderr), /^error: Cannot write quiz progress in .*not-a-folder\/home \(ENOTDIR: .*\)\. hint: Set BACKEND_SCENARIOS_HOME to a writable folder/);
+    assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+    assert.equal(run.stdout, '');
   } finally {
     await home.remove();
   }

@@ -25,6 +25,7 @@ interface FlowProps {
   store: ProgressStore;
   demos: number[];
   width?: number;
+  random?: () => number;
 }
 
 // The whole session presented to @inquirer/testing as one "prompt": it gets the test's input and
@@ -37,14 +38,15 @@ function sessionFlow(props: FlowProps, context?: PromptContext): Promise<Session
     write,
     view: { style: plain, width: props.width ?? 100 },
     now: () => clock,
+    ...(props.random ? { random: props.random } : {}),
     runDemo: async (scenario: ScenarioDefinition) => { props.demos.push(scenario.id); },
   });
   return Object.assign(result, { cancel: () => undefined });
 }
 
-async function startSession(items: SessionItem[], mode: QuizMode, store: ProgressStore, width?: number) {
+async function startSession(items: SessionItem[], mode: QuizMode, store: ProgressStore, width?: number, random?: () => number) {
   const demos: number[] = [];
-  const rendered = await render(sessionFlow, { items, mode, store, demos, ...(width ? { width } : {}) });
+  const rendered = await render(sessionFlow, { items, mode, store, demos, ...(width ? { width } : {}), ...(random ? { random } : {}) });
   const screen = (): string => stripVTControlCharacters(rendered.getFullOutput());
   // A prompt listens for keys once it has drawn itself. Every answered prompt leaves a "✔ message
   // answer" line, so the prompt being waited for is a "? message" drawn after a ✔ that was not
@@ -150,21 +152,22 @@ test('Ctrl-C mid-session keeps every answer graded before it', async () => {
   }
 });
 
-test('choice mode: auto-graded, every option explained, wrong answer scheduled as Again', async () => {
+test('choice mode: options shown shuffled, answer mapped back, every option explained in the order asked, wrong answer scheduled as Again', async () => {
   const home = await temporaryHome();
   try {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
-    const session = await startSession([item(fixtureScenario(28))], 'choice', store);
+    // random() = 0 makes Fisher–Yates swap the two options: the stored-first (correct) one is shown second.
+    const session = await startSession([item(fixtureScenario(28))], 'choice', store, undefined, () => 0);
 
     await session.waitForPrompt('Your choice:');
     assert.match(session.screen(), /Q1 of 28: which status\?/);
-    session.events.keypress('down');
+    assert.match(session.screen(), /1\. 500 Internal Server Error[\s\S]*2\. 409 Conflict/);
     session.events.keypress('enter');
     await session.waitForPrompt('Watch the live demo of #28 now?');
     const screen = session.screen();
     assert.match(screen, /Not quite\./);
-    assert.match(screen, /✓ 1\. 409 Conflict\n\s+The resource already exists\./);
-    assert.match(screen, /✗ 2\. 500 Internal Server Error \(your choice\)\n\s+The client caused it, not a bug\./);
+    assert.match(screen, /✗ 1\. 500 Internal Server Error \(your choice\)\n\s+The client caused it, not a bug\./);
+    assert.match(screen, /✓ 2\. 409 Conflict\n\s+The resource already exists\./);
     session.events.keypress('enter');
 
     const result = await session.answer;
@@ -172,6 +175,25 @@ test('choice mode: auto-graded, every option explained, wrong answer scheduled a
     const saved = await store.read();
     assert.deepEqual(saved.scenarios['28']?.reviews.map((r) => [r.mode, r.question, r.grade]), [['choice', 0, 'again']]);
     assert.equal(saved.scenarios['28']?.card.due, applyGrade(undefined, 'again', clock, { mode: 'choice' }).card.due);
+  } finally {
+    await home.remove();
+  }
+});
+
+test('choice mode: picking the correct option at its shuffled position grades Good', async () => {
+  const home = await temporaryHome();
+  try {
+    const store = new ProgressStore(join(home.dir, 'progress.json'));
+    const session = await startSession([item(fixtureScenario(28))], 'choice', store, undefined, () => 0);
+    await session.waitForPrompt('Your choice:');
+    session.events.keypress('down');
+    session.events.keypress('enter');
+    await session.waitForPrompt('Watch the live demo of #28 now?');
+    assert.match(session.screen(), /Correct\./);
+    assert.match(session.screen(), /✓ 2\. 409 Conflict \(your choice\)/);
+    session.events.keypress('enter');
+    const result = await session.answer;
+    assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[28, 'good']]);
   } finally {
     await home.remove();
   }
