@@ -5,7 +5,10 @@ export const ExitCode = {
   ok: 0,
   checksFailed: 1,
   usage: 2,
+  /** Ctrl-C (SIGINT): 128 + 2. */
   interrupted: 130,
+  /** SIGTERM: 128 + 15, what a shell reports for a process killed by it. */
+  terminated: 143,
 } as const;
 
 export class UserError extends Error {

@@ -79,24 +79,26 @@ export function createProgram(): Command {
   program
     .command('run')
     .description('run a scenario\'s live demo (or all of them) and check what it proves')
-    .argument('[id]', 'scenario id, e.g. 24, or "all"')
+    .argument('[ids...]', 'scenario ids or slugs, e.g. 24, "24 25", 24,25, registration-race, or "all"')
     .addOption(new Option('-e, --engine <name>', 'which MongoDB to run against').choices(engineChoices).default('auto'))
     .option('--no-pause', 'do not wait for Enter after the question')
     .option('--step', 'pause before every demo step (for presenting)')
     .option('--json', 'print the run as JSON instead of prose')
     .addHelpText('after', `
 Exit codes: 0 every check held, 1 a check failed or the
-demo broke, 2 bad input, 130 interrupted (Ctrl-C).
+demo broke, 2 bad input, 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
 
 Examples:
   $ backend-scenarios run 24
   $ backend-scenarios run 24 --no-pause --engine embedded
+  $ backend-scenarios run 24 25 --no-pause
   $ backend-scenarios run all --json
   $ MONGODB_URI=mongodb://127.0.0.1:27017/ \\
       backend-scenarios run 24 --engine uri`)
-    .action(async (id: string | undefined, options: RunOptions) => {
+    .action(async (ids: string[], options: RunOptions) => {
       const { runCommand } = await import('./run.js');
-      await runCommand(id, options);
+      await runCommand(ids, options);
     });
 
   registerQuizCommands(program);

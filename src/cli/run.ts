@@ -1,12 +1,13 @@
 // `run <id|all>`: start an engine, run the demo(s) with live narration (or JSON), and turn the
-// outcome into an exit code: 0 every check held, 1 a check failed or a demo broke, 130 Ctrl-C.
-import { listScenarioFiles, loadScenarioFile, findScenario, ScenarioLoadError } from '../scenario/registry.js';
+// outcome into an exit code: 0 every check held, 1 a check failed or a demo broke, 130 Ctrl-C,
+// 143 SIGTERM.
+import { listScenarioFiles, loadScenarioFile, selectScenarios, ScenarioLoadError } from '../scenario/registry.js';
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { ScenarioReport } from '../runtime/report.js';
 import { selectEngine } from '../runtime/engines.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
-import { runScenario, DemoInterruptedError } from '../runtime/run-scenario.js';
+import { runScenario, DemoInterruptedError, removeTempDirsSync } from '../runtime/run-scenario.js';
 import { ExitCode, SilentExit, UserError } from './errors.js';
 import type { RunOptions } from './program.js';
 import { createTerminal } from '../ui/terminal.js';
@@ -18,17 +19,32 @@ import type { SyncHighlighter } from '../ui/demo-output.js';
 import { renderTable } from '../ui/table.js';
 import { wrap } from '../ui/text.js';
 
-/** First Ctrl-C stops the demo cleanly; a second one (if teardown itself hangs) exits at once. */
+const signalExitCodes = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
+type StopSignal = keyof typeof signalExitCodes;
+
+/**
+ * First Ctrl-C (or SIGTERM) stops the demo cleanly; a second one (if teardown itself hangs) exits
+ * at once, after removing what can be removed synchronously: the demo's temp directories may hold
+ * .env files with secrets in them.
+ */
 class InterruptWatcher {
   private readonly controller = new AbortController();
-  private readonly onSignal = (): void => {
-    if (this.controller.signal.aborted) process.exit(ExitCode.interrupted);
+  private signalName: StopSignal = 'SIGINT';
+  private readonly onSignal = (name: StopSignal): void => {
+    this.signalName = name;
+    if (this.controller.signal.aborted) {
+      removeTempDirsSync();
+      process.stderr.write(`\nStopped at once (second ${name}): temp directories removed, the rest of the cleanup skipped.\n`);
+      process.exit(this.exitCode);
+    }
     this.controller.abort(new DemoInterruptedError());
   };
+  private readonly onSigint = (): void => this.onSignal('SIGINT');
+  private readonly onSigterm = (): void => this.onSignal('SIGTERM');
 
   constructor() {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    process.on('SIGINT', this.onSigint);
+    process.on('SIGTERM', this.onSigterm);
   }
 
   get signal(): AbortSignal {
@@ -39,14 +55,24 @@ class InterruptWatcher {
     return this.controller.signal.aborted;
   }
 
+  /** 130 for Ctrl-C, 143 for SIGTERM (128 + the signal's number, as shells report it). */
+  get exitCode(): number {
+    return signalExitCodes[this.signalName];
+  }
+
+  /** How the stop is named in the message: Ctrl-C interrupts, SIGTERM terminates. */
+  get stopWord(): string {
+    return this.signalName === 'SIGTERM' ? 'Terminated (SIGTERM)' : 'Interrupted';
+  }
+
   /** Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal. */
   trigger(): void {
     if (!this.controller.signal.aborted) this.controller.abort(new DemoInterruptedError());
   }
 
   dispose(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onSigint);
+    process.off('SIGTERM', this.onSigterm);
   }
 }
 
@@ -74,13 +100,13 @@ async function startEngine(options: RunOptions, terminal: Terminal, showProgress
   }
 }
 
-function interruptedError(progress = 'the demo was stopped'): UserError {
-  return new UserError(`Interrupted: ${progress}; every server and connection is closed.`, { exitCode: ExitCode.interrupted });
+function interruptedError(interrupt: InterruptWatcher, progress = 'the demo was stopped'): UserError {
+  return new UserError(`${interrupt.stopWord}: ${progress}; every server and connection is closed.`, { exitCode: interrupt.exitCode });
 }
 
 /** Ctrl-C before any demo started (engine start-up, the "think first" prompt): nothing to report. */
-function interruptedBeforeDemo(): SilentExit {
-  return new SilentExit(ExitCode.interrupted);
+function interruptedBeforeDemo(interrupt: InterruptWatcher): SilentExit {
+  return new SilentExit(interrupt.exitCode);
 }
 
 /** Piped or in CI nobody can press Enter: say so once, on stderr, instead of silently not pausing. */
@@ -93,29 +119,31 @@ function noticeDroppedPauses(options: RunOptions, terminal: Terminal, single: bo
   process.stderr.write(`note: ${dropped.join(' and ')} skipped: ${why}${silence}.\n`);
 }
 
-export async function runCommand(idText: string | undefined, options: RunOptions): Promise<void> {
-  if (idText === undefined || idText.trim() === '') {
-    throw new UserError('run needs a scenario id, or "all".', { hint: 'e.g. `backend-scenarios run 24`; `backend-scenarios list` shows the ids.' });
+export async function runCommand(idTexts: readonly string[], options: RunOptions): Promise<void> {
+  if (idTexts.every((text) => text.trim() === '')) {
+    throw new UserError('run needs a scenario id, or "all".', { hint: 'e.g. `backend-scenarios run 24`, `run 24 25`, `run all`; `backend-scenarios list` shows the ids.' });
   }
   const files = await listScenarioFiles();
-  const runAll = idText.trim().toLowerCase() === 'all';
-  if (runAll && files.length === 0) throw new UserError('No scenarios are installed.', { hint: 'Scenario files live in scenarios/NN-slug.ts.' });
-  const single = runAll ? undefined : await loadScenarioFile(findScenario(files, idText));
+  // Every id is validated here, before any engine starts.
+  const selection = selectScenarios(files, idTexts);
+  const chosen = selection.all ? files : selection.scenarios;
+  if (chosen.length === 0) throw new UserError('No scenarios are installed.', { hint: 'Scenario files live in scenarios/NN-slug.ts.' });
+  const single = !selection.all && chosen.length === 1 ? await loadScenarioFile(chosen[0]!) : undefined;
 
   const terminal = createTerminal();
   const interrupt = new InterruptWatcher();
   let engine: MongoEngineHandle | undefined;
   try {
     engine = await startEngine(options, terminal, !options.json);
-    if (interrupt.interrupted) throw interruptedBeforeDemo();
+    if (interrupt.interrupted) throw interruptedBeforeDemo(interrupt);
     noticeDroppedPauses(options, terminal, single !== undefined);
     const highlight = options.json ? (code: string) => code : await loadHighlighter(terminal);
     const exitCode = single
       ? await runOne(single, engine, options, terminal, interrupt, highlight)
-      : await runEvery(files, engine, options, terminal, interrupt, highlight);
+      : await runEvery(chosen, engine, options, terminal, interrupt, highlight);
     process.exitCode = exitCode;
   } catch (error) {
-    if (isPromptInterruption(error)) throw interruptedBeforeDemo();
+    if (isPromptInterruption(error)) throw interruptedBeforeDemo(interrupt);
     throw error;
   } finally {
     interrupt.dispose();
@@ -123,8 +151,8 @@ export async function runCommand(idText: string | undefined, options: RunOptions
   }
 }
 
-function exitCodeFor(reports: ScenarioReport[], interrupted: boolean): number {
-  if (interrupted) return ExitCode.interrupted;
+function exitCodeFor(reports: ScenarioReport[], interrupt: InterruptWatcher): number {
+  if (interrupt.interrupted) return interrupt.exitCode;
   return reports.every((report) => report.passed) ? ExitCode.ok : ExitCode.checksFailed;
 }
 
@@ -151,7 +179,7 @@ async function runOne(
   if (options.json) {
     const report = await runScenario(scenario, { engine, signal: interrupt.signal });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return exitCodeFor([report], interrupt.interrupted);
+    return exitCodeFor([report], interrupt);
   }
   for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
   for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
@@ -169,12 +197,12 @@ async function runOne(
   }
   if (interrupt.interrupted) {
     terminal.line();
-    throw interruptedError();
+    throw interruptedError(interrupt);
   }
   terminal.line();
   for (const line of await renderAnswer(scenario, terminal, { includeCode: false })) terminal.line(line);
   for (const line of renderSummary(report, terminal)) terminal.line(line);
-  return exitCodeFor([report], false);
+  return exitCodeFor([report], interrupt);
 }
 
 /** A scenario file that does not load still gets a row (and fails the run), instead of hiding the rest. */
@@ -270,19 +298,19 @@ async function runEvery(
   const passed = !interrupt.interrupted && reports.length === files.length && reports.every((report) => report.passed);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ passed, scenarios: reports }, null, 2)}\n`);
-    return exitCodeFor(reports, interrupt.interrupted);
+    return exitCodeFor(reports, interrupt);
   }
   for (const line of renderRunSummary(reports, interruptedReport, terminal)) terminal.line(line);
   terminal.line();
   if (interrupt.interrupted) {
     const notRun = files.length - reports.length;
     const done = reports.filter((report) => report !== interruptedReport);
-    throw interruptedError(`${done.length} of ${files.length} scenarios finished (${done.filter((report) => report.passed).length} passed)`
+    throw interruptedError(interrupt, `${done.length} of ${files.length} scenarios finished (${done.filter((report) => report.passed).length} passed)`
       + `${interruptedReport ? `, scenario ${interruptedReport.id} was stopped` : ''}${notRun > 0 ? `, ${notRun} not run` : ''}`);
   }
   const failed = reports.filter((report) => !report.passed).length;
   print(failed === 0
     ? style.green.bold(`All ${reports.length} scenarios passed on ${engine.name} ${engine.version}.`)
     : style.red.bold(`${failed} of ${reports.length} scenarios failed.`));
-  return exitCodeFor(reports, false);
+  return exitCodeFor(reports, interrupt);
 }

@@ -153,9 +153,24 @@ export interface MongodBinary {
   source: string;
 }
 
+/**
+ * MONGOMS_SYSTEM_BINARY set to a path that is not there: mongodb-memory-server would neither use
+ * it nor download one, so the only useful message names the variable and the path.
+ */
+export function missingSystemBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const systemBinary = env['MONGOMS_SYSTEM_BINARY'];
+  return systemBinary && !existsSync(systemBinary) ? systemBinary : undefined;
+}
+
+export function missingSystemBinaryMessage(path: string): string {
+  return `MONGOMS_SYSTEM_BINARY points to ${path}, which does not exist`;
+}
+
+const missingSystemBinaryHint = 'Fix the path or unset MONGOMS_SYSTEM_BINARY; or use --engine embedded to run offline.';
+
 /** Finds a mongod that mongodb-memory-server could start without downloading anything. */
-export async function findMongodBinary(): Promise<MongodBinary | undefined> {
-  const systemBinary = process.env['MONGOMS_SYSTEM_BINARY'];
+export async function findMongodBinary(env: NodeJS.ProcessEnv = process.env): Promise<MongodBinary | undefined> {
+  const systemBinary = env['MONGOMS_SYSTEM_BINARY'];
   if (systemBinary) {
     return existsSync(systemBinary) ? { path: systemBinary, source: 'MONGOMS_SYSTEM_BINARY' } : undefined;
   }
@@ -168,7 +183,9 @@ export async function findMongodBinary(): Promise<MongodBinary | undefined> {
   }
 }
 
-async function memoryServerEngine(binary: MongodBinary | undefined): Promise<MongoEngineHandle> {
+async function memoryServerEngine(binary: MongodBinary | undefined, env: NodeJS.ProcessEnv = process.env): Promise<MongoEngineHandle> {
+  const missing = missingSystemBinary(env);
+  if (missing) throw new UserError(`${missingSystemBinaryMessage(missing)}.`, { hint: missingSystemBinaryHint });
   const { MongoMemoryServer } = await import('mongodb-memory-server');
   let server: InstanceType<typeof MongoMemoryServer>;
   // mongodb-memory-server prints its own failure, stack and all, with console.warn; the user gets
@@ -217,9 +234,9 @@ export async function selectEngine(choice: EngineChoice, env: NodeJS.ProcessEnv 
     case 'uri':
       return uriEngine(env['MONGODB_URI']);
     case 'memory-server':
-      return memoryServerEngine(await findMongodBinary());
+      return memoryServerEngine(await findMongodBinary(env), env);
     case 'auto': {
-      const binary = env['MONGODB_URI'] ? undefined : await findMongodBinary();
+      const binary = env['MONGODB_URI'] ? undefined : await findMongodBinary(env);
       switch (autoEngineName(env, binary !== undefined)) {
         case 'uri': return uriEngine(env['MONGODB_URI']);
         case 'memory-server': return memoryServerEngine(binary);
@@ -253,10 +270,13 @@ export async function describeEngines(env: NodeJS.ProcessEnv = process.env): Pro
       result.push({ name: 'uri', available: false, reason: describeUriFailure(uri, failure), hint: failure.hint });
     }
   }
-  const binary = await findMongodBinary();
+  const binary = await findMongodBinary(env);
+  const missing = missingSystemBinary(env);
   result.push(binary
     ? { name: 'memory-server', available: true, reason: `mongod found at ${binary.path} (${binary.source})` }
-    : { name: 'memory-server', available: false, reason: 'no mongod on disk (set MONGOMS_SYSTEM_BINARY, or run it once online to download one)' });
+    : missing
+      ? { name: 'memory-server', available: false, reason: missingSystemBinaryMessage(missing), hint: missingSystemBinaryHint }
+      : { name: 'memory-server', available: false, reason: 'no mongod on disk (set MONGOMS_SYSTEM_BINARY, or run it once online to download one)' });
   try {
     const server = await startEmbedded();
     result.push({ name: 'embedded', available: true, reason: `built in; answers as MongoDB ${server.version}` });

@@ -28,6 +28,7 @@ export interface ScenarioReport {
   title: string;
   engine: EngineInfo;
   passed: boolean;
+  /** The demo's own time: with `run --step`, the waits for the presenter are left out. */
   durationMs: number;
   steps: StepReport[];
   /** Set when the demo itself failed (threw, timed out, was interrupted), not just a check. */

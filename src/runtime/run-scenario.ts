@@ -2,6 +2,7 @@
 // bound, and a teardown that runs whatever happens (success, failed check, thrown error, timeout,
 // Ctrl-C). mongoose and express are loaded here with import() so `list` and `show` never load them.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,33 @@ export interface RunScenarioOptions {
 }
 
 export const defaultDemoTimeoutMs = 30_000;
+
+/**
+ * Every ctx.tempDir() not yet removed, process-wide. A second Ctrl-C exits at once, before the
+ * asynchronous teardown can run; these may hold secrets (.env files), so they are removed
+ * synchronously on that path too.
+ */
+const liveTempDirs = new Set<string>();
+
+/** Synchronous last-resort cleanup for a forced exit; returns how many directories it removed. */
+export function removeTempDirsSync(): number {
+  let removed = 0;
+  for (const dir of liveTempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed += 1;
+    } catch {
+      // Exiting anyway: nothing better to do with a directory that will not go.
+    }
+    liveTempDirs.delete(dir);
+  }
+  return removed;
+}
+
+/** How many ctx.tempDir() directories are still in place (tests check that teardown empties it). */
+export function liveTempDirCount(): number {
+  return liveTempDirs.size;
+}
 const connectTimeoutMs = 5_000;
 
 export class DemoTimeoutError extends Error {
@@ -78,6 +106,8 @@ export function databaseNameFor(scenario: Pick<ScenarioDefinition, 'id' | 'slug'
 
 export async function runScenario(scenario: ScenarioDefinition, options: RunScenarioOptions): Promise<ScenarioReport> {
   const started = performance.now();
+  // Time spent waiting for the presenter (`run --step`) is not the demo's: it is left out of durationMs.
+  let pausedMs = 0;
   const reporter = options.reporter ?? {};
   const steps: StepReport[] = [];
   const teardown = new Teardown();
@@ -147,9 +177,11 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
         const number = ++stepCount;
         if (reporter.beforeStep) {
           deadline.pause();
+          const pauseStarted = performance.now();
           try {
             await bounded(reporter.beforeStep(number, title));
           } finally {
+            pausedMs += performance.now() - pauseStarted;
             deadline.start();
           }
         }
@@ -199,7 +231,11 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
       async tempDir() {
         controller.signal.throwIfAborted();
         const dir = await mkdtemp(join(tmpdir(), 'backend-scenarios-'));
-        teardown.push(() => rm(dir, { recursive: true, force: true }));
+        liveTempDirs.add(dir);
+        teardown.push(async () => {
+          await rm(dir, { recursive: true, force: true });
+          liveTempDirs.delete(dir);
+        });
         return dir;
       },
       defer(cleanup) {
@@ -229,7 +265,7 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
     engine: { name: options.engine.name, version: options.engine.version },
     // A demo that checked nothing proved nothing.
     passed: error === undefined && allChecks.length > 0 && allChecks.every((check) => check.passed),
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Math.round(performance.now() - started - pausedMs),
     steps,
   };
   if (error !== undefined) report.error = error;

@@ -95,23 +95,63 @@ export async function loadScenarioById(id: number, dir = defaultScenariosDir): P
   return file ? loadScenarioFile(file) : undefined;
 }
 
+export interface FindScenarioOptions {
+  /** `run` takes "all" as well: the hint says so only where it works. */
+  allowAll?: boolean;
+}
+
 /**
  * Parses a user-typed id (or slug) and finds its scenario, or explains what went wrong and what
  * exists. Works on loaded scenarios and on bare ScenarioFile entries alike.
  */
-export function findScenario<T extends { id: number; slug: string }>(scenarios: T[], idText: string): T {
+export function findScenario<T extends { id: number; slug: string }>(scenarios: T[], idText: string, options: FindScenarioOptions = {}): T {
   const known = scenarios.map((s) => s.id);
   const range = known.length > 0 ? `${known[0]}–${known[known.length - 1]}` : 'none installed';
-  if (!/^\d+$/.test(idText.trim())) {
-    const bySlug = scenarios.find((s) => s.slug === idText.trim().toLowerCase());
+  const text = idText.trim().toLowerCase();
+  if (!/^\d+$/.test(text)) {
+    const bySlug = scenarios.find((s) => s.slug === text);
     if (bySlug) return bySlug;
-    throw new UserError(`"${idText}" is not a scenario id.`, { hint: `Use a number (${range}); \`backend-scenarios list\` shows them all.` });
+    if (text === 'all') {
+      throw new UserError('"all" works with run, not here.', { hint: '`backend-scenarios list` shows every scenario; then pick one by id or slug.' });
+    }
+    // A word out of a slug ("registration") most likely meant that scenario.
+    const containing = text === '' ? [] : scenarios.filter((s) => s.slug.includes(text)).map((s) => `${s.slug} (${s.id})`);
+    const first = scenarios[0];
+    const forms = first
+      ? `a number such as ${first.id} (${range}), a slug such as ${first.slug}${options.allowAll ? ', or all' : ''}`
+      : `a number${options.allowAll ? ', or all' : ''}`;
+    throw new UserError(`"${idText}" is not a scenario id.`, {
+      hint: containing.length > 0
+        ? `Did you mean ${containing.slice(0, 3).join(', ')}? Use ${forms}.`
+        : `Use ${forms}; \`backend-scenarios list\` shows them all.`,
+    });
   }
-  const id = Number(idText);
+  const id = Number(text);
   const found = scenarios.find((s) => s.id === id);
   if (found) return found;
   const nearest = [...known].sort((a, b) => Math.abs(a - id) - Math.abs(b - id)).slice(0, 3).sort((a, b) => a - b);
   throw new UserError(`There is no scenario ${id}.`, {
     hint: `Nearest: ${nearest.join(', ')}. Scenarios available: ${range}; \`backend-scenarios list\` shows them all.`,
   });
+}
+
+/** What `run` was asked for: every scenario, or the listed ones in the order given. */
+export type ScenarioSelection<T> = { all: true } | { all: false; scenarios: T[] };
+
+/**
+ * `run 24`, `run 24 25`, `run 24,25`, `run registration-race`, `run all`: every id is checked
+ * before anything starts, so a typo in the third id does not cost two demos first.
+ */
+export function selectScenarios<T extends { id: number; slug: string }>(scenarios: T[], texts: readonly string[]): ScenarioSelection<T> {
+  const words = texts.flatMap((text) => text.split(/[\s,]+/)).filter((word) => word !== '');
+  if (words.some((word) => word.toLowerCase() === 'all')) {
+    if (words.length > 1) throw new UserError('"all" cannot be combined with scenario ids.', { hint: 'e.g. `backend-scenarios run all`, or `backend-scenarios run 24 25`.' });
+    return { all: true };
+  }
+  const selected: T[] = [];
+  for (const word of words) {
+    const scenario = findScenario(scenarios, word, { allowAll: true });
+    if (!selected.includes(scenario)) selected.push(scenario);
+  }
+  return { all: false, scenarios: selected };
 }

@@ -4,12 +4,21 @@
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const frameMs = 80;
 
+export function isDumbTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['TERM'] === 'dumb';
+}
+
 export class Spinner {
   private timer: NodeJS.Timeout | undefined;
   private frame = 0;
   private text = '';
 
-  constructor(private readonly out: NodeJS.WritableStream, private readonly enabled: boolean) {}
+  private readonly enabled: boolean;
+
+  constructor(private readonly out: NodeJS.WritableStream, enabled: boolean, env: NodeJS.ProcessEnv = process.env) {
+    // A dumb terminal (emacs shell, some CI consoles) prints \r and erase-line codes as garbage.
+    this.enabled = enabled && !isDumbTerminal(env);
+  }
 
   start(text: string): void {
     this.text = text;

@@ -14,6 +14,8 @@ import type { ResultPromise } from 'execa';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const binary = `${root}bin/backend-scenarios.js`;
 const fixtureScenarios = fileURLToPath(new URL('./fixtures/scenarios/', import.meta.url));
+// Apart from fixtureScenarios, so `run all` over those keeps its count.
+const cleanupScenarios = fileURLToPath(new URL('./fixtures/cleanup-scenarios/', import.meta.url));
 const forbidHeavyModules = pathToFileURL(fileURLToPath(new URL('./fixtures/forbid-heavy-modules.mjs', import.meta.url))).href;
 
 /** A bound on every child process, so a hung CLI fails the test instead of the whole suite. */
@@ -325,6 +327,35 @@ describe('run', () => {
     assert.throws(() => process.kill(child.pid!, 0), /ESRCH/, 'no process left behind');
   });
 
+  test('SIGTERM mid-demo cleans up the same way and exits 143 (128 + 15)', async () => {
+    const child = cli(['run', '90', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    const seen = await waitForOutput(child, /port: (\d+)[\s\S]*waiting for Ctrl-C/);
+    const port = Number(/port: (\d+)/.exec(seen)?.[1]);
+    child.kill('SIGTERM');
+    const result = await child;
+    assert.equal(result.exitCode, 143, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /^error: Terminated \(SIGTERM\): the demo was stopped; every server and connection is closed\.$/m);
+    assert.doesNotMatch(result.stderr, /Interrupted/);
+    assertNoStackTrace(result.stderr);
+    assert.equal(await portAccepts(port), false, 'the demo server is closed');
+  });
+
+  test('a second Ctrl-C exits at once, but still removes the demo\'s temp directory first', async () => {
+    const child = cli(['run', '92', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: cleanupScenarios } });
+    const seen = await waitForOutput(child, /waiting for Ctrl-C/);
+    const dir = /temp dir: "?([^"\s]+)/.exec(seen)?.[1] ?? '';
+    assert.ok(existsSync(join(dir, '.env')), `the secret is on disk before Ctrl-C (${dir})`);
+    const hanging = waitForOutput(child, /cleanup is hanging/);
+    child.kill('SIGINT');
+    await hanging;
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /Stopped at once \(second SIGINT\): temp directories removed/);
+    assert.equal(existsSync(dir), false, 'the temp directory with the .env file is gone');
+    assertNoStackTrace(result.stderr);
+  });
+
   test('Ctrl-C during run all marks that scenario INTERRUPTED, prints the summary so far and exits 130', async () => {
     const child = cli(['run', 'all', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     await waitForOutput(child, /waiting for Ctrl-C/);
@@ -368,6 +399,68 @@ describe('run', () => {
     assert.match(result.stderr, /hint: .*--engine embedded/);
     assert.doesNotMatch(result.stderr, /secret/);
     assertNoStackTrace(result.stderr);
+  });
+});
+
+describe('run takes several scenarios, by id or slug, validated before any engine starts', () => {
+  test('run 91,89 --json runs both in the order given and reports { passed, scenarios }', async () => {
+    const result = await cli(['run', '91,89', '--no-pause', '--json', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 1, result.stderr);
+    const summary = JSON.parse(result.stdout) as { passed: boolean; scenarios: Array<{ id: number; passed: boolean }> };
+    assert.equal(summary.passed, false);
+    assert.deepEqual(summary.scenarios.map((scenario) => [scenario.id, scenario.passed]), [[91, false], [89, true]]);
+  });
+
+  test('run passes-quickly 91 (space-separated, a slug and an id) runs both', async () => {
+    const result = await cli(['run', 'passes-quickly', '91', '--no-pause', '--json', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 1, result.stderr);
+    const summary = JSON.parse(result.stdout) as { passed: boolean; scenarios: Array<{ id: number }> };
+    assert.deepEqual(summary.scenarios.map((scenario) => scenario.id), [89, 91]);
+  });
+
+  test('run 89 91 prints each verdict and the summary table of run all', async () => {
+    const result = await cli(['run', '89', '91', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 1, result.stderr);
+    const summary = result.stdout.slice(result.stdout.indexOf('Summary'));
+    assert.match(summary, /^89\s+passed\s+1\/1\b/m);
+    assert.match(summary, /^91\s+FAILED\b/m);
+    assert.doesNotMatch(summary, /^90\s/m, 'only the scenarios asked for');
+    assert.match(result.stdout, /1 of 2 scenarios failed\./);
+  });
+
+  test('an unknown id among several is a usage error before any engine starts', async () => {
+    const result = await cli(['run', '89', '99', '--no-pause'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /^error: There is no scenario 99\.\nhint: Nearest: 89, 90, 91\./);
+    assert.equal(result.stdout, '', 'nothing ran');
+  });
+
+  test('a word that is no slug suggests the slugs containing it, and the hint mentions slugs', async () => {
+    const near = await cli(['run', 'registration']);
+    assert.equal(near.exitCode, 2);
+    assert.match(near.stderr, /^hint: Did you mean registration-race \(24\)\?/m);
+    const none = await cli(['run', 'zzz']);
+    assert.match(none.stderr, /^hint: Use a number such as 24 \(24–\d+\), a slug such as registration-race, or all;/m);
+  });
+
+  test('show all is a usage error pointing to list', async () => {
+    const result = await cli(['show', 'all']);
+    assert.equal(result.exitCode, 2);
+    assert.match(result.stderr, /^error: "all" works with run, not here\.\nhint: `backend-scenarios list` shows every scenario/);
+  });
+});
+
+describe('MONGOMS_SYSTEM_BINARY pointing to a missing file', () => {
+  const missing = '/nonexistent-backend-scenarios/mongod';
+
+  test('doctor and run --engine memory-server both name it, and neither blames a download', async () => {
+    const doctor = await cli(['doctor'], { env: { MONGOMS_SYSTEM_BINARY: missing } });
+    // Wrapped to the terminal's width: compare with the line breaks folded back.
+    assert.match(doctor.stdout.replace(/\s+/g, ' '), new RegExp(`✘ memory-server: MONGOMS_SYSTEM_BINARY points to ${missing}, which does not exist`));
+    const run = await cli(['run', '89', '--no-pause', '--engine', 'memory-server'], { env: { MONGOMS_SYSTEM_BINARY: missing, BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(run.exitCode, 2);
+    assert.match(run.stderr, new RegExp(`^error: MONGOMS_SYSTEM_BINARY points to ${missing}, which does not exist\\.`));
+    assert.doesNotMatch(run.stderr, /download/i);
   });
 });
 

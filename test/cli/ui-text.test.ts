@@ -7,6 +7,8 @@ import { colorWanted, terminalWidth } from '../../src/ui/terminal.js';
 import { formatValue } from '../../src/ui/demo-output.js';
 import { rule, ruleLines } from '../../src/ui/scenario-text.js';
 import { frameCode } from '../../src/ui/highlight.js';
+import { Spinner } from '../../src/ui/spinner.js';
+import { Writable } from 'node:stream';
 import type { Terminal } from '../../src/ui/terminal.js';
 import { createStyle } from '../../src/ui/terminal.js';
 
@@ -104,5 +106,32 @@ describe('headings and code titles fit the width', () => {
     assert.ok(lines.length >= 3);
     assert.ok(lines.every((line) => visibleLength(line) <= 60), lines.join('\n'));
     assert.equal(lines[lines.length - 1], '  │ const a = 1;');
+  });
+});
+
+describe('spinner', () => {
+  /** A stream that keeps what was written. */
+  function sink(): { stream: NodeJS.WritableStream; text: () => string } {
+    let written = '';
+    const stream = new Writable({ write(chunk: Buffer, _encoding, done) { written += chunk.toString(); done(); } });
+    return { stream, text: () => written };
+  }
+
+  test('on an interactive terminal it draws with cursor and erase-line codes', () => {
+    const out = sink();
+    const spinner = new Spinner(out.stream, true, { TERM: 'xterm-256color' });
+    spinner.start('Starting');
+    spinner.print('a line');
+    spinner.stop();
+    assert.ok(out.text().includes('\u001b[2K'), JSON.stringify(out.text()));
+  });
+
+  test('TERM=dumb: no spinner and no escape codes, but printed lines still come through', () => {
+    const out = sink();
+    const spinner = new Spinner(out.stream, true, { TERM: 'dumb' });
+    spinner.start('Starting');
+    spinner.print('a line');
+    spinner.stop();
+    assert.equal(out.text(), 'a line\n');
   });
 });

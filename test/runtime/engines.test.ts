@@ -1,7 +1,7 @@
 // Engine selection: what auto picks, and how a bad MONGODB_URI is reported.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskUri, scrubSecrets, seedHosts, selectEngine, findMongodBinary, uriProblem, autoEngineName } from '../../src/runtime/engines.js';
+import { maskUri, scrubSecrets, seedHosts, selectEngine, findMongodBinary, uriProblem, autoEngineName, describeEngines } from '../../src/runtime/engines.js';
 import { UserError } from '../../src/cli/errors.js';
 
 describe('maskUri hides everything between the scheme and the last "@"', () => {
@@ -121,5 +121,26 @@ describe('selectEngine', () => {
     } finally {
       await engine.stop();
     }
+  });
+});
+
+describe('MONGOMS_SYSTEM_BINARY pointing to a missing file', () => {
+  const missing = '/nonexistent-backend-scenarios/mongod';
+
+  test('--engine memory-server names the variable and the path, not a download', async () => {
+    await assert.rejects(selectEngine('memory-server', { MONGOMS_SYSTEM_BINARY: missing }), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.equal(error.message, `MONGOMS_SYSTEM_BINARY points to ${missing}, which does not exist.`);
+      assert.match(error.hint ?? '', /unset MONGOMS_SYSTEM_BINARY/);
+      assert.doesNotMatch(`${error.message}\n${error.hint ?? ''}`, /download/i);
+      return true;
+    });
+  });
+
+  test('doctor\'s memory-server line says the same', async () => {
+    const engines = await describeEngines({ MONGOMS_SYSTEM_BINARY: missing });
+    const memoryServer = engines.find((engine) => engine.name === 'memory-server');
+    assert.equal(memoryServer?.available, false);
+    assert.equal(memoryServer.reason, `MONGOMS_SYSTEM_BINARY points to ${missing}, which does not exist`);
   });
 });

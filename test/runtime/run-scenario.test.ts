@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
 import { defineScenario } from '../../src/scenario/contract.js';
 import type { DemoContext } from '../../src/runtime/context.js';
-import { runScenario } from '../../src/runtime/run-scenario.js';
+import { runScenario, liveTempDirCount, removeTempDirsSync } from '../../src/runtime/run-scenario.js';
 import type { DemoReporter } from '../../src/runtime/run-scenario.js';
 import { sharedEngine } from '../support/scenario-harness.js';
 
@@ -172,8 +172,9 @@ describe('runScenario', () => {
     assert.equal(second.steps[0]?.observations['counter'], 1);
   });
 
-  test('time spent in beforeStep (the --step pause) does not count against the time bound', async () => {
+  test('time spent in beforeStep (the --step pause) counts neither against the time bound nor in durationMs', async () => {
     const { setTimeout: delay } = await import('node:timers/promises');
+    const wallStarted = performance.now();
     const report = await runScenario(fakeScenario(async (ctx) => {
       await ctx.step('one', async () => { ctx.check('first step ran', true); });
       await ctx.step('two', async () => { ctx.check('second step ran', true); });
@@ -184,7 +185,40 @@ describe('runScenario', () => {
     });
     assert.equal(report.error, undefined);
     assert.equal(report.passed, true);
-    assert.ok(report.durationMs >= 1400, `the run really lasted longer than its bound (${report.durationMs} ms)`);
+    const wallMs = performance.now() - wallStarted;
+    assert.ok(wallMs >= 1400, `the run really lasted longer than its bound (${wallMs} ms)`);
+    assert.ok(report.durationMs <= wallMs - 1400 + 1, `durationMs ${report.durationMs} leaves out the two 700 ms pauses (wall ${Math.round(wallMs)} ms)`);
+  });
+
+  test('ctx.tempDir() directories are tracked until teardown, so a forced exit can remove them synchronously', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    let dir = '';
+    let removedSync = 0;
+    const before = liveTempDirCount();
+    const report = await runScenario(fakeScenario(async (ctx) => {
+      dir = await ctx.tempDir();
+      writeFileSync(join(dir, '.env'), 'SECRET=1\n');
+      ctx.check('tracked while the demo runs', liveTempDirCount() === before + 1);
+      // What the second Ctrl-C does just before process.exit.
+      removedSync = removeTempDirsSync();
+      ctx.check('gone at once', !existsSync(dir));
+    }), { engine: await sharedEngine() });
+    assert.equal(report.error, undefined);
+    assert.equal(report.passed, true, JSON.stringify(report.steps));
+    assert.ok(removedSync >= 1);
+    assert.equal(liveTempDirCount(), 0);
+  });
+
+  test('teardown removes a ctx.tempDir() and stops tracking it', async () => {
+    let dir = '';
+    const report = await runScenario(fakeScenario(async (ctx) => {
+      dir = await ctx.tempDir();
+      ctx.check('exists during the demo', existsSync(dir));
+    }), { engine: await sharedEngine() });
+    assert.equal(report.passed, true);
+    assert.equal(existsSync(dir), false);
+    assert.equal(liveTempDirCount(), 0);
   });
 
   test('figures recorded outside a step land in an unnumbered step where they happened', async () => {

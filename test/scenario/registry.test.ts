@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findScenario, listScenarioFiles, loadScenarioById, loadScenarios, ScenarioLoadError } from '../../src/scenario/registry.js';
+import { findScenario, selectScenarios, listScenarioFiles, loadScenarioById, loadScenarios, ScenarioLoadError } from '../../src/scenario/registry.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { catalogFileName, loadCatalog } from '../../src/scenario/catalog.js';
 import { readFile } from 'node:fs/promises';
@@ -145,6 +145,52 @@ describe('findScenario', () => {
       return true;
     });
     assert.throws(() => findScenario(files, 'abc'), /"abc" is not a scenario id/);
+  });
+});
+
+describe('findScenario hints', () => {
+  const files = [{ id: 24, slug: 'registration-race' }, { id: 25, slug: 'stale' }, { id: 30, slug: 'jwt' }];
+
+  test('a word out of a slug suggests the slugs containing it', () => {
+    assert.throws(() => findScenario(files, 'Registration'), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.match(error.hint ?? '', /^Did you mean registration-race \(24\)\?/);
+      return true;
+    });
+  });
+
+  test('the hint names the three forms; "or all" only where all works; "all" elsewhere points to list', () => {
+    assert.throws(() => findScenario(files, 'zzz', { allowAll: true }), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.match(error.hint ?? '', /^Use a number such as 24 \(24–30\), a slug such as registration-race, or all;/);
+      return true;
+    });
+    assert.throws(() => findScenario(files, 'zzz'), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.doesNotMatch(error.hint ?? '', /or all/);
+      return true;
+    });
+    assert.throws(() => findScenario(files, 'all'), /"all" works with run, not here/);
+  });
+});
+
+describe('selectScenarios', () => {
+  const files = [{ id: 24, slug: 'registration-race' }, { id: 25, slug: 'stale' }, { id: 30, slug: 'jwt' }];
+  const ids = (texts: string[]): number[] | 'all' => {
+    const selection = selectScenarios(files, texts);
+    return selection.all ? 'all' : selection.scenarios.map((file) => file.id);
+  };
+
+  test('ids and slugs, separated by spaces or commas, in the order given, each once', () => {
+    assert.deepEqual(ids(['30', '24']), [30, 24]);
+    assert.deepEqual(ids(['24,25']), [24, 25]);
+    assert.deepEqual(ids(['jwt, 24', '24']), [30, 24]);
+    assert.equal(ids(['ALL']), 'all');
+  });
+
+  test('every id is checked: one unknown id fails the whole selection', () => {
+    assert.throws(() => selectScenarios(files, ['24', '29']), /There is no scenario 29\./);
+    assert.throws(() => selectScenarios(files, ['all', '24']), /"all" cannot be combined/);
   });
 });
 
