@@ -10,9 +10,14 @@ import type { ScenarioDefinition } from '../../src/scenario/contract.js';
 
 export const binary = fileURLToPath(new URL('../../bin/backend-scenarios.js', import.meta.url));
 
-export async function cliHome(): Promise<{ dir: string; progressFile: string; remove: () => Promise<void> }> {
+/** Runs `body` with a fresh BACKEND_SCENARIOS_HOME, removed afterwards whether it passed or threw. */
+export async function withCliHome(body: (home: { dir: string; progressFile: string }) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bs-quiz-cli-'));
-  return { dir, progressFile: join(dir, 'progress.json'), remove: () => rm(dir, { recursive: true, force: true }) };
+  try {
+    await body({ dir, progressFile: join(dir, 'progress.json') });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the built CLI with stdin not a terminal (execa's default pipe), as in CI. */

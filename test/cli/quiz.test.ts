@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cliHome, firstInstalledScenario, flat, linesWiderThan, runCli } from './quiz-cli-support.js';
+import { withCliHome, firstInstalledScenario, flat, linesWiderThan, runCli } from './quiz-cli-support.js';
 import { listScenarioFiles } from '../../src/scenario/registry.js';
 
 interface StatsJson {
@@ -11,8 +11,7 @@ interface StatsJson {
 }
 
 test('quiz --answers prints the reveal with key-point coverage and records the grades', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const scenario = await firstInstalledScenario();
     const [firstPoint] = scenario.answer.keyPoints;
     assert.ok(firstPoint);
@@ -45,23 +44,18 @@ test('quiz --answers prints the reveal with key-point coverage and records the g
     assert.equal(row?.lastGrade, 'again', 'a wrong multiple-choice answer is graded Again');
     assert.ok(row?.due && Date.parse(row.due) > before, 'the next review is scheduled after the run');
     assert.ok(row && ['learning', 'relearning'].includes(row.state));
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('quiz without a terminal explains how to run non-interactively instead of waiting', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const run = await runCli(home.dir, ['quiz']);
     assert.equal(run.exitCode, 2);
     assert.match(flat(run.stderr), /needs an interactive terminal/);
     assert.match(flat(run.stderr), /quiz --answers answers\.json/);
     assert.match(flat(run.stderr), /"grade": "good"/);
     assert.deepEqual(await readdir(home.dir), [], 'nothing was written');
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 const badInvocations: { args: (dir: string) => string[]; stderr: RegExp; files?: Record<string, string> }[] = [
@@ -90,8 +84,7 @@ const badInvocations: { args: (dir: string) => string[]; stderr: RegExp; files?:
 
 for (const { args, stderr, files } of badInvocations) {
   test(`bad input is a usage error without a stack trace: quiz ${args('DIR').slice(1).join(' ')}`, async () => {
-    const home = await cliHome();
-    try {
+    await withCliHome(async (home) => {
       const { id } = await firstInstalledScenario();
       const second = (await listScenarioFiles())[1]?.id ?? id + 1;
       for (const [name, content] of Object.entries(files ?? {})) await writeFile(join(home.dir, name), content.replaceAll('FIRST', String(id)));
@@ -101,15 +94,12 @@ for (const { args, stderr, files } of badInvocations) {
       assert.doesNotMatch(run.stderr, /\n\s+at .*:\d+:\d+\)?\n/, 'no stack trace');
       assert.equal((await readdir(home.dir)).includes('progress.json'), false, 'no grade was recorded');
       assert.match(run.stderr, /\nhint: \S/, 'a hint says what to do next');
-    } finally {
-      await home.remove();
-    }
+    });
   });
 }
 
 test('a corrupt progress file is moved aside and reported; the quiz carries on with a fresh one', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await writeFile(home.progressFile, '{"version":1,"scenarios":{');
     const answers = join(home.dir, 'answers.json');
@@ -122,9 +112,7 @@ test('a corrupt progress file is moved aside and reported; the quiz carries on w
     assert.equal(await readFile(join(home.dir, aside), 'utf8'), '{"version":1,"scenarios":{');
     const saved = JSON.parse(await readFile(home.progressFile, 'utf8')) as { scenarios: Record<string, { reviews: unknown[] }> };
     assert.equal(saved.scenarios[String(id)]?.reviews.length, 1);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 async function recordedReviews(home: string): Promise<Record<string, number>> {
@@ -133,8 +121,7 @@ async function recordedReviews(home: string): Promise<Record<string, number>> {
 }
 
 test('quiz --answers with --id, --tag, --mode and --count grades only the entries they select', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const files = await listScenarioFiles();
     const [first, second] = [files[0]?.id, files[1]?.id];
     assert.ok(first !== undefined && second !== undefined, 'two scenarios are installed');
@@ -167,14 +154,11 @@ test('quiz --answers with --id, --tag, --mode and --count grades only the entrie
     assert.equal(all.exitCode, 0, all.stderr);
     assert.doesNotMatch(all.stdout, /Grading \d+ of/);
     assert.match(all.stdout, /Recorded 6 grades/);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('at COLUMNS=60 every line of a scripted quiz fits, the Answer: echo included', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const scenario = await firstInstalledScenario();
     const answer = 'A long answer that goes on and on about unique indexes, duplicate key errors, 409 Conflict, races between '
       + 'concurrent requests and why the database must be the one to decide, well past sixty columns.';
@@ -195,14 +179,11 @@ test('at COLUMNS=60 every line of a scripted quiz fits, the Answer: echo include
     const wide = await runCli(home.dir, ['quiz', '--answers', answers], { COLUMNS: '100' });
     assert.ok(wide.stdout.includes(`Answer: ${answer.slice(0, 60)}`));
     assert.ok(linesWiderThan(wide.stdout, 60).length > 0);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('quiz --help shows no "(default: [])", does not point to itself, and documents --answers with filters', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const run = await runCli(home.dir, ['quiz', '--help'], { COLUMNS: '60' });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.doesNotMatch(run.stdout, /default: \[\]/);
@@ -210,14 +191,11 @@ test('quiz --help shows no "(default: [])", does not point to itself, and docume
     assert.match(run.stdout, /--tag <tag>\s+only scenarios with this tag\s+\(repeatable\)\n/);
     assert.match(run.stdout, /With --answers, --id, --tag, --mode and --count pick which\s+entries of the file are graded/);
     assert.deepEqual(linesWiderThan(run.stdout, 60), []);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('quiz --answers into a progress folder blocked by a file: one error line before any reveal, exit 2', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const scenario = await firstInstalledScenario();
     const blocker = join(home.dir, 'not-a-folder');
     await writeFile(blocker, 'a regular file');
@@ -229,14 +207,11 @@ test('quiz --answers into a progress folder blocked by a file: one error line be
     assert.match(flat(run.stderr), /hint: Set BACKEND_SCENARIOS_HOME to a writable folder/);
     assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
     assert.doesNotMatch(run.stdout, /Question 1\/1/, 'nothing is revealed that could not be saved');
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('quiz --answers counts "choice" in the order the scenario lists the options, and prints them in that order', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const scenario = await firstInstalledScenario();
     const question = scenario.quiz.choices[0]!;
     const correctChoice = question.options.findIndex((option) => option.correct) + 1;
@@ -252,7 +227,5 @@ test('quiz --answers counts "choice" in the order the scenario lists the options
 
     const help = await runCli(home.dir, ['quiz', '--help']);
     assert.match(flat(help.stdout), /choice in the order the scenario lists the options, which is the order --answers prints them in; interactive sessions shuffle the options/);
-  } finally {
-    await home.remove();
-  }
+  });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listScenarioFiles } from '../../src/scenario/registry.js';
-import { cliHome, firstInstalledScenario, flat, linesWiderThan, runCli } from './quiz-cli-support.js';
+import { withCliHome, firstInstalledScenario, flat, linesWiderThan, runCli } from './quiz-cli-support.js';
 
 interface StatsJson {
   file: string;
@@ -21,8 +21,7 @@ async function gradeOnce(home: string, id: number, grade: string): Promise<void>
 }
 
 test('stats --json on a fresh home lists every installed scenario as new', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const installed = (await listScenarioFiles()).map((file) => file.id);
     const run = await runCli(home.dir, ['stats', '--json']);
     assert.equal(run.exitCode, 0, run.stderr);
@@ -31,14 +30,11 @@ test('stats --json on a fresh home lists every installed scenario as new', async
     assert.ok(stats.scenarios.every((s) => s.state === 'new' && s.reviews === 0 && s.due === null && s.lastGrade === null));
     assert.deepEqual([stats.totals.scenarios, stats.totals.new, stats.totals.reviews], [installed.length, installed.length, 0]);
     assert.equal(stats.file, join(home.dir, 'progress.json'));
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats reports states, last grades, counts, totals and the streak after graded answers', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await gradeOnce(home.dir, id, 'good');
     await gradeOnce(home.dir, id, 'easy');
@@ -57,14 +53,11 @@ test('stats reports states, last grades, counts, totals and the streak after gra
     assert.match(human.stdout, /Id\s+Scenario\s+State\s+Next review\s+Last grade\s+Reviews\s+Lapses/);
     assert.match(human.stdout, new RegExp(`#${id}\\s.*easy\\s+2\\s+0`));
     assert.match(human.stdout, /Streak: 1 day; longest 1 day\./);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats --reset without a terminal refuses without --yes and changes nothing', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await gradeOnce(home.dir, id, 'good');
     const before = await readFile(home.progressFile, 'utf8');
@@ -73,14 +66,11 @@ test('stats --reset without a terminal refuses without --yes and changes nothing
     assert.match(flat(run.stderr), /no terminal to ask in/);
     assert.match(flat(run.stderr), /stats --reset --yes/);
     assert.equal(await readFile(home.progressFile, 'utf8'), before);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats --reset --yes starts over and keeps the old file as a backup', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await gradeOnce(home.dir, id, 'hard');
     const before = await readFile(home.progressFile, 'utf8');
@@ -92,14 +82,11 @@ test('stats --reset --yes starts over and keeps the old file as a backup', async
     assert.equal(await readFile(join(home.dir, backup), 'utf8'), before);
     const stats = JSON.parse((await runCli(home.dir, ['stats', '--json'])).stdout) as StatsJson;
     assert.equal(stats.totals.reviews, 0);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats --yes without --reset is a usage error and changes nothing', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await gradeOnce(home.dir, id, 'good');
     const before = await readFile(home.progressFile, 'utf8');
@@ -109,14 +96,11 @@ test('stats --yes without --reset is a usage error and changes nothing', async (
     assert.match(flat(run.stderr), /^error: --yes only confirms --reset.* hint: .*stats --reset --yes/);
     assert.equal(await readFile(home.progressFile, 'utf8'), before);
     assert.deepEqual((await readdir(home.dir)).filter((name) => name.startsWith('progress.')), ['progress.json']);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('a progress file from a newer version: stats names the way out, and --reset --yes moves it aside', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const future = JSON.stringify({ version: 99, scenarios: {}, fromTheFuture: true });
     await writeFile(home.progressFile, future);
     const refused = await runCli(home.dir, ['stats']);
@@ -136,14 +120,11 @@ test('a progress file from a newer version: stats names the way out, and --reset
     assert.equal(stats.exitCode, 0, stats.stderr);
     assert.equal((JSON.parse(stats.stdout) as StatsJson).totals.reviews, 0);
     assert.equal((JSON.parse(await readFile(home.progressFile, 'utf8')) as { version: number }).version, 1);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats at COLUMNS=60 fits the terminal, totals and streak lines included', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const { id } = await firstInstalledScenario();
     await gradeOnce(home.dir, id, 'good');
     const run = await runCli(home.dir, ['stats'], { COLUMNS: '60' });
@@ -156,28 +137,22 @@ test('stats at COLUMNS=60 fits the terminal, totals and streak lines included', 
     assert.match(table[0]!, /^Id\s+Scenario\s+State\s+Next/);
     assert.match(run.stdout, new RegExp(`#${id}\\s.*\\bgood\\b`), 'the last grade still shows');
     assert.match(run.stdout.replace(/\s+/g, ' '), /scenarios: \d+ new, 1 learning, 0 learned; 0 due now\. 1 review in all\./);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats --help shows no repeated defaults and says what --reset keeps', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const run = await runCli(home.dir, ['stats', '--help'], { COLUMNS: '60' });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.doesNotMatch(run.stdout, /\(default:/);
     assert.match(run.stdout, /-y, --yes\s+with --reset: do not ask/);
     assert.match(run.stdout, /even one written by a newer/);
     assert.deepEqual(linesWiderThan(run.stdout, 60), []);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('stats --reset --yes into a progress folder blocked by a file: one error line, exit 2, nothing asked', async () => {
-  const home = await cliHome();
-  try {
+  await withCliHome(async (home) => {
     const blocker = join(home.dir, 'not-a-folder');
     await writeFile(blocker, 'a regular file');
     const run = await runCli(home.dir, ['stats', '--reset', '--yes'], { BACKEND_SCENARIOS_HOME: join(blocker, 'home') });
@@ -185,7 +160,5 @@ test('stats --reset --yes into a progress folder blocked by a file: one error li
     assert.match(flat(run.stderr), /^error: Cannot write quiz progress in .*not-a-folder\/home \(ENOTDIR: .*\)\. hint: Set BACKEND_SCENARIOS_HOME to a writable folder/);
     assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
     assert.equal(run.stdout, '');
-  } finally {
-    await home.remove();
-  }
+  });
 });

@@ -10,7 +10,7 @@ import { runQuizSession } from '../../src/quiz/session.js';
 import type { QuizPrompter } from '../../src/quiz/session.js';
 import { runScriptedAnswers } from '../../src/quiz/scripted.js';
 import { UserError } from '../../src/cli/errors.js';
-import { fixtureScenario, plain, temporaryHome } from './support/fixtures.js';
+import { fixtureScenario, plain, withTemporaryHome } from './support/fixtures.js';
 
 function fsError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated, open '/data/progress.json.lock'`), { code });
@@ -31,8 +31,7 @@ test('EACCES, EPERM, EROFS and ENOSPC become a usage error naming the folder, th
 });
 
 test('ensureWritable creates a missing folder and refuses a path blocked by a regular file (EEXIST, ENOTDIR)', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const fresh = new ProgressStore(join(home.dir, 'a', 'b', 'progress.json'));
     await fresh.ensureWritable();
     assert.ok((await stat(join(home.dir, 'a', 'b'))).isDirectory());
@@ -50,9 +49,7 @@ test('ensureWritable creates a missing folder and refuses a path blocked by a re
       // A save through the lock is mapped the same way, never a raw fs error.
       await assert.rejects(blocked.update((progress) => progress), ProgressWriteError);
     }
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 /** A store on a good folder whose saves start failing with `code` after `okSaves` saves. */
@@ -76,8 +73,7 @@ const choosing: QuizPrompter = {
 };
 
 test('a save refused mid-session (EROFS) names the lost grade and the ones saved before it, exit 1', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = failingStore(join(home.dir, 'progress.json'), 1, 'EROFS');
     const items = [24, 25].map((id) => ({ scenario: fixtureScenario(id), kind: 'new' as const }));
     await assert.rejects(
@@ -93,21 +89,16 @@ test('a save refused mid-session (EROFS) names the lost grade and the ones saved
       },
     );
     assert.deepEqual(Object.keys((await store.read()).scenarios), ['24']);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('quiz --answers: a refused save (EACCES) names the scripted entry whose grade was lost', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = failingStore(join(home.dir, 'progress.json'), 0, 'EACCES');
     const scenario = fixtureScenario(26);
     await assert.rejects(
       runScriptedAnswers([{ kind: 'choice', scenario, question: 0, choice: 1 }], { store, write: () => undefined, view: { style: plain, width: 80 } }),
       /grade for #26 Fixture scenario 26 \(again\) was NOT saved\. Nothing else from this session was graded\./,
     );
-  } finally {
-    await home.remove();
-  }
+  });
 });

@@ -9,7 +9,7 @@ import { parseProgress, progressVersion } from '../../src/quiz/progress.js';
 import { recordGrade } from '../../src/quiz/session.js';
 import { progressDirectory, progressFilePath } from '../../src/quiz/progress-location.js';
 import { UserError } from '../../src/cli/errors.js';
-import { fixtureScenario, temporaryHome } from './support/fixtures.js';
+import { fixtureScenario, withTemporaryHome } from './support/fixtures.js';
 
 const worker = fileURLToPath(new URL('./support/grade-worker.ts', import.meta.url));
 const runWorker = (...args: string[]) => execa(process.execPath, ['--import', 'tsx', worker, ...args], { timeout: 60_000 });
@@ -21,8 +21,7 @@ test('BACKEND_SCENARIOS_HOME overrides the data directory', () => {
 });
 
 test('progress written by one process is read by the next, and the other way round', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'nested', 'progress.json');
     await runWorker(file, 'grade', '24', '3');
     const store = new ProgressStore(file);
@@ -35,14 +34,11 @@ test('progress written by one process is read by the next, and the other way rou
     const seen = parseProgress(stdout);
     assert.deepEqual(seen.scenarios['25']?.reviews.map((r) => [r.grade, r.mode, r.question]), [['easy', 'choice', 1]]);
     assert.equal(seen.scenarios['24']?.reviews.length, 3);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('concurrent writers in several processes lose no grade and never corrupt the file', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'progress.json');
     const writers = [{ id: '24', times: 15 }, { id: '24', times: 15 }, { id: '25', times: 15 }, { id: '26', times: 15 }];
     await Promise.all(writers.map((w) => runWorker(file, 'grade', w.id, String(w.times))));
@@ -53,22 +49,17 @@ test('concurrent writers in several processes lose no grade and never corrupt th
     assert.equal(progress.scenarios['24']?.card.reps, 30, 'each grade was applied to the card as it was on disk');
     const leftovers = (await readdir(home.dir)).filter((name) => name !== 'progress.json');
     assert.deepEqual(leftovers, [], 'no lock or temporary file is left behind');
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('many parallel updates in one process are serialised, none lost', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     const ids = Array.from({ length: 40 }, (_, i) => 24 + (i % 4));
     await Promise.all(ids.map((id) => recordGrade(store, fixtureScenario(id), 'good', new Date(), 'recall')));
     const progress = await store.read();
     assert.deepEqual(Object.values(progress.scenarios).map((entry) => entry.reviews.length), [10, 10, 10, 10]);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 const brokenFiles: { name: string; content: string; reason: RegExp }[] = [
@@ -79,8 +70,7 @@ const brokenFiles: { name: string; content: string; reason: RegExp }[] = [
 
 for (const { name, content, reason } of brokenFiles) {
   test(`a corrupt file (${name}) is moved aside, reported, and a fresh one started`, async () => {
-    const home = await temporaryHome();
-    try {
+    await withTemporaryHome(async (home) => {
       const file = join(home.dir, 'progress.json');
       await writeFile(file, content);
       const notices: string[] = [];
@@ -96,29 +86,23 @@ for (const { name, content, reason } of brokenFiles) {
       await recordGrade(store, fixtureScenario(24), 'good', new Date(), 'recall');
       assert.equal(parseProgress(await readFile(file, 'utf8')).scenarios['24']?.reviews.length, 1);
       assert.equal(notices.length, 1, 'the fresh file is not reported again');
-    } finally {
-      await home.remove();
-    }
+    });
   });
 }
 
 test('a corrupt file is reported by a separate process on stderr', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'progress.json');
     await writeFile(file, 'not json at all');
     const { stdout, stderr } = await runWorker(file, 'read');
     assert.deepEqual(parseProgress(stdout).scenarios, {});
     assert.match(stderr, /could not be used: it is not valid progress data/);
     assert.match(stderr, /moved to .*progress\.corrupt-.*\.json/);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('a file from a newer version is refused and left untouched', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'progress.json');
     const future = JSON.stringify({ version: progressVersion + 1, scenarios: {}, somethingNew: true });
     await writeFile(file, future);
@@ -126,14 +110,11 @@ test('a file from a newer version is refused and left untouched', async () => {
     await assert.rejects(store.read(), (error: unknown) => error instanceof UserError && /newer backend-scenarios/.test(error.message));
     await assert.rejects(recordGrade(store, fixtureScenario(24), 'good', new Date(), 'recall'), UserError);
     assert.equal(await readFile(file, 'utf8'), future);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('a lock left by a process that died is broken; a live one is waited for within a bound', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'progress.json');
     await mkdir(home.dir, { recursive: true });
     const finished = execa(process.execPath, ['-e', '0']);
@@ -150,14 +131,11 @@ test('a lock left by a process that died is broken; a live one is waited for wit
     await assert.rejects(recordGrade(impatient, fixtureScenario(24), 'good', new Date(), 'recall'),
       (error: unknown) => error instanceof UserError && /progress\.json\.lock/.test(error.hint ?? ''));
     assert.equal((await store.read()).scenarios['24']?.reviews.length, 1);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('reset keeps the old file beside a fresh one', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     assert.equal(await store.reset(), undefined);
     await recordGrade(store, fixtureScenario(24), 'good', new Date(), 'recall');
@@ -165,14 +143,11 @@ test('reset keeps the old file beside a fresh one', async () => {
     assert.ok(backup);
     assert.equal(parseProgress(await readFile(backup, 'utf8')).scenarios['24']?.reviews.length, 1);
     assert.deepEqual((await store.read()).scenarios, {});
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('reset moves a file from a newer version aside untouched and starts fresh', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const file = join(home.dir, 'progress.json');
     const future = JSON.stringify({ version: progressVersion + 1, scenarios: {}, somethingNew: true });
     await writeFile(file, future);
@@ -184,7 +159,5 @@ test('reset moves a file from a newer version aside untouched and starts fresh',
     assert.equal(await readFile(backup, 'utf8'), future);
     assert.deepEqual(await store.read(), { version: progressVersion, scenarios: {} });
     assert.deepEqual((await readdir(home.dir)).sort(), ['progress.json', backup.slice(home.dir.length + 1)].sort());
-  } finally {
-    await home.remove();
-  }
+  });
 });

@@ -15,7 +15,7 @@ import { applyGrade } from '../../src/quiz/scheduler.js';
 import type { QuizMode } from '../../src/quiz/grades.js';
 import type { ScenarioDefinition } from '../../src/scenario/contract.js';
 import type { SessionItem } from '../../src/quiz/selection.js';
-import { fixtureScenario, plain, temporaryHome } from './support/fixtures.js';
+import { fixtureScenario, plain, withTemporaryHome } from './support/fixtures.js';
 
 const clock = new Date('2026-06-01T08:30:00.000Z');
 
@@ -70,8 +70,7 @@ async function startSession(items: SessionItem[], mode: QuizMode, store: Progres
 const item = (scenario: ScenarioDefinition, kind: SessionItem['kind'] = 'new'): SessionItem => ({ scenario, kind });
 
 test('answer → reveal with key-point coverage → self-grade → next review scheduled and saved', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     const session = await startSession([item(fixtureScenario(24)), item(fixtureScenario(25))], 'recall', store);
 
@@ -117,14 +116,11 @@ test('answer → reveal with key-point coverage → self-grade → next review s
     assert.equal(saved.scenarios['24']?.card.due, applyGrade(undefined, 'good', clock, { mode: 'recall' }).card.due);
     assert.equal(saved.scenarios['25']?.card.due, applyGrade(undefined, 'hard', clock, { mode: 'recall' }).card.due);
     assert.match(session.screen(), /Graded good\. Next review of #24 in 10 min/);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('Ctrl-C mid-session keeps every answer graded before it', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     const items = [item(fixtureScenario(24)), item(fixtureScenario(25)), item(fixtureScenario(26))];
     const session = await startSession(items, 'recall', store);
@@ -147,14 +143,11 @@ test('Ctrl-C mid-session keeps every answer graded before it', async () => {
     const saved = await store.read();
     assert.deepEqual(Object.keys(saved.scenarios), ['24']);
     assert.deepEqual(saved.scenarios['24']?.reviews.map((r) => r.grade), ['easy']);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('choice mode: options shown shuffled, answer mapped back, every option explained in the order asked, wrong answer scheduled as Again', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     // random() = 0 makes Fisher–Yates swap the two options: the stored-first (correct) one is shown second.
     const session = await startSession([item(fixtureScenario(28))], 'choice', store, undefined, () => 0);
@@ -175,14 +168,11 @@ test('choice mode: options shown shuffled, answer mapped back, every option expl
     const saved = await store.read();
     assert.deepEqual(saved.scenarios['28']?.reviews.map((r) => [r.mode, r.question, r.grade]), [['choice', 0, 'again']]);
     assert.equal(saved.scenarios['28']?.card.due, applyGrade(undefined, 'again', clock, { mode: 'choice' }).card.due);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('choice mode: picking the correct option at its shuffled position grades Good', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     const session = await startSession([item(fixtureScenario(28))], 'choice', store, undefined, () => 0);
     await session.waitForPrompt('Your choice:');
@@ -194,9 +184,7 @@ test('choice mode: picking the correct option at its shuffled position grades Go
     session.events.keypress('enter');
     const result = await session.answer;
     assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[28, 'good']]);
-  } finally {
-    await home.remove();
-  }
+  });
 });
 
 test('multiple-choice questions rotate across sessions', () => {
@@ -212,8 +200,7 @@ test('multiple-choice questions rotate across sessions', () => {
 });
 
 test('at 60 columns the heading, the answer instructions, the reveal and the scheduling line fit', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const store = new ProgressStore(join(home.dir, 'progress.json'));
     const scenario = fixtureScenario(24, { title: 'Registration race: one email, many accounts, and the index that settles it' });
     const session = await startSession([item(scenario)], 'recall', store, 60);
@@ -238,7 +225,5 @@ test('at 60 columns the heading, the answer instructions, the reveal and the sch
     // line the session itself prints fits.
     const wide = screen.split('\n').filter((line) => [...line].length > 60 && !/[?✔] /.test(line));
     assert.deepEqual(wide, []);
-  } finally {
-    await home.remove();
-  }
+  });
 });

@@ -8,7 +8,7 @@ import { runQuizSession } from '../../src/quiz/session.js';
 import type { QuizPrompter } from '../../src/quiz/session.js';
 import { ProgressStore } from '../../src/quiz/progress-store.js';
 import type { ChoiceQuestion } from '../../src/scenario/contract.js';
-import { fixtureScenario, plain, temporaryHome } from './support/fixtures.js';
+import { fixtureScenario, plain, withTemporaryHome } from './support/fixtures.js';
 
 /** mulberry32: a small seeded generator, so the test sees the same "random" orders every run. */
 function seeded(seed: number): () => number {
@@ -48,8 +48,7 @@ function recordingPrompter(strategy: 'correct' | 'first', shownCorrectAt: number
 }
 
 test('across seeded sessions the correct option changes position, and grading maps the shown choice back', async () => {
-  const home = await temporaryHome();
-  try {
+  await withTemporaryHome(async (home) => {
     const random = seeded(2026);
     // A question whose stored order puts the right answer first, like most scenario files do.
     const scenario = fixtureScenario(30, { quiz: { choices: [{ prompt: 'Which one?', options: [
@@ -77,7 +76,5 @@ test('across seeded sessions the correct option changes position, and grading ma
     // Enter on option 1 is right only when the shuffle put the right answer there.
     assert.deepEqual(grades, guessing.map((at) => (at === 0 ? 'good' : 'again')));
     assert.ok(grades.includes('again'), 'always picking option 1 no longer passes');
-  } finally {
-    await home.remove();
-  }
+  });
 });

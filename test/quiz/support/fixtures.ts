@@ -47,7 +47,12 @@ export function fixtureScenario(id: number, overrides: Partial<ScenarioDefinitio
   };
 }
 
-export async function temporaryHome(): Promise<{ dir: string; remove: () => Promise<void> }> {
+/** Runs `body` with a fresh progress home, removed afterwards whether the body passed or threw. */
+export async function withTemporaryHome(body: (home: { dir: string }) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bs-quiz-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  try {
+    await body({ dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
