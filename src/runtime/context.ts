@@ -50,6 +50,18 @@ export interface RedisHandle {
   name: string;
 }
 
+/**
+ * What a step's checks prove, so the output can tell a reproduced bug (drawn as a bug) from a fix
+ * that holds and from a demo that misbehaved. A check always states what the step expects to see;
+ * `shows` says whether that expectation is the failure or the cure.
+ */
+export interface StepOptions {
+  /** 'failure': the checks reproduce the bug; 'fix': they prove the cure; 'context': neither (setup, a measurement). */
+  shows: 'failure' | 'fix' | 'context';
+  /** Beyond the textbook answer: what a senior adds. */
+  senior?: boolean;
+}
+
 export interface DemoContext {
   /** The mongoose module itself, for Schema, Types, isValidObjectId and the like. */
   mongoose: Mongoose;
@@ -63,7 +75,7 @@ export interface DemoContext {
   concurrently<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]>;
 
   /** A numbered step of the story; observations and checks made inside belong to it. */
-  step(title: string, body: () => Promise<void>): Promise<void>;
+  step(title: string, body: () => Promise<void>, options?: StepOptions): Promise<void>;
   /** Record and print one measured figure of the current step. Returns the value for chaining. */
   observe<T extends JsonValue>(label: string, value: T): T;
   /** Record and print a claim and whether it held. A failed check fails the demo's exit code. */

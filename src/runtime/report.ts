@@ -3,15 +3,25 @@
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** What a check proves: the bug reproduced, the fix holding, or neither (context). */
+export type CheckRole = 'reproduces-failure' | 'proves-fix' | 'context';
+
 export interface CheckResult {
   claim: string;
   passed: boolean;
+  /** From the step's `shows` (see StepOptions); absent only in reports made before roles existed. */
+  role?: CheckRole;
+  /** 'senior' when the step goes beyond the textbook answer. */
+  level?: 'core' | 'senior';
   /** What was actually seen, shown when the check fails (and available in JSON always). */
   detail?: string;
 }
 
 export interface StepReport {
   title: string;
+  /** From StepOptions; inferred from the title's first word when a scenario does not say. */
+  shows?: 'failure' | 'fix' | 'context';
+  senior?: boolean;
   observations: Record<string, JsonValue>;
   checks: CheckResult[];
   durationMs: number;

@@ -7,8 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioDefinition } from '../scenario/contract.js';
-import type { DemoContext, ServedApp } from './context.js';
-import type { CheckResult, JsonValue, ScenarioReport, StepReport } from './report.js';
+import type { DemoContext, ServedApp, StepOptions } from './context.js';
+import type { CheckResult, CheckRole, JsonValue, ScenarioReport, StepReport } from './report.js';
 import type { MongoEngineHandle } from './engines.js';
 import { Deadline } from './deadline.js';
 import { Teardown } from './teardown.js';
@@ -99,6 +99,20 @@ function toJson(label: string, value: unknown): JsonValue {
   return JSON.parse(text) as JsonValue;
 }
 
+/**
+ * A step that does not declare what it shows is read from its title's first words, the convention
+ * every scenario follows ("Naive: …", "Fix: …", "Senior fix: …"); anything else is context.
+ */
+export function stepOptionsFromTitle(title: string): StepOptions {
+  const senior = /^senior\b/i.test(title);
+  const rest = title.replace(/^senior\b\s*/i, '');
+  if (/^(fix|fixed|the fix|cure)\b/i.test(rest)) return { shows: 'fix', senior };
+  if (/^(naive|bug|the bug|trap|the .* trap)\b/i.test(rest) || (senior && /^:/.test(rest))) return { shows: 'failure', senior };
+  return { shows: 'context', senior };
+}
+
+const roleOf: Record<StepOptions['shows'], CheckRole> = { failure: 'reproduces-failure', fix: 'proves-fix', context: 'context' };
+
 export function databaseNameFor(scenario: Pick<ScenarioDefinition, 'id' | 'slug'>): string {
   // Unique per run so two runs (or `run all` against a shared MONGODB_URI) never share data.
   return `bs_${scenario.id}_${randomBytes(4).toString('hex')}`;
@@ -172,7 +186,7 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
       concurrently(count, make) {
         return Promise.all(Array.from({ length: count }, (_, index) => make(index)));
       },
-      async step(title, body) {
+      async step(title, body, stepOptions) {
         controller.signal.throwIfAborted();
         const number = ++stepCount;
         if (reporter.beforeStep) {
@@ -185,7 +199,8 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
             deadline.start();
           }
         }
-        const step: StepReport = { title, observations: {}, checks: [], durationMs: 0 };
+        const declared = stepOptions ?? stepOptionsFromTitle(title);
+        const step: StepReport = { title, shows: declared.shows, senior: declared.senior === true, observations: {}, checks: [], durationMs: 0 };
         steps.push(step);
         const previous = currentStep;
         currentStep = step;
@@ -213,8 +228,10 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
       },
       check(claim, passed, detail) {
         if (teardown.closed) return passed;
-        const result: CheckResult = detail === undefined ? { claim, passed } : { claim, passed, detail };
-        currentOrImplicitStep().checks.push(result);
+        const step = currentOrImplicitStep();
+        const result: CheckResult = { claim, passed, role: roleOf[step.shows ?? 'context'], level: step.senior ? 'senior' : 'core' };
+        if (detail !== undefined) result.detail = detail;
+        step.checks.push(result);
         reporter.checked?.(result);
         return passed;
       },

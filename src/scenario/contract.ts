@@ -18,6 +18,33 @@ export interface CodeSample {
 export interface KeyPoint {
   text: string;
   terms: string[][];
+  /**
+   * The title (or a unique prefix of it) of the demo step whose checks prove this point, when one does.
+   * `show` marks such points as proven by the run; points without it are the candidate's reasoning.
+   */
+  provenBy?: string;
+}
+
+/**
+ * One rung of the mock interviewer's ladder: what a senior interviewer asks after the opening answer.
+ * Written like an opening answer (our own words, accurate for MongoDB 7–8, Mongoose 9, Express 5).
+ */
+export interface FollowUp {
+  /** The follow-up as the interviewer says it. */
+  question: string;
+  /** The model answer, two to five sentences. */
+  answer: string;
+  /** What a good answer to this follow-up covers; drives the same coverage aid as the opening answer. */
+  keyPoints: KeyPoint[];
+  /**
+   * The index into `answer.keyPoints` this follow-up probes: asked first when the opening answer missed
+   * that point. Absent for a deeper question (scale, failure, trade-off) asked once the basics are covered.
+   */
+  probes?: number;
+  /** What kind of pressure it applies; deeper questions are ordered by it. */
+  kind: 'probe' | 'scale' | 'failure' | 'trade-off' | 'security';
+  /** The title (or unique prefix) of the demo step that shows this answer live, if one does. */
+  shownBy?: string;
 }
 
 export interface ChoiceOption {
@@ -35,6 +62,8 @@ export interface ChoiceQuestion {
 }
 
 export interface ScenarioAnswer {
+  /** What to say first in the room: two or three sentences, the whole answer in 30 seconds. */
+  short?: string;
   /** The candidate's reasoning, one paragraph per entry. */
   reasoning: string[];
   keyPoints: KeyPoint[];
@@ -63,6 +92,8 @@ export interface ScenarioDefinition {
   question: string;
   answer: ScenarioAnswer;
   quiz: { choices: ChoiceQuestion[] };
+  /** The mock interviewer's follow-up ladder: four to six rungs (`interview`). */
+  followUps?: FollowUp[];
   demo: ScenarioDemo;
 }
 
