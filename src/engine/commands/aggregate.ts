@@ -1,18 +1,19 @@
 // aggregate: the leading $match/$sort/$skip/$limit run through the planner (so they use indexes
 // and show up in explain as a $cursor stage); later stages run one at a time, $match/$sort/
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
-import { Binary, type Document } from 'bson';
+import { Binary, calculateObjectSize, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
-import { CommandError } from '../errors.js';
+import { CommandError, executorError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
 import { mingoAggregator } from '../query/mingo-context.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
-import { checkDeadline, drain } from '../query/stages.js';
+import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
+import { currentReadOperation, drainDocs } from '../query/yielding.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { batchSizeOf, collectionStats } from './collections.js';
-import type { CommandContext, CommandHandler } from './context.js';
+import { sortMemoryLimit, type CommandContext, type CommandHandler } from './context.js';
 import { resolveView } from './views.js';
 import { prepareInsert } from './write.js';
 
@@ -51,6 +52,33 @@ export function splitPipeline(pipeline: Document[]): SplitPipeline {
 export interface StageOptions {
   variables?: Record<string, unknown>;
   collation?: Record<string, unknown>;
+  /** Only an explicit false limits $sort and $group memory: mongod 7.0 spills to disk by default. */
+  allowDiskUse?: boolean;
+}
+
+/**
+ * mongod parses at most internalPipelineLengthLimit stages per pipeline (7749501), sub-pipelines
+ * of $facet, $lookup and $unionWith each counted on their own, before running anything.
+ */
+export function checkPipelineLength(pipeline: unknown, limit: number): void {
+  if (!Array.isArray(pipeline)) return;
+  if (pipeline.length > limit) throw new CommandError(7749501, `Pipeline length must be no longer than ${limit} stages.`);
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage)) continue;
+    const facet = stage.$facet;
+    if (isPlainObject(facet)) for (const sub of Object.values(facet)) checkPipelineLength(sub, limit);
+    for (const name of ['$lookup', '$unionWith']) {
+      const spec = stage[name];
+      if (isPlainObject(spec)) checkPipelineLength(spec.pipeline, limit);
+    }
+  }
+}
+
+/** Approximate bytes a blocking stage holds: the BSON size of its documents, as mongod counts them. */
+function documentsSize(docs: Doc[]): number {
+  let bytes = 0;
+  for (const doc of docs) bytes += calculateObjectSize(doc);
+  return bytes;
 }
 
 export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}, collName?: string): Doc[] {
@@ -73,9 +101,12 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
         current = current.filter((d) => test(d));
         break;
       }
-      case '$sort':
+      case '$sort': {
+        const limit = ctx.engine.limits.internalQueryMaxBlockingSortMemoryUsageBytes;
+        if (options.allowDiskUse === false && documentsSize(current) > limit) throw sortMemoryExceeded(limit);
         current = sortDocuments([...current], parseSort(arg), normalise);
         break;
+      }
       case '$skip':
         current = current.slice(Number(arg));
         break;
@@ -116,6 +147,10 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
             ...(options.variables ? { variables: options.variables } : {}),
           }).run(current) as Doc[];
           if (name === '$project' && isPlainObject(arg)) current = current.map((doc) => orderLikeSpec(doc, arg));
+          // The groups' output stands in for the accumulator state mongod measures.
+          if (name === '$group' && options.allowDiskUse === false && documentsSize(current) > ctx.engine.limits.internalDocumentSourceGroupMaxMemoryBytes) {
+            throw new CommandError(292, "Exceeded memory limit for $group, but didn't allow external sort. Pass allowDiskUse:true to opt in.");
+          }
         } catch (error) {
           if (error instanceof CommandError) throw error;
           throw new CommandError(40324, error instanceof Error ? error.message : String(error));
@@ -191,12 +226,16 @@ export interface AggregateRun {
   docs: Doc[];
 }
 
-export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
+/** Runs a pipeline; the part the planner runs yields like any read, the stages after it do not. */
+export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<AggregateRun> {
   if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Document[];
+  checkPipelineLength(pipeline, ctx.engine.limits.internalPipelineLengthLimit);
+  const op = currentReadOperation();
   const options: StageOptions = {
     variables: evaluateLet(cmd.let),
     collation: isPlainObject(cmd.collation) ? cmd.collation : undefined,
+    ...(typeof cmd.allowDiskUse === 'boolean' ? { allowDiskUse: cmd.allowDiskUse } : {}),
   };
   if (cmd.aggregate === 1 || typeof cmd.aggregate !== 'string') {
     const first = pipeline[0];
@@ -213,19 +252,26 @@ export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
   if (view) return runAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
-  const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });
-  const base = drain(plan.root).map((row) => row.doc);
+  const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options, ...sortMemoryLimit(ctx, options.allowDiskUse) });
+  const base = await drainDocs(plan.root, op);
+  // From here on the pipeline runs synchronously, so $out/$merge write as one unit.
   return { plan, split, docs: runStages(base, split.rest, ctx, options, cmd.aggregate) };
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {
-  aggregate: (cmd, ctx) => {
+  aggregate: async (cmd, ctx) => {
     if (cmd.explain === true) {
       throw new CommandError(9, 'explain inside aggregate is handled by the explain command');
     }
-    const { docs } = runAggregate(cmd, ctx);
-    const ns = `${ctx.dbName}.${typeof cmd.aggregate === 'string' ? cmd.aggregate : '$cmd.aggregate'}`;
-    const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor));
-    return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    try {
+      const { docs, split } = await runAggregate(cmd, ctx);
+      const ns = `${ctx.dbName}.${typeof cmd.aggregate === 'string' ? cmd.aggregate : '$cmd.aggregate'}`;
+      // Only the planner's stages ran: the results are the stored documents themselves.
+      const computed = split.rest.length > 0 || split.request.projection !== undefined;
+      const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor), false, computed);
+      return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    } catch (error) {
+      throw executorError(error, 'PlanExecutor error during aggregation');
+    }
   },
 };
