@@ -124,11 +124,11 @@ describe('cursor memory bound and unchanged getMore semantics', () => {
   });
 
   test('a paused cursor returns every document once while other connections write between batches', async () => {
-    const coll = client.db('cursors').collection('live');
+    const coll = client.db('cursors').collection<{ _id: number; k: number; v: number }>('live');
     await coll.insertMany(Array.from({ length: 100 }, (_, k) => ({ _id: k, k, v: 0 })));
     const writer = await MongoClient.connect(engine.uri);
     try {
-      const other = writer.db('cursors').collection('live');
+      const other = writer.db('cursors').collection<{ _id: number; k: number; v: number }>('live');
       for (const [label, cursor] of [
         ['index scan on _id', coll.find({}, { batchSize: 10 }).sort({ _id: 1 })],
         ['collection scan', coll.find({ v: { $gte: 0 } }, { batchSize: 10 })],
@@ -136,7 +136,7 @@ describe('cursor memory bound and unchanged getMore semantics', () => {
         const seen = new Map<number, number>();
         let round = 0;
         for await (const doc of cursor) {
-          seen.set(doc._id as number, (seen.get(doc._id as number) ?? 0) + 1);
+          seen.set(doc._id, (seen.get(doc._id) ?? 0) + 1);
           if (seen.size % 10 === 0) {
             // Between batches: updates that move nothing, an insert past the end, a delete ahead.
             round += 1;
