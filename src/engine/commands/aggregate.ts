@@ -10,7 +10,7 @@ import { mingoAggregator } from '../query/mingo-context.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
-import { currentReadOperation, drainDocs } from '../query/yielding.js';
+import { currentReadOperation, drainDocs, withOperation } from '../query/yielding.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { batchSizeOf, collectionStats } from './collections.js';
 import { sortMemoryLimit, type CommandContext, type CommandHandler } from './context.js';
@@ -255,7 +255,7 @@ export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options, ...sortMemoryLimit(ctx, options.allowDiskUse) });
   const base = await drainDocs(plan.root, op);
   // From here on the pipeline runs synchronously, so $out/$merge write as one unit.
-  return { plan, split, docs: runStages(base, split.rest, ctx, options, cmd.aggregate) };
+  return { plan, split, docs: withOperation(op, () => runStages(base, split.rest, ctx, options, cmd.aggregate)) };
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {

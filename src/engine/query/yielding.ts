@@ -26,11 +26,14 @@ export function currentReadOperation(): ReadOperation {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Runs one synchronous slice of a read with its own deadline, restoring whatever ran before. */
-function runSlice<T>(op: ReadOperation, body: () => T): T {
+/**
+ * Runs synchronous work of a read after its first await (e.g. the pipeline stages after the
+ * planner's) under the read's own deadline, without yielding.
+ */
+export function withOperation<T>(op: ReadOperation, body: () => T, yieldable = false): T {
   const saved = { ...executionDeadline };
   executionDeadline.at = op.at;
-  executionDeadline.yieldable = true;
+  executionDeadline.yieldable = yieldable;
   executionDeadline.sliceStartedAt = performance.now();
   try {
     checkDeadline();
@@ -38,6 +41,11 @@ function runSlice<T>(op: ReadOperation, body: () => T): T {
   } finally {
     Object.assign(executionDeadline, saved);
   }
+}
+
+/** One slice of a read: its deadline, and scans may ask to yield once the quantum is spent. */
+function runSlice<T>(op: ReadOperation, body: () => T): T {
+  return withOperation(op, body, true);
 }
 
 export interface Pulled {
