@@ -10,7 +10,7 @@ import { mingoAggregator } from '../query/mingo-context.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
-import { currentReadOperation, drainDocs, withOperation } from '../query/yielding.js';
+import { currentReadOperation, drainDocs, withOperation, type ReadOperation } from '../query/yielding.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { batchSizeOf, collectionStats } from './collections.js';
 import { sortMemoryLimit, type CommandContext, type CommandHandler } from './context.js';
@@ -226,12 +226,15 @@ export interface AggregateRun {
   docs: Doc[];
 }
 
-/** Runs a pipeline; the part the planner runs yields like any read, the stages after it do not. */
-export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<AggregateRun> {
+type PreparedAggregate =
+  | { kind: 'computed'; run: AggregateRun }
+  | { kind: 'plan'; plan: Plan; split: SplitPipeline; options: StageOptions; collName: string };
+
+/** Checks and plans a pipeline (views resolved); a pipeline reading no collection runs at once. */
+function prepareAggregate(cmd: Document, ctx: CommandContext): PreparedAggregate {
   if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Document[];
   checkPipelineLength(pipeline, ctx.engine.limits.internalPipelineLengthLimit);
-  const op = currentReadOperation();
   const options: StageOptions = {
     variables: evaluateLet(cmd.let),
     collation: isPlainObject(cmd.collation) ? cmd.collation : undefined,
@@ -239,23 +242,38 @@ export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<
   };
   if (cmd.aggregate === 1 || typeof cmd.aggregate !== 'string') {
     const first = pipeline[0];
+    let source: Doc[] = [];
+    let rest = pipeline;
     if (first && Array.isArray(first.$documents)) {
-      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(first.$documents as Doc[], pipeline.slice(1), ctx, options) };
+      source = first.$documents as Doc[];
+      rest = pipeline.slice(1);
+    } else if (first && isPlainObject(first.$listLocalSessions)) {
+      source = [...ctx.engine.sessions.values()].map((id) => ({ _id: { id, uid: new Binary(Buffer.alloc(32)) }, lastUse: new Date() }));
+      rest = pipeline.slice(1);
     }
-    if (first && isPlainObject(first.$listLocalSessions)) {
-      const sessions = [...ctx.engine.sessions.values()].map((id) => ({ _id: { id, uid: new Binary(Buffer.alloc(32)) }, lastUse: new Date() }));
-      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(sessions, pipeline.slice(1), ctx, options) };
-    }
-    return { plan: undefined, split: { request: {}, rest: pipeline }, docs: runStages([], pipeline, ctx, options) };
+    return { kind: 'computed', run: { plan: undefined, split: { request: {}, rest }, docs: runStages(source, rest, ctx, options) } };
   }
   const view = resolveView(ctx, cmd.aggregate);
-  if (view) return runAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
+  if (view) return prepareAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options, ...sortMemoryLimit(ctx, options.allowDiskUse) });
+  return { kind: 'plan', plan, split, options, collName: cmd.aggregate };
+}
+
+/** Runs the stages after the planner's on what it produced (yielding while the plan runs). */
+async function finishAggregate(prepared: Extract<PreparedAggregate, { kind: 'plan' }>, op: ReadOperation, ctx: CommandContext): Promise<AggregateRun> {
+  const { plan, split, options, collName } = prepared;
   const base = await drainDocs(plan.root, op);
   // From here on the pipeline runs synchronously, so $out/$merge write as one unit.
-  return { plan, split, docs: withOperation(op, () => runStages(base, split.rest, ctx, options, cmd.aggregate)) };
+  return { plan, split, docs: withOperation(op, () => runStages(base, split.rest, ctx, options, collName)) };
+}
+
+/** Runs a pipeline; the part the planner runs yields like any read, the stages after it do not. */
+export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<AggregateRun> {
+  const op = currentReadOperation();
+  const prepared = prepareAggregate(cmd, ctx);
+  return prepared.kind === 'computed' ? prepared.run : finishAggregate(prepared, op, ctx);
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {
@@ -263,12 +281,18 @@ export const aggregateCommands: Record<string, CommandHandler> = {
     if (cmd.explain === true) {
       throw new CommandError(9, 'explain inside aggregate is handled by the explain command');
     }
+    const op = currentReadOperation();
+    const ns = `${ctx.dbName}.${typeof cmd.aggregate === 'string' ? cmd.aggregate : '$cmd.aggregate'}`;
     try {
-      const { docs, split } = await runAggregate(cmd, ctx);
-      const ns = `${ctx.dbName}.${typeof cmd.aggregate === 'string' ? cmd.aggregate : '$cmd.aggregate'}`;
-      // Only the planner's stages ran: the results are the stored documents themselves.
-      const computed = split.rest.length > 0 || split.request.projection !== undefined;
-      const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor), false, computed);
+      const prepared = prepareAggregate(cmd, ctx);
+      // A pipeline the planner runs whole ($match, $sort, $skip, $limit) gets a lazy cursor like find's.
+      if (prepared.kind === 'plan' && prepared.split.rest.length === 0) {
+        const options = { batchSize: batchSizeOf(cmd.cursor), maxTimeMS: Number(cmd.maxTimeMS ?? 0) };
+        const { batch, id } = await ctx.engine.cursors.openPlan(ns, prepared.plan.root, op, options);
+        return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+      }
+      const { docs } = prepared.kind === 'computed' ? prepared.run : await finishAggregate(prepared, op, ctx);
+      const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor));
       return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
     } catch (error) {
       throw executorError(error, 'PlanExecutor error during aggregation');
