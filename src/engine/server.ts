@@ -88,7 +88,13 @@ export class WireServer {
       reply.then(
         (done) => {
           if (socket.destroyed) return;
-          if (!this.respond(socket, done, encode)) socket.destroy();
+          // Outside safeHandle now: a reply that cannot be encoded must close this connection, not
+          // surface as an unhandled rejection that ends the process.
+          try {
+            if (!this.respond(socket, done, encode)) socket.destroy();
+          } catch {
+            socket.destroy();
+          }
         },
         () => socket.destroy(),
       );
