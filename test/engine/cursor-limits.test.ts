@@ -129,28 +129,32 @@ describe('cursor memory bound and unchanged getMore semantics', () => {
   });
 
   test('a paused cursor returns every document once while other connections write between batches', async () => {
-    const coll = client.db('cursors').collection<{ _id: number; k: number; v: number }>('live');
-    await coll.insertMany(Array.from({ length: 100 }, (_, k) => ({ _id: k, k, v: 0 })));
+    type Row = { _id: number; k: number; v: number };
     const writer = await MongoClient.connect(engine.uri);
     try {
-      const other = writer.db('cursors').collection<{ _id: number; k: number; v: number }>('live');
-      for (const [label, cursor] of [
-        ['index scan on _id', coll.find({}, { batchSize: 10 }).sort({ _id: 1 })],
-        ['collection scan', coll.find({ v: { $gte: 0 } }, { batchSize: 10 })],
+      for (const [label, open] of [
+        ['index scan on _id', (coll: Collection<Row>) => coll.find({}, { batchSize: 10 }).sort({ _id: 1 })],
+        ['collection scan', (coll: Collection<Row>) => coll.find({ v: { $gte: 0 } }, { batchSize: 10 })],
       ] as const) {
+        const name = label.replace(/\W/g, '');
+        const coll = client.db('cursors').collection<Row>(name);
+        await coll.insertMany(Array.from({ length: 100 }, (_, k) => ({ _id: k, k, v: 0 })));
+        const other = writer.db('cursors').collection<Row>(name);
         const seen = new Map<number, number>();
         let round = 0;
-        for await (const doc of cursor) {
+        for await (const doc of open(coll)) {
           seen.set(doc._id, (seen.get(doc._id) ?? 0) + 1);
           if (seen.size % 10 === 0) {
             // Between batches: updates that move nothing, an insert past the end, a delete ahead.
             round += 1;
             await other.updateMany({}, { $inc: { v: 1 } });
-            await other.insertOne({ _id: 1_000 + round + (label.startsWith('index') ? 0 : 100), k: -1, v: 0 });
+            await other.insertOne({ _id: 1_000 + round, k: -1, v: 0 });
+            if (round === 1) await other.deleteOne({ _id: 99 });
           }
         }
         const originals = [...seen.entries()].filter(([id]) => id < 100);
-        assert.equal(originals.length, 100, `${label}: every original document is returned`);
+        assert.equal(originals.length, 99, `${label}: every original document but the deleted one is returned`);
+        assert.ok(!seen.has(99), `${label}: the document deleted ahead of the scan is not returned`);
         assert.ok(originals.every(([, n]) => n === 1), `${label}: no document is returned twice`);
       }
     } finally {
