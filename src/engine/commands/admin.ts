@@ -139,7 +139,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     }
     return { db: ctx.dbName, collections: db?.collections.size ?? 0, views: 0, objects, indexes, dataSize: objects * 64, ok: 1 };
   },
-  // Every command runs to completion before the next starts, so nothing is ever "in progress".
+  // Writes run whole; a read paused between its slices is not listed (the engine keeps no operation table).
   currentOp: () => ({ inprog: [], ok: 1 }),
   killOp: () => ({ info: 'attempting to kill op', ok: 1 }),
   abortTransaction: () => {
