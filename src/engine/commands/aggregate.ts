@@ -95,6 +95,13 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0] as string;
     const arg = stage[name];
+    // countDocuments' shape ({_id: 1, n: {$sum: 1}}), counted here: one synchronous pass of the
+    // expression engine over a million documents would hold the event loop for seconds.
+    if (name === '$group' && isCountGroup(arg)) {
+      const field = Object.keys(arg).find((key) => key !== '_id') as string;
+      current = current.length === 0 ? [] : [{ _id: arg._id, [field]: current.length }];
+      continue;
+    }
     switch (name) {
       case '$match': {
         const test = compileFilter(arg, options);
@@ -116,6 +123,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       case '$count':
         current = current.length === 0 ? [] : [{ [String(arg)]: current.length }];
         break;
+
       case '$currentOp':
         current = [];
         break;
@@ -159,6 +167,17 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     }
   }
   return current;
+}
+
+/** {_id: <constant>, n: {$sum: 1}}: a group of every document that only counts them. */
+function isCountGroup(spec: unknown): spec is { _id: unknown } & Record<string, unknown> {
+  if (!isPlainObject(spec)) return false;
+  const keys = Object.keys(spec);
+  if (keys.length !== 2 || keys[0] !== '_id') return false;
+  const id = spec._id;
+  if (isPlainObject(id) || Array.isArray(id) || (typeof id === 'string' && id.startsWith('$'))) return false;
+  const accumulator = spec[keys[1] as string];
+  return isPlainObject(accumulator) && Object.keys(accumulator).length === 1 && accumulator.$sum === 1;
 }
 
 /** mongod emits _id first, then the projected fields in the order the spec lists them. */
