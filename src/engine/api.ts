@@ -6,6 +6,10 @@ export interface EmbeddedMongoOptions {
   port?: number;
   /** Always a loopback address; default 127.0.0.1. */
   host?: string;
+  /** Idle cursors close after this long, as mongod's cursorTimeoutMillis (default 600000, 10 minutes). */
+  cursorTimeoutMillis?: number;
+  /** Bytes all open cursors may hold beyond the stored documents (default 256 MiB). */
+  cursorMemoryLimitBytes?: number;
 }
 
 export interface EmbeddedMongo {

@@ -3,7 +3,8 @@
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
 import type { EngineState } from './commands/context.js';
 import { FailPoints } from './commands/failpoints.js';
-import { CursorStore } from './cursors.js';
+import { CURSOR_IDLE_MS, CursorStore } from './cursors.js';
+import { defaultQueryLimits } from './query/limits.js';
 import { WireServer } from './server.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
@@ -21,12 +22,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   }
   const state: EngineState = {
     catalog: new Catalog(),
-    cursors: new CursorStore(),
+    cursors: new CursorStore({ idleTimeoutMs: options.cursorTimeoutMillis, memoryLimitBytes: options.cursorMemoryLimitBytes }),
     port: 0,
     startedAt: new Date(),
     sessions: new Map(),
     failPoints: new FailPoints(),
     profiling: new Map(),
+    limits: defaultQueryLimits(),
   };
   const server = new WireServer(state);
   const port = await server.listen(options.port ?? 0, host);
@@ -34,7 +36,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   const housekeeping = setInterval(() => {
     state.cursors.closeIdle();
     expireDocuments(state.catalog);
-  }, HOUSEKEEPING_MS);
+  }, Math.max(10, Math.min(HOUSEKEEPING_MS, Math.floor((options.cursorTimeoutMillis ?? CURSOR_IDLE_MS) / 2))));
   housekeeping.unref();
   let closed: Promise<void> | undefined;
   return {

@@ -3,7 +3,7 @@
 // connection, as mongod does, and never disturbs the others.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Document } from 'bson';
-import { CLOSE_CONNECTION, runCommand, type DeferredReply } from './commands/dispatch.js';
+import { CLOSE_CONNECTION, runCommand, type CommandReply, type DeferredReply } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
 import {
   encodeOpMsg,
@@ -79,17 +79,34 @@ export class WireServer {
 
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  /** Writes a reply, holding it back first when a blockConnection fail point asks for it. */
-  private respond(socket: Socket, reply: Document | typeof CLOSE_CONNECTION | DeferredReply, encode: (doc: Document) => Buffer): boolean {
+  /**
+   * Writes a reply, holding it back first when a blockConnection fail point asks for it, or until
+   * a read that yields has finished (other connections are served meanwhile).
+   */
+  private respond(socket: Socket, reply: CommandReply | Promise<CommandReply>, encode: (doc: Document) => Buffer): boolean {
+    if (reply instanceof Promise) {
+      reply.then(
+        (done) => {
+          if (socket.destroyed) return;
+          // Outside safeHandle now: a reply that cannot be encoded must close this connection, not
+          // surface as an unhandled rejection that ends the process.
+          try {
+            if (!this.respond(socket, done, encode)) socket.destroy();
+          } catch {
+            socket.destroy();
+          }
+        },
+        () => socket.destroy(),
+      );
+      return true;
+    }
     if (reply === CLOSE_CONNECTION) return false;
     if (isDeferred(reply)) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         if (socket.destroyed) return;
         try {
-          const late = reply.produce();
-          if (late === CLOSE_CONNECTION) socket.destroy();
-          else socket.write(encode(late));
+          if (!this.respond(socket, reply.produce(), encode)) socket.destroy();
         } catch {
           socket.destroy();
         }
@@ -121,7 +138,13 @@ export class WireServer {
     if (parsed.opCode === OP_MSG) {
       const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
       const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
-      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) return reply !== CLOSE_CONNECTION;
+      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) {
+        if (reply instanceof Promise) {
+          reply.then((done) => done === CLOSE_CONNECTION && socket.destroy(), () => socket.destroy());
+          return true;
+        }
+        return reply !== CLOSE_CONNECTION;
+      }
       const requestId = parsed.requestId;
       return this.respond(socket, reply, (doc) => encodeOpMsg(requestId, doc));
     }
