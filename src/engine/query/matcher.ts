@@ -4,7 +4,7 @@
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
 // $expr, $where and $jsonSchema are evaluated through mingo.
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
-import { isPlainObject } from '../bson/paths.js';
+import { isPlainObject, ownField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { mingoAggregator, mingoQuery } from './mingo-context.js';
 import { compileText } from './text.js';
@@ -130,7 +130,7 @@ export function pathCandidates(doc: unknown, parts: string[], i = 0, out: unknow
     if (out.length === before) out.push(undefined);
     return out;
   }
-  if (isPlainObject(doc)) return pathCandidates(doc[part], parts, i + 1, out);
+  if (isPlainObject(doc)) return pathCandidates(ownField(doc, part), parts, i + 1, out);
   out.push(undefined);
   return out;
 }
@@ -138,7 +138,7 @@ export function pathCandidates(doc: unknown, parts: string[], i = 0, out: unknow
 function compilePath(path: string, condition: unknown): Predicate {
   const parts = path.split('.');
   const test = isOperatorObject(condition) ? compileOperators(condition) : compileEquality(condition);
-  if (parts.length === 1) return (doc) => test([doc[path]]);
+  if (parts.length === 1) return (doc) => test([ownField(doc, path)]);
   return (doc) => test(pathCandidates(doc, parts));
 }
 
