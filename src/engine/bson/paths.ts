@@ -8,11 +8,14 @@
 // `'__proto__.isAdmin'` used to give every object in the process an isAdmin field). mongod
 // stores `__proto__`, `constructor` and `prototype` as ordinary field names, and so do we.
 
+/**
+ * A document (not an array, Date, RegExp or BSON value). Decided by the prototype, not by a
+ * `_bsontype` field: a client may store a document with a field of that name.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value) || value instanceof Date || value instanceof RegExp) return false;
-  const tag = (value as { _bsontype?: string })._bsontype;
-  return tag === undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;

@@ -2,7 +2,7 @@
 // next (and the whole command before any other connection's), so unique checks cannot race.
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
-import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { BSONError, calculateObjectSize, ObjectId, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -21,8 +21,19 @@ function errorOf(error: unknown): CommandError {
 }
 
 function checkSize(doc: Doc): void {
-  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(10334, `object to insert too large. size in bytes: ${calculateObjectSize(doc)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+  let size: number;
+  try {
+    size = calculateObjectSize(doc);
+  } catch (error) {
+    // js-bson reads a field named _bsontype as a type tag and cannot serialize such a document,
+    // so it could never be read back: refuse the write (drivers cannot send one either).
+    if (error instanceof BSONError) {
+      throw new CommandError(2, `a document with a field named '_bsontype' cannot be stored by the embedded engine: ${error.message}`);
+    }
+    throw error;
+  }
+  if (size > MAX_BSON_OBJECT_SIZE) {
+    throw new CommandError(10334, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
   }
 }
 

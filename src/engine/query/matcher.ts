@@ -6,7 +6,7 @@
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
 import { isPlainObject, ownField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import { mingoAggregator, mingoQuery } from './mingo-context.js';
+import { mingoAggregator, mingoQuery, refuseServerJavaScript } from './mingo-context.js';
 import { compileText } from './text.js';
 
 export type Predicate = (doc: Record<string, unknown>) => boolean;
@@ -94,6 +94,7 @@ function compileTopLevel(key: string, value: unknown): Predicate {
     case '$expr':
     case '$where':
     case '$jsonSchema': {
+      refuseServerJavaScript({ [key]: value });
       const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
       return (doc) => query.test(doc);
     }

@@ -5,7 +5,7 @@
 // what mongod does: $setOnInsert only on upsert-inserts, _id immutable (code 66) yet
 // `$set: {_id: sameValue}` allowed, unknown modifiers (code 9), no new top-level `$` field (52).
 import { ObjectId } from 'bson';
-import { mingoAggregator } from './mingo-context.js';
+import { runMingoPipeline } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
@@ -79,7 +79,7 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
+    result = (runMingoPipeline(update, [doc], options.variables ? { variables: options.variables } : {})[0] ?? {}) as Doc;
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {
