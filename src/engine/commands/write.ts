@@ -168,7 +168,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, variables, collation });
         if (rids.length === 0) {
           if (statement.upsert === true) {
-            const doc = buildUpsert(query, update, arrayFilters, variables);
+            const doc = prepareInsert(buildUpsert(query, update, arrayFilters, variables));
             checkSize(doc);
             checkValidator(coll, doc, cmd.bypassDocumentValidation);
             coll.insert(doc);
@@ -260,7 +260,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const rid = matchingRids(coll, query, selection)[0];
   if (rid === undefined) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = buildUpsert(query, update, arrayFilters, variables);
+    const doc = prepareInsert(buildUpsert(query, update, arrayFilters, variables));
     checkSize(doc);
     checkValidator(coll, doc, cmd.bypassDocumentValidation);
     coll.insert(doc);
