@@ -69,6 +69,10 @@ function addToTrie(root: TrieNode, parts: string[]): void {
 export interface ParsedUpdate {
   steps: UpdateStep[];
   filters: Map<string, Predicate>;
+  /** Some path uses `$`, `$[]` or `$[id]` (only then can two writes meet on one element). */
+  dynamic: boolean;
+  /** Some path starts with a `$`-prefixed field, which mongod refuses to create (code 52). */
+  dollarTopLevel: boolean;
 }
 
 /** Array filters by identifier; each filter's fields must all start with the same identifier. */
@@ -135,7 +139,12 @@ export function parseOperatorUpdate(update: Doc, arrayFilters: Doc[] | undefined
   for (const id of filters.keys()) {
     if (!used.has(id)) throw new CommandError(9, `The array filter for identifier '${id}' was not used in the update ${formatValue(update)}`);
   }
-  return { steps, filters };
+  return {
+    steps,
+    filters,
+    dynamic: steps.some((step) => step.parts.some(isDynamic)),
+    dollarTopLevel: steps.some((step) => (step.to ?? step.parts)[0]?.startsWith('$') === true),
+  };
 }
 
 export interface ExpandContext {

@@ -144,29 +144,36 @@ function applyOperators(doc: Doc, update: Doc, options: ApplyOptions): Doc {
       throw new CommandError(66, `Performing an update on the path '_id' would modify the immutable field '_id'`);
     }
     for (const parts of expandPath(doc, step, context)) {
-      // Two dynamic paths that land on the same element: mongod's apply-time conflict.
-      for (const key of step.to ? [parts, step.to] : [parts]) {
-        for (let i = 1; i <= key.length; i += 1) {
-          const prefix = key.slice(0, i).join('.');
-          if (touched.has(prefix) || (i === key.length && [...touched].some((t) => t.startsWith(`${prefix}.`)))) {
-            throw new CommandError(40, `Update created a conflict at '${prefix}'`);
-          }
-        }
-        touched.add(key.join('.'));
-      }
+      // Static paths were checked when parsing; two dynamic ones may still land on one element.
+      if (parsed.dynamic) checkTouched(touched, step.to ? [parts, step.to] : [parts]);
       writes.push({ step, parts });
     }
   }
-  writes.sort((x, y) => comparePaths(x.step.to ?? x.parts, y.step.to ?? y.parts));
+  if (writes.length > 1) writes.sort((x, y) => comparePaths(x.step.to ?? x.parts, y.step.to ?? y.parts));
   const writer = new DocumentWriter(doc);
   for (const { step, parts } of writes) writer.apply(step.op, parts, step.arg, step.to);
   const result = writer.root;
-  for (const key of Object.keys(result)) {
-    if (key.startsWith('$') && !hasOwnField(doc, key)) {
-      throw new CommandError(52, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+  if (parsed.dollarTopLevel) {
+    for (const key of Object.keys(result)) {
+      if (key.startsWith('$') && !hasOwnField(doc, key)) {
+        throw new CommandError(52, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      }
     }
   }
   return result;
+}
+
+/** mongod's apply-time conflict: two writes to one element, or to an element and inside it. */
+function checkTouched(touched: Set<string>, keys: string[][]): void {
+  for (const key of keys) {
+    for (let i = 1; i <= key.length; i += 1) {
+      const prefix = key.slice(0, i).join('.');
+      if (touched.has(prefix) || (i === key.length && [...touched].some((t) => t.startsWith(`${prefix}.`)))) {
+        throw new CommandError(40, `Update created a conflict at '${prefix}'`);
+      }
+    }
+    touched.add(key.join('.'));
+  }
 }
 
 /** Query clauses about the array at `path` (and below), for finding the element `$` stands for. */
