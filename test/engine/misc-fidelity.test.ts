@@ -1,40 +1,18 @@
 // The smaller fidelity items of issue 9 (item 12), through the real driver: DBRef fields in
 // $elemMatch, 64-bit and BinData bit tests, capped create without size, unknown pipeline stages,
 // server-side JavaScript, geo, listDatabases and validate. Codes and texts are mongod 7.0's.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Binary, Code, DBRef, Long, MongoClient, ObjectId, type Db, type Document, type MongoServerError } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
-
-interface TestDoc {
-  _id: number;
-  [field: string]: unknown;
-}
+import { Binary, Code, DBRef, Long, ObjectId, type Db, type Document } from 'mongodb';
+import { failsWith, useEngineClient, type TestDoc } from '../support/engine-client.js';
 
 describe('smaller mongod fidelity items', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
+  const env = useEngineClient();
   let db: Db;
 
-  before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('misc');
+  before(() => {
+    db = env.client.db('misc');
   });
-
-  after(async () => {
-    await client?.close();
-    await engine?.close();
-  });
-
-  function failsWith(code: number, message: string | RegExp) {
-    return (error: MongoServerError): boolean => {
-      assert.equal(error.code, code);
-      if (typeof message === 'string') assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    };
-  }
 
   test('DBRef $id and $ref are field names inside $elemMatch and in dotted paths', async () => {
     const alice = new ObjectId();
@@ -119,10 +97,10 @@ describe('smaller mongod fidelity items', () => {
 
   test('listDatabases (mongosh show dbs) lists admin, config and local as mongod does', async () => {
     await db.collection('listed').insertOne({ a: 1 });
-    const { databases } = await client.db('admin').admin().listDatabases();
+    const { databases } = await env.client.db('admin').admin().listDatabases();
     const names = databases.map((d) => d.name);
     for (const name of ['admin', 'config', 'local', 'misc']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
-    const onlyAdmin = await client.db('admin').command({ listDatabases: 1, nameOnly: true, filter: { name: 'admin' } });
+    const onlyAdmin = await env.client.db('admin').command({ listDatabases: 1, nameOnly: true, filter: { name: 'admin' } });
     assert.deepEqual(onlyAdmin.databases, [{ name: 'admin' }]);
   });
 

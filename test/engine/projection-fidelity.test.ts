@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mongoose, { type Connection } from 'mongoose';
-import { MongoClient, type Collection, type MongoServerError } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
+import type { Collection } from 'mongodb';
+import { failsWith, useEngineClient } from '../support/engine-client.js';
 
 interface School {
   _id: number;
@@ -20,23 +20,18 @@ const SCHOOLS: School[] = [
 ];
 
 describe('find projections with mongod shapes', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
+  const env = useEngineClient();
   let coll: Collection<School>;
   let conn: Connection;
 
   before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    coll = client.db('projections').collection<School>('schools');
+    coll = env.client.db('projections').collection<School>('schools');
     await coll.insertMany(SCHOOLS);
-    conn = await mongoose.createConnection(`${engine.uri}projections`, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    conn = await mongoose.createConnection(`${env.engine.uri}projections`, { serverSelectionTimeoutMS: 5000 }).asPromise();
   });
 
   after(async () => {
     await conn?.close();
-    await client?.close();
-    await engine?.close();
   });
 
   test('{_id: 1} alone returns only _id (Model.exists, .select("_id"))', async () => {
@@ -51,11 +46,10 @@ describe('find projections with mongod shapes', () => {
   test('the positional arr.$ returns the first element the query matched, and only the included fields', async () => {
     assert.deepEqual(await coll.findOne({ 'students.school': 108 }, { projection: { 'students.$': 1 } }), { _id: 1, students: [{ name: 'jeff', school: 108, age: 15 }] });
     assert.deepEqual(await coll.findOne({ _id: 1, grades: { $gte: 85 } }, { projection: { zipcode: 1, 'grades.$': 1 } }), { _id: 1, zipcode: '63109', grades: [85] });
-    await assert.rejects(coll.findOne({ _id: 1 }, { projection: { 'grades.$': 1 } }), (error: MongoServerError) => {
-      assert.equal(error.code, 51246);
-      assert.equal(error.message, "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
-      return true;
-    });
+    await assert.rejects(
+      coll.findOne({ _id: 1 }, { projection: { 'grades.$': 1 } }),
+      failsWith(51246, "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array"),
+    );
   });
 
   test('$elemMatch is an inclusion: _id and the first matching element; no match leaves the field out', async () => {
@@ -72,11 +66,7 @@ describe('find projections with mongod shapes', () => {
   test('$slice alone keeps the other fields; inclusion and exclusion do not mix (31254, 31253)', async () => {
     assert.deepEqual(await coll.findOne({ _id: 2 }, { projection: { students: 0, grades: { $slice: -1 } } }), { _id: 2, zipcode: '63110', grades: [95] });
     assert.deepEqual(await coll.findOne({ _id: 1 }, { projection: { grades: { $slice: [1, 1] } } }), { ...SCHOOLS[0], grades: [85] });
-    await assert.rejects(coll.findOne({}, { projection: { zipcode: 1, grades: 0 } }), (error: MongoServerError) => {
-      assert.equal(error.code, 31254);
-      assert.equal(error.message, 'Cannot do exclusion on field grades in inclusion projection');
-      return true;
-    });
-    await assert.rejects(coll.findOne({}, { projection: { grades: 0, zipcode: 1 } }), { code: 31253, message: 'Cannot do inclusion on field zipcode in exclusion projection' });
+    await assert.rejects(coll.findOne({}, { projection: { zipcode: 1, grades: 0 } }), failsWith(31254, 'Cannot do exclusion on field grades in inclusion projection'));
+    await assert.rejects(coll.findOne({}, { projection: { grades: 0, zipcode: 1 } }), failsWith(31253, 'Cannot do inclusion on field zipcode in exclusion projection'));
   });
 });

@@ -2,16 +2,10 @@
 // ordinary fields (as mongod stores them) by every path-writing operator, projection and
 // aggregation stage, and must never reach Object.prototype: one upsert on '__proto__.isAdmin'
 // used to make find({isAdmin: true}) in every other database return every document.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MongoClient, type Db, type Document, type MongoServerError } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
-
-/** Documents with scalar _ids (the driver's default type says ObjectId). */
-interface AnyDoc {
-  _id: number;
-  [field: string]: unknown;
-}
+import type { Db, Document } from 'mongodb';
+import { failsWith, useEngineClient, type TestDoc } from '../support/engine-client.js';
 
 const SEGMENTS = ['__proto__', 'constructor', 'prototype'] as const;
 
@@ -38,8 +32,7 @@ function prototypeSnapshot(): Map<string, unknown> {
 }
 
 describe('prototype pollution: __proto__, constructor and prototype are ordinary field names', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
+  const env = useEngineClient();
   let db: Db;
   let victim: Db;
   const pristine = prototypeSnapshot();
@@ -53,21 +46,14 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
   }
 
   before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('attacker');
-    victim = client.db('victim');
-    await victim.collection<AnyDoc>('users').insertMany([{ _id: 1, name: 'a' }, { _id: 2, name: 'b', isAdmin: false }]);
-  });
-
-  after(async () => {
-    await client?.close();
-    await engine?.close();
+    db = env.client.db('attacker');
+    victim = env.client.db('victim');
+    await victim.collection<TestDoc>('users').insertMany([{ _id: 1, name: 'a' }, { _id: 2, name: 'b', isAdmin: false }]);
   });
 
   for (const s of SEGMENTS) {
     test(`every update operator stores '${s}' as a field`, async () => {
-      const coll = db.collection<AnyDoc>(`ops_${s}`);
+      const coll = db.collection<TestDoc>(`ops_${s}`);
       await coll.insertOne({ _id: 1, n: 5, arr: [{ k: 1 }, { k: 2 }] });
       const steps: Array<[string, () => Promise<unknown>]> = [
         ['upsert seed + $setOnInsert', () => coll.updateOne({ _id: 2, [`${s}.isAdmin`]: true }, { $set: { b: 1 }, $setOnInsert: { [`${s}.onInsert`]: 1 } }, { upsert: true })],
@@ -105,7 +91,7 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
     });
 
     test(`projections and aggregation stages treat '${s}' as a field`, async () => {
-      const coll = db.collection<AnyDoc>(`read_${s}`);
+      const coll = db.collection<TestDoc>(`read_${s}`);
       await db.command({ insert: `read_${s}`, documents: [{ _id: 1, a: 1, ...field(s, { x: 1, y: 2 }) }] });
       assert.deepEqual(await coll.findOne({ _id: 1 }, { projection: { [`${s}.x`]: 1 } }), { _id: 1, ...field(s, { x: 1 }) });
       assert.deepEqual(await coll.findOne({ _id: 1 }, { projection: { [s]: 0 } }), { _id: 1, a: 1 });
@@ -132,12 +118,11 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
     // Through the pollution, this upsert made every object look like an ObjectId and dropped every
     // connection. Now it would store {__proto__: {_bsontype: 'ObjectId'}}, which js-bson (the
     // engine's and the driver's) cannot serialize, so the engine refuses it in words.
-    const coll = db.collection<AnyDoc>('bsontype');
-    await assert.rejects(coll.updateOne({ '__proto__._bsontype': 'ObjectId' }, { $set: { b: 1 } }, { upsert: true }), (error: MongoServerError) => {
-      assert.equal(error.code, 2);
-      assert.match(error.message, /field named '_bsontype' cannot be stored/);
-      return true;
-    });
+    const coll = db.collection<TestDoc>('bsontype');
+    await assert.rejects(
+      coll.updateOne({ '__proto__._bsontype': 'ObjectId' }, { $set: { b: 1 } }, { upsert: true }),
+      failsWith(2, /field named '_bsontype' cannot be stored/),
+    );
     assertPrototypesUntouched('upsert of __proto__._bsontype');
     assert.equal((await db.command({ ping: 1 })).ok, 1);
     assert.equal((await victim.command({ ping: 1 })).ok, 1);
@@ -145,7 +130,7 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
   });
 
   test('the other database is unaffected: no phantom isAdmin, no implicit upsert', async () => {
-    const users = victim.collection<AnyDoc>('users');
+    const users = victim.collection<TestDoc>('users');
     assert.deepEqual(await users.find({ isAdmin: true }).toArray(), []);
     assert.deepEqual(await users.find({ constructor: { $exists: true } }).toArray(), []);
     const update = await users.updateOne({ name: 'nobody' }, { $set: { x: 1 } });

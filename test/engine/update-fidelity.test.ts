@@ -3,31 +3,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mongoose, { type Connection } from 'mongoose';
-import { MongoClient, type Collection, type Db, type Document, type MongoServerError } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
-
-interface TestDoc {
-  _id: number;
-  [field: string]: unknown;
-}
+import type { Collection, Db, Document } from 'mongodb';
+import { failsWith, useEngineClient, type TestDoc } from '../support/engine-client.js';
 
 describe('update operators with mongod semantics', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
+  const env = useEngineClient();
   let db: Db;
   let conn: Connection;
 
   before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('updates');
-    conn = await mongoose.createConnection(`${engine.uri}updates_mongoose`, { serverSelectionTimeoutMS: 5000 }).asPromise();
+    db = env.client.db('updates');
+    conn = await mongoose.createConnection(`${env.engine.uri}updates_mongoose`, { serverSelectionTimeoutMS: 5000 }).asPromise();
   });
 
   after(async () => {
     await conn?.close();
-    await client?.close();
-    await engine?.close();
   });
 
   async function fresh(name: string, doc: TestDoc): Promise<Collection<TestDoc>> {
@@ -35,14 +25,6 @@ describe('update operators with mongod semantics', () => {
     await coll.deleteMany({});
     await coll.insertOne(doc);
     return coll;
-  }
-
-  function rejectsWith(code: number, message: string) {
-    return (error: MongoServerError): boolean => {
-      assert.equal(error.code, code);
-      assert.equal(error.message, message);
-      return true;
-    };
   }
 
   test('two positional paths into the same array element update it ($, $[] and $[e])', async () => {
@@ -85,19 +67,18 @@ describe('update operators with mongod semantics', () => {
 
   test('true conflicts answer code 40 ConflictingUpdateOperators with mongod messages', async () => {
     const coll = await fresh('conflicts', { _id: 1, a: { b: 1 }, c: [{ t: 0 }] });
-    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { a: 1 }, $inc: { 'a.b': 1 } } as Document), rejectsWith(40, "Updating the path 'a.b' would create a conflict at 'a'"));
-    await assert.rejects(coll.updateOne({ 'c.t': 0 }, { $set: { 'c.$.t': 1, 'c.$': 2 } }), rejectsWith(40, "Updating the path 'c.$' would create a conflict at 'c.$'"));
+    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { a: 1 }, $inc: { 'a.b': 1 } } as Document), failsWith(40, "Updating the path 'a.b' would create a conflict at 'a'"));
+    await assert.rejects(coll.updateOne({ 'c.t': 0 }, { $set: { 'c.$.t': 1, 'c.$': 2 } }), failsWith(40, "Updating the path 'c.$' would create a conflict at 'c.$'"));
     await assert.rejects(
       coll.updateOne({ _id: 1 }, { $set: { 'c.$[i]': 2, 'c.$[j]': 3 } }, { arrayFilters: [{ 'i.t': 0 }, { 'j.t': 0 }] }),
-      rejectsWith(40, "Update created a conflict at 'c.0'"),
+      failsWith(40, "Update created a conflict at 'c.0'"),
     );
-    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { 'c.$[i].t': 1 } }, { arrayFilters: [{ 'i.t': 0 }, { 'j.t': 0 }] }), (error: MongoServerError) => {
-      assert.equal(error.code, 9);
-      assert.match(error.message, /^The array filter for identifier 'j' was not used in the update/);
-      return true;
-    });
-    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { 'c.$[k].t': 1 } }), rejectsWith(2, "No array filter found for identifier 'k' in path 'c.$[k].t'"));
-    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { 'c.$.t': 1 } }), rejectsWith(2, 'The positional operator did not find the match needed from the query.'));
+    await assert.rejects(
+      coll.updateOne({ _id: 1 }, { $set: { 'c.$[i].t': 1 } }, { arrayFilters: [{ 'i.t': 0 }, { 'j.t': 0 }] }),
+      failsWith(9, /^The array filter for identifier 'j' was not used in the update/),
+    );
+    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { 'c.$[k].t': 1 } }), failsWith(2, "No array filter found for identifier 'k' in path 'c.$[k].t'"));
+    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { 'c.$.t': 1 } }), failsWith(2, 'The positional operator did not find the match needed from the query.'));
     assert.deepEqual(await coll.findOne({ _id: 1 }), { _id: 1, a: { b: 1 }, c: [{ t: 0 }] });
   });
 
@@ -133,12 +114,12 @@ describe('update operators with mongod semantics', () => {
   test('an update cannot create a top-level $-prefixed field (code 52), also on upsert-insert', async () => {
     const coll = await fresh('dollar', { _id: 1 });
     const message = "The dollar ($) prefixed field '$x' in '$x' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.";
-    await assert.rejects(coll.updateOne({ _id: 2 }, { $set: { $x: 1 } } as Document, { upsert: true }), rejectsWith(52, message));
-    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { $x: 1 } } as Document), rejectsWith(52, message));
+    await assert.rejects(coll.updateOne({ _id: 2 }, { $set: { $x: 1 } } as Document, { upsert: true }), failsWith(52, message));
+    await assert.rejects(coll.updateOne({ _id: 1 }, { $set: { $x: 1 } } as Document), failsWith(52, message));
     // Nested $-prefixed fields are allowed (MongoDB 5.0+).
     await coll.updateOne({ _id: 1 }, { $set: { 'a.$b': 1 } });
     assert.deepEqual(await coll.find().toArray(), [{ _id: 1, a: { $b: 1 } }]);
-    await assert.rejects(coll.updateOne({ _id: 3 }, { $set: { _id: { $bad: 1 } } } as Document, { upsert: true }), (error: MongoServerError) => error.code === 52);
+    await assert.rejects(coll.updateOne({ _id: 3 }, { $set: { _id: { $bad: 1 } } } as Document, { upsert: true }), failsWith(52, /^_id fields may not contain '\$'-prefixed fields/));
     assert.equal(await coll.countDocuments(), 1);
   });
 });
