@@ -4,6 +4,8 @@
 // used to make find({isAdmin: true}) in every other database return every document.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { deserialize } from 'bson';
 import type { Db, Document } from 'mongodb';
 import { failsWith, useEngineClient, type TestDoc } from '../support/engine-client.js';
 
@@ -29,6 +31,62 @@ function prototypeSnapshot(): Map<string, unknown> {
     }
   }
   return out;
+}
+
+// BSON encoded by hand (not by js-bson's serializer, which has its own `__proto__` handling), so
+// the engine receives exactly the bytes a client in any language would send.
+type RawValue = string | number | boolean | RawDoc | RawValue[];
+type RawDoc = Array<[string, RawValue]>;
+
+function cstring(text: string): Buffer {
+  return Buffer.concat([Buffer.from(text, 'utf8'), Buffer.alloc(1)]);
+}
+
+function rawElement(name: string, value: RawValue): Buffer {
+  if (typeof value === 'string') {
+    const bytes = cstring(value);
+    const length = Buffer.alloc(4);
+    length.writeInt32LE(bytes.length);
+    return Buffer.concat([Buffer.from([0x02]), cstring(name), length, bytes]);
+  }
+  if (typeof value === 'number') {
+    const int = Buffer.alloc(4);
+    int.writeInt32LE(value);
+    return Buffer.concat([Buffer.from([0x10]), cstring(name), int]);
+  }
+  if (typeof value === 'boolean') return Buffer.concat([Buffer.from([0x08]), cstring(name), Buffer.from([value ? 1 : 0])]);
+  const isArray = value.length === 0 || !Array.isArray(value[0]) || typeof value[0][0] !== 'string';
+  const doc: RawDoc = isArray ? (value as RawValue[]).map((v, i) => [String(i), v]) : (value as RawDoc);
+  return Buffer.concat([Buffer.from([isArray ? 0x04 : 0x03]), cstring(name), rawDocument(doc)]);
+}
+
+function rawDocument(fields: RawDoc): Buffer {
+  const body = Buffer.concat(fields.map(([name, value]) => rawElement(name, value)));
+  const length = Buffer.alloc(4);
+  length.writeInt32LE(body.length + 5);
+  return Buffer.concat([length, body, Buffer.alloc(1)]);
+}
+
+/** Sends one OP_MSG whose single section is the document `command`; resolves with the reply document. */
+function sendRawCommand(port: number, command: Buffer): Promise<Document> {
+  const body = Buffer.concat([Buffer.from([0]), command]);
+  const head = Buffer.alloc(20);
+  head.writeInt32LE(20 + body.length, 0);
+  head.writeInt32LE(1, 4);
+  head.writeInt32LE(2013, 12);
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.concat([head, body])));
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length >= 4 && received.length >= received.readInt32LE(0)) {
+        socket.destroy();
+        resolve(deserialize(received.subarray(21)));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error('the engine closed the connection without a reply')));
+  });
 }
 
 describe('prototype pollution: __proto__, constructor and prototype are ordinary field names', () => {
@@ -113,6 +171,21 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
       }
     });
   }
+
+  test('a document with __proto__ keys sent as raw BSON bytes is stored as it came', async () => {
+    const insert: RawDoc = [
+      ['insert', 'raw'],
+      ['documents', [[['_id', 1], ['__proto__', [['isAdmin', true]]], ['nested', [['__proto__', [['polluted', true]]]]]]]],
+      ['$db', 'attacker'],
+    ];
+    const reply = await sendRawCommand(env.engine.port, rawDocument(insert));
+    assert.deepEqual([reply.ok, reply.n], [1, 1]);
+    assertPrototypesUntouched('raw insert');
+    const stored = await db.collection<TestDoc>('raw').findOne({ _id: 1 });
+    assert.deepEqual(stored, { _id: 1, ...field('__proto__', { isAdmin: true }), nested: field('__proto__', { polluted: true }) });
+    assert.equal(await db.collection<TestDoc>('raw').countDocuments({ '__proto__.isAdmin': true }), 1);
+    assert.equal(await db.collection<TestDoc>('raw').countDocuments({ isAdmin: true }), 0);
+  });
 
   test("'__proto__._bsontype' in an upsert is refused without breaking any connection", async () => {
     // Through the pollution, this upsert made every object look like an ObjectId and dropped every
