@@ -4,7 +4,7 @@
 // missing collection fails with NamespaceNotFound (26).
 import { Binary, calculateObjectSize, Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
-import { isPlainObject } from '../bson/paths.js';
+import { isPlainObject, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { IndexSpec } from '../indexes/index.js';
 import { validateCollectionName } from '../storage/catalog.js';
@@ -44,7 +44,7 @@ const IGNORED_INDEX_OPTIONS = new Set(['background', 'ns', 'v', 'key', 'name']);
 function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
   const strip = (spec: IndexSpec): string => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(spec)) if (!IGNORED_INDEX_OPTIONS.has(k) && v !== false) out[k] = v;
+    for (const [k, v] of Object.entries(spec)) if (!IGNORED_INDEX_OPTIONS.has(k) && v !== false) setOwnField(out, k, v);
     return keyString(Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1))));
   };
   return strip(a) === strip(b);
@@ -164,7 +164,7 @@ export const collectionCommands: Record<string, CommandHandler> = {
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(cmd)) {
       if (['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)) continue;
-      options[k] = v;
+      setOwnField(options, k, v);
     }
     db.getOrCreate(cmd.create);
     Object.assign(db.get(cmd.create)!.options, options);
