@@ -109,6 +109,10 @@ describe('update operators with mongod semantics', () => {
     await coll.updateOne({ _id: 1 }, { $pop: { arr: -1 }, $push: { set: { $each: [0], $position: 0 } } } as Document);
     const stored = await coll.findOne({ _id: 1 });
     assert.deepEqual([stored?.arr, stored?.set], [[2, 3], [0, 1, 2]]);
+    await assert.rejects(
+      coll.updateOne({ _id: 1 }, { $rename: { 'set.0': 'first' } }),
+      failsWith(2, "The source field cannot be an array element, 'set.0' in doc with _id: 1 has an array field called 'set'"),
+    );
   });
 
   test('an update cannot create a top-level $-prefixed field (code 52), also on upsert-insert', async () => {

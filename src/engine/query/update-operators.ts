@@ -213,17 +213,33 @@ export class DocumentWriter {
     }
   }
 
+  /** The first field along `parts` (leaf excluded) that holds an array, if any. */
+  private arrayAlong(parts: string[]): string | undefined {
+    let value: unknown = this.root;
+    for (const part of parts.slice(0, -1)) {
+      value = Array.isArray(value) ? undefined : isPlainObject(value) ? ownField(value, part) : undefined;
+      if (Array.isArray(value)) return part;
+      if (value === undefined) return undefined;
+    }
+    return undefined;
+  }
+
   private rename(from: string[], to: string[]): void {
+    const id = formatValue(this.original._id);
+    const sourceArray = this.arrayAlong(from);
+    if (sourceArray !== undefined) {
+      throw new CommandError(2, `The source field cannot be an array element, '${from.join('.')}' in doc with _id: ${id} has an array field called '${sourceArray}'`);
+    }
     const source = this.container(from, false);
     const fromLeaf = from[from.length - 1] as string;
-    if (!source || Array.isArray(source)) {
-      if (Array.isArray(source)) throw new CommandError(2, `The source field cannot be an array element, '${from.join('.')}' in doc with _id: ${formatValue(this.original._id)} has an array field called '${from[from.length - 2] ?? ''}'`);
-      return;
-    }
+    if (!source || Array.isArray(source)) return;
     const value = ownField(source, fromLeaf);
     if (value === undefined) return;
+    const targetArray = this.arrayAlong(to);
+    if (targetArray !== undefined) {
+      throw new CommandError(2, `The destination field cannot be an array element, '${to.join('.')}' in doc with _id: ${id} has an array field called '${targetArray}'`);
+    }
     const target = this.leafContainer(to);
-    if (Array.isArray(target)) throw new CommandError(2, `The destination field cannot be an array element, '${to.join('.')}' in doc with _id: ${formatValue(this.original._id)} has an array field called '${to[to.length - 2] ?? ''}'`);
     delete source[fromLeaf];
     this.write(target, to[to.length - 1] as string, value);
   }
