@@ -185,6 +185,11 @@ describe('prototype pollution: __proto__, constructor and prototype are ordinary
     assert.deepEqual(stored, { _id: 1, ...field('__proto__', { isAdmin: true }), nested: field('__proto__', { polluted: true }) });
     assert.equal(await db.collection<TestDoc>('raw').countDocuments({ '__proto__.isAdmin': true }), 1);
     assert.equal(await db.collection<TestDoc>('raw').countDocuments({ isAdmin: true }), 0);
+    // A _bsontype field cannot be sent back by js-bson: refused, so the collection stays readable.
+    const tagged: RawDoc = [['insert', 'raw'], ['documents', [[['_id', 2], ['a', [['_bsontype', 'ObjectId']]]]]], ['$db', 'attacker']];
+    const refused = await sendRawCommand(env.engine.port, rawDocument(tagged));
+    assert.deepEqual([refused.n, (refused.writeErrors as Array<{ code: number }>)[0]?.code], [0, 2]);
+    assert.equal((await db.collection<TestDoc>('raw').find().toArray()).length, 1);
   });
 
   test("'__proto__._bsontype' in an upsert is refused without breaking any connection", async () => {

@@ -20,16 +20,29 @@ function errorOf(error: unknown): CommandError {
   return new CommandError(1, error instanceof Error ? error.message : String(error));
 }
 
+// js-bson reads a field named _bsontype as a type tag and cannot serialize a document holding
+// one, so it could never be read back: such writes are refused (js drivers cannot send one).
+function bsonTypeFieldError(detail: string): CommandError {
+  return new CommandError(2, `a document with a field named '_bsontype' cannot be stored by the embedded engine: ${detail}`);
+}
+
+function hasBsonTypeField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasBsonTypeField);
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '_bsontype' && value[key] != null) return true;
+    const child = value[key];
+    if (typeof child === 'object' && child !== null && hasBsonTypeField(child)) return true;
+  }
+  return false;
+}
+
 function checkSize(doc: Doc): void {
   let size: number;
   try {
     size = calculateObjectSize(doc);
   } catch (error) {
-    // js-bson reads a field named _bsontype as a type tag and cannot serialize such a document,
-    // so it could never be read back: refuse the write (drivers cannot send one either).
-    if (error instanceof BSONError) {
-      throw new CommandError(2, `a document with a field named '_bsontype' cannot be stored by the embedded engine: ${error.message}`);
-    }
+    if (error instanceof BSONError) throw bsonTypeFieldError(error.message);
     throw error;
   }
   if (size > MAX_BSON_OBJECT_SIZE) {
@@ -52,6 +65,7 @@ export function prepareInsert(doc: unknown): Doc {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
   }
+  if (hasBsonTypeField(out)) throw bsonTypeFieldError('it could never be sent back');
   return out;
 }
 
