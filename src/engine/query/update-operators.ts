@@ -118,6 +118,7 @@ export class DocumentWriter {
     if (!Array.isArray(current)) {
       if (op === '$pop') throw new CommandError(14, `Path '${parts.join('.')}' contains an element of non-array type '${typeName(current)}'`);
       if (op === '$pull' || op === '$pullAll') throw new CommandError(2, `Cannot apply ${op} to a non-array value`);
+      if (op === '$addToSet') throw new CommandError(2, `Cannot apply $addToSet to non-array field. Field named '${leaf}' has non-array type ${typeName(current)}`);
       throw new CommandError(2, `The field '${parts.join('.')}' must be an array but is of type ${typeName(current)} in document ${this.idText()}`);
     }
     const array = this.own(current);

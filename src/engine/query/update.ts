@@ -225,7 +225,9 @@ function checkOperand({ op, path, arg }: UpdateStep): void {
     case '$addToSet': {
       if (!isPlainObject(arg) || !hasOwnField(arg, '$each')) return;
       if (!Array.isArray(arg.$each)) {
-        throw new CommandError(2, `The argument to $each in ${op} must be an array but it was of type: ${bsonTypeOf(arg.$each)}`);
+        const type = bsonTypeOf(arg.$each);
+        if (op === '$addToSet') throw new CommandError(14, `The argument to $each in $addToSet must be an array but it was of type ${type}`);
+        throw new CommandError(2, `The argument to $each in $push must be an array but it was of type: ${type}`);
       }
       for (const key of Object.keys(arg)) {
         if (op === '$addToSet' ? key !== '$each' : !PUSH_MODIFIERS.has(key)) {
