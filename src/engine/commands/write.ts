@@ -2,7 +2,7 @@
 // next (and the whole command before any other connection's), so unique checks cannot race.
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
-import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { BSONError, calculateObjectSize, ObjectId, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -20,9 +20,33 @@ function errorOf(error: unknown): CommandError {
   return new CommandError(1, error instanceof Error ? error.message : String(error));
 }
 
+// js-bson reads a field named _bsontype as a type tag and cannot serialize a document holding
+// one, so it could never be read back: such writes are refused (js drivers cannot send one).
+function bsonTypeFieldError(detail: string): CommandError {
+  return new CommandError(2, `a document with a field named '_bsontype' cannot be stored by the embedded engine: ${detail}`);
+}
+
+function hasBsonTypeField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasBsonTypeField);
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '_bsontype' && value[key] != null) return true;
+    const child = value[key];
+    if (typeof child === 'object' && child !== null && hasBsonTypeField(child)) return true;
+  }
+  return false;
+}
+
 function checkSize(doc: Doc): void {
-  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(10334, `object to insert too large. size in bytes: ${calculateObjectSize(doc)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+  let size: number;
+  try {
+    size = calculateObjectSize(doc);
+  } catch (error) {
+    if (error instanceof BSONError) throw bsonTypeFieldError(error.message);
+    throw error;
+  }
+  if (size > MAX_BSON_OBJECT_SIZE) {
+    throw new CommandError(10334, `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
   }
 }
 
@@ -41,6 +65,7 @@ export function prepareInsert(doc: unknown): Doc {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
   }
+  if (hasBsonTypeField(out)) throw bsonTypeFieldError('it could never be sent back');
   return out;
 }
 
@@ -157,7 +182,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, variables, collation });
         if (rids.length === 0) {
           if (statement.upsert === true) {
-            const doc = buildUpsert(query, update, arrayFilters, variables);
+            const doc = prepareInsert(buildUpsert(query, update, arrayFilters, variables));
             checkSize(doc);
             checkValidator(coll, doc, cmd.bypassDocumentValidation);
             coll.insert(doc);
@@ -249,7 +274,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const rid = matchingRids(coll, query, selection)[0];
   if (rid === undefined) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = buildUpsert(query, update, arrayFilters, variables);
+    const doc = prepareInsert(buildUpsert(query, update, arrayFilters, variables));
     checkSize(doc);
     checkValidator(coll, doc, cmd.bypassDocumentValidation);
     coll.insert(doc);
