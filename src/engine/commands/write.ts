@@ -2,7 +2,7 @@
 // next (and the whole command before any other connection's), so unique checks cannot race.
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
-import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { ObjectId, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -12,18 +12,12 @@ import { drain } from '../query/stages.js';
 import { applyUpdate, buildUpsert, validateUpdate, type UpdateSpec } from '../query/update.js';
 import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection, Doc } from '../storage/collection.js';
-import { MAX_BSON_OBJECT_SIZE } from '../wire/messages.js';
+import { checkInsertedDocument, checkUpdatedDocument, checkUpsertedDocument } from '../storage/document-limits.js';
 import type { CommandContext, CommandHandler } from './context.js';
 
 function errorOf(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
   return new CommandError(1, error instanceof Error ? error.message : String(error));
-}
-
-function checkSize(doc: Doc): void {
-  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(10334, `object to insert too large. size in bytes: ${calculateObjectSize(doc)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
-  }
 }
 
 export function prepareInsert(doc: unknown): Doc {
@@ -36,7 +30,7 @@ export function prepareInsert(doc: unknown): Doc {
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
   if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
-  // No size check here: the wire layer already refuses any document over the 16 MiB limit.
+  checkInsertedDocument(out);
   if (isPlainObject(out._id)) {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
@@ -96,7 +90,7 @@ export function updateOne(
   const before = coll.records.get(rid) as Doc;
   const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query, variables });
   if (changed) {
-    checkSize(after);
+    checkUpdatedDocument(after);
     checkValidator(coll, after, bypassValidation);
     coll.replace(rid, after);
   }
@@ -158,7 +152,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (rids.length === 0) {
           if (statement.upsert === true) {
             const doc = buildUpsert(query, update, arrayFilters, variables);
-            checkSize(doc);
+            checkUpsertedDocument(doc);
             checkValidator(coll, doc, cmd.bypassDocumentValidation);
             coll.insert(doc);
             n += 1;
@@ -250,7 +244,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   if (rid === undefined) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     const doc = buildUpsert(query, update, arrayFilters, variables);
-    checkSize(doc);
+    checkUpsertedDocument(doc);
     checkValidator(coll, doc, cmd.bypassDocumentValidation);
     coll.insert(doc);
     return {
