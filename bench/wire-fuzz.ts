@@ -216,7 +216,12 @@ class FuzzConnection {
   }
 
   async send(fuzz: FuzzCase, boundMs: number): Promise<CaseOutcome> {
-    this.socket ??= await this.open();
+    try {
+      this.socket ??= await this.open();
+    } catch {
+      // Refused: the server is gone (the long run counts that as a death) or out of sockets.
+      return 'closed';
+    }
     const socket = this.socket;
     this.received = Buffer.alloc(0);
     const outcome = new Promise<CaseOutcome>((resolve) => {
