@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       client = await MongoClient.connect(`mongodb://127.0.0.1:${engine.port}/`, { serverSelectionTimeoutMS: 5000 });
       round = 0;
     }
-    process.stdout.write(`\r${totals.messages.toLocaleString('en')} messages`);
+    if (process.stdout.isTTY) process.stdout.write(`\r${totals.messages.toLocaleString('en')} messages`);
   }
   const seconds = (performance.now() - started) / 1000;
   const finalCanary = await canary();
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   await client.close();
   engine.child.disconnect();
 
-  process.stdout.write('\n');
+  if (process.stdout.isTTY) process.stdout.write('\n');
   console.log(`wire fuzz · seed ${seed} · ${concurrency} connections · incomplete-message timeout ${INCOMPLETE_MESSAGE_TIMEOUT_MS} ms`);
   console.log(`  messages          ${totals.messages.toLocaleString('en')} in ${seconds.toFixed(1)} s (${Math.round(totals.messages / seconds).toLocaleString('en')}/s)`);
   console.log(`  answered          ${totals.answered.toLocaleString('en')}`);

@@ -259,8 +259,14 @@ describe('connection bounds', () => {
         start.writeInt32LE(48_000_000, 0);
         hoarder.socket.write(start);
       }
-      await new Promise<void>((resolve) => {
-        for (const hoarder of hoarders) hoarder.socket.once('close', () => resolve());
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no connection was closed within 10 s')), 10_000);
+        for (const hoarder of hoarders) {
+          hoarder.socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }
       });
       assert.ok(hoarders.filter((h) => h.closed).length >= 1);
       assert.deepEqual(await client.db('admin').command({ ping: 1 }), { ok: 1 });
