@@ -7,18 +7,7 @@
 // closes the connection within the bound. Anything else is a hang.
 import { connect, type Socket } from 'node:net';
 import { serialize, type Document } from 'bson';
-
-/** mulberry32: small, fast and reproducible from one 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const OP_QUERY = 2004;
 const OP_MSG = 2013;
