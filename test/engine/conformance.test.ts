@@ -50,7 +50,8 @@ test(`CRUD spec core list: at least ${CORE_PASS_FLOOR} tests pass`, { timeout: 6
   assert.ok(suiteFound, `conformance suite not found at ${shared}: it must sit beside the repository (../shared/conformance)`);
   rmSync(copy, { recursive: true, force: true });
   cpSync(shared, copy, { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules`) });
-  // The core list sets the failCommand fail point (estimatedDocumentCount), a test command.
+  // Spec files set the failCommand fail point, a test command; the tests of the core list that
+  // do are skipped at 7.0 today, but a list that runs one must find it as on a test mongod.
   const engine = await startEmbeddedMongo({ enableTestCommands: true });
   try {
     const output = await runRunner(engine.uri);
