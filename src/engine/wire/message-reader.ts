@@ -90,9 +90,16 @@ export class MessageReader {
 
   private startIncompleteTimer(): void {
     if (this.incompleteTimer) return;
-    this.incompleteTimer = setTimeout(() => this.abort(), this.limits.incompleteMessageTimeoutMs);
+    const timer = setTimeout(() => {
+      // Timers run before pending socket reads in an event-loop turn: after a long synchronous
+      // command the rest of the message may already be waiting. Decide after those reads.
+      setImmediate(() => {
+        if (this.incompleteTimer === timer) this.abort();
+      });
+    }, this.limits.incompleteMessageTimeoutMs);
+    this.incompleteTimer = timer;
     // The timer alone must not keep a process alive that has closed everything else.
-    this.incompleteTimer.unref();
+    timer.unref();
   }
 
   private stopIncompleteTimer(): void {
