@@ -249,6 +249,30 @@ describe('connection bounds', () => {
     }
   });
 
+  test('the timeout spares a message whose rest arrived while a long command held the event loop', async () => {
+    const engine = await startEmbeddedMongo({ inputLimits: { incompleteMessageTimeoutMs: 100 } });
+    try {
+      const raw = new RawClient(engine.port);
+      const find = opMsg({ find: 'none', filter: {}, $db: 'limits' }, 43);
+      // A whole ping and the first half of a find in one write: once the ping is answered, the
+      // server holds the half and its timer runs.
+      raw.socket.write(Buffer.concat([PING, find.subarray(0, 30)]));
+      await raw.until(() => raw.reply(PING_ID) !== undefined);
+      raw.socket.write(find.subarray(30));
+      // The rest is in the kernel; hold the event loop past the timeout, as a long command would.
+      const blockedUntil = performance.now() + 300;
+      while (performance.now() < blockedUntil) {
+        // busy: nothing else runs
+      }
+      await raw.until(() => raw.reply(43) !== undefined || raw.closed);
+      assert.equal(raw.closed, false);
+      assert.equal(raw.reply(43)?.ok, 1);
+      raw.socket.destroy();
+    } finally {
+      await engine.close();
+    }
+  });
+
   test('half-sent input across connections is capped: the connection that would pass the cap is closed, the budget returns', async () => {
     const engine = await startEmbeddedMongo({ inputLimits: { maxBufferedInputBytes: MiB } });
     const client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
