@@ -26,7 +26,7 @@ after(async () => {
   await engine?.close();
 });
 
-test(`${MESSAGES.toLocaleString('en')} fuzzed messages: no hang, and the canary client always gets exact answers`, { timeout: 60_000 }, async () => {
+test(`${MESSAGES.toLocaleString('en')} fuzzed messages: no hang, and the canary client always gets exact answers`, { timeout: 60_000 }, async (t) => {
   const canary = canaryClient.db('canary').collection<{ _id: number; v: number }>('c');
   let round = 0;
   let canaryFailures = 0;
@@ -53,6 +53,7 @@ test(`${MESSAGES.toLocaleString('en')} fuzzed messages: no hang, and the canary 
       canaryFailures += 1;
     },
   });
+  t.diagnostic(`answered ${totals.answered}, closed ${totals.closed}, hangs ${totals.hangs}, canary failures ${canaryFailures} in ${round} checks; cases ${JSON.stringify(totals.byKind)}`);
   assert.equal(totals.messages, MESSAGES);
   assert.deepEqual({ hangs: totals.hangs, hangKinds: totals.hangKinds }, { hangs: 0, hangKinds: {} });
   assert.equal(canaryFailures, 0, 'the canary client got a wrong answer or an error');
