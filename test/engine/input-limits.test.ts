@@ -186,6 +186,24 @@ describe('document limits (mongod 7.0 codes and messages)', () => {
     await coll.deleteMany({});
   });
 
+  test('profiling an 18 MiB insert stores the documents and a truncated profile entry, never an error', async () => {
+    const profiled = client.db('limits-profiled');
+    await profiled.command({ profile: 2 });
+    // One command carrying two 9 MiB documents (the driver would split them into two).
+    const raw = new RawClient(engine.port);
+    const documents = Buffer.concat([rawDocumentOfSize(9 * MiB, 'p1'), rawDocumentOfSize(9 * MiB, 'p2')]);
+    raw.socket.write(insertWithSequence('limits-profiled', 'items', documents, 44));
+    await raw.until(() => raw.reply(44) !== undefined);
+    raw.socket.destroy();
+    assert.deepEqual(raw.reply(44), { n: 2, ok: 1 });
+    const entry = await profiled.collection('system.profile').findOne({ op: 'insert' });
+    // Compared field by field: a failure must not print 18 MiB.
+    assert.equal(Object.keys(entry?.command ?? {}).join(), '$truncated');
+    assert.equal(entry?.command?.$truncated, 'insert on limits-profiled.items');
+    await profiled.command({ profile: 0 });
+    await profiled.dropDatabase();
+  });
+
   test('a 20 MiB $group result answers 10334 BSONObjectTooLarge and the connection keeps serving', async () => {
     const parts = client.db('limits').collection('parts');
     await parts.insertMany(Array.from({ length: 20 }, (_, i) => ({ i, s: 'p'.repeat(MiB) })));
