@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   let canaryChecks = 0;
   let canaryFailures = 0;
   let deaths = 0;
+  const canaryProblems: string[] = [];
   const canary = async (): Promise<boolean> => {
     round += 1;
     canaryChecks += 1;
@@ -86,8 +87,11 @@ async function main(): Promise<void> {
       const sum = await coll.aggregate<{ total: number }>([{ $group: { _id: null, total: { $sum: '$v' } } }]).toArray();
       // Canary documents are 1..round (the count restarts with the engine after a death).
       const expected = (3 * round * (round + 1)) / 2;
-      return found?.v === round * 3 && sum[0]?.total === expected;
-    } catch {
+      if (found?.v === round * 3 && sum[0]?.total === expected) return true;
+      canaryProblems.push(`round ${round}: read v=${String(found?.v)} (expected ${round * 3}), sum ${String(sum[0]?.total)} (expected ${expected})`);
+      return false;
+    } catch (error) {
+      canaryProblems.push(`round ${round}: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
   };
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
   console.log(`  connection closed ${totals.closed.toLocaleString('en')}`);
   console.log(`  deaths            ${deaths}`);
   console.log(`  hangs             ${totals.hangs}${totals.hangs > 0 ? ` ${JSON.stringify(totals.hangKinds)}` : ''}`);
-  console.log(`  canary failures   ${canaryFailures} of ${canaryChecks} checks`);
+  console.log(`  canary failures   ${canaryFailures} of ${canaryChecks} checks${canaryProblems.length > 0 ? `: ${canaryProblems.slice(0, 3).join('; ')}` : ''}`);
   console.log(`  engine RSS        ${mib(rssBefore)} before, ${mib(rssAfter)} after`);
   console.log(`  cases             ${Object.entries(totals.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   if (deaths > 0 || totals.hangs > 0 || canaryFailures > 0) process.exitCode = 1;

@@ -262,6 +262,15 @@ export async function runFuzz(run: FuzzRun): Promise<FuzzTotals> {
   const totals: FuzzTotals = { messages: 0, answered: 0, closed: 0, hangs: 0, byKind: {}, hangKinds: {} };
   let next = 0;
   const cases = (): FuzzCase | undefined => (next < run.messages ? (next += 1, fuzzCase(random)) : undefined);
+  // Canary checks run one at a time: each one's expected figures assume no other check between
+  // its insert and its reads.
+  let canaryQueue: Promise<void> = Promise.resolve();
+  const checkCanary = (canary: () => Promise<boolean>): Promise<void> => {
+    canaryQueue = canaryQueue.then(async () => {
+      if (!(await canary())) run.onCanaryFailure?.();
+    });
+    return canaryQueue;
+  };
   const worker = async (): Promise<void> => {
     const connection = new FuzzConnection(run.port);
     try {
@@ -276,7 +285,7 @@ export async function runFuzz(run: FuzzRun): Promise<FuzzTotals> {
           totals.hangs += 1;
           totals.hangKinds[fuzz.kind] = (totals.hangKinds[fuzz.kind] ?? 0) + 1;
         }
-        if (run.canary && run.canaryEvery && index % run.canaryEvery === 0 && !(await run.canary())) run.onCanaryFailure?.();
+        if (run.canary && run.canaryEvery && index % run.canaryEvery === 0) await checkCanary(run.canary);
       }
     } finally {
       connection.close();
