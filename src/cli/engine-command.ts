@@ -4,12 +4,12 @@ import { startEmbedded } from '../runtime/engines.js';
 import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
 
-export async function engineCommand(options: { port: number }): Promise<void> {
+export async function engineCommand(options: { port: number; enableTestCommands?: boolean }): Promise<void> {
   const terminal = createTerminal();
   const { style } = terminal;
   let server;
   try {
-    server = await startEmbedded({ port: options.port });
+    server = await startEmbedded({ port: options.port, enableTestCommands: options.enableTestCommands === true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UserError(`Port ${options.port} is already in use.`, { hint: 'Pick another with --port, or leave it out to get a free one.' });
@@ -17,6 +17,7 @@ export async function engineCommand(options: { port: number }): Promise<void> {
     throw error;
   }
   terminal.line(`${style.green('●')} embedded engine (MongoDB ${server.version}) listening on ${style.bold(server.uri)}`);
+  if (options.enableTestCommands) terminal.line(style.dim('  test commands enabled: configureFailPoint is accepted from any client'));
   terminal.line(style.dim(`  try: MONGODB_URI=${server.uri} backend-scenarios run 24 --engine uri`));
   terminal.line(style.dim('  Ctrl-C to stop'));
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -115,7 +115,8 @@ Examples:
     .command('engine')
     .description('run the embedded MongoDB-compatible engine in the foreground until Ctrl-C')
     .addOption(new Option('-p, --port <port>', 'port to listen on').argParser(parsePort).default(0, 'any free port'))
-    .action(async (options: { port: number }) => {
+    .option('--enable-test-commands', "accept configureFailPoint, as mongod's enableTestCommands=1 does (for driver test suites)")
+    .action(async (options: { port: number; enableTestCommands?: boolean }) => {
       const { engineCommand } = await import('./engine-command.js');
       await engineCommand(options);
     });

@@ -6,6 +6,7 @@ import { FailPoints } from './commands/failpoints.js';
 import { CURSOR_IDLE_MS, CursorStore } from './cursors.js';
 import { defaultQueryLimits } from './query/limits.js';
 import { WireServer } from './server.js';
+import { inputLimitsFrom } from './wire/input-limits.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
 import { ENGINE_VERSION } from './version.js';
@@ -27,10 +28,11 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     startedAt: new Date(),
     sessions: new Map(),
     failPoints: new FailPoints(),
+    testCommandsEnabled: options.enableTestCommands === true,
     profiling: new Map(),
     limits: defaultQueryLimits(),
   };
-  const server = new WireServer(state);
+  const server = new WireServer(state, inputLimitsFrom(options.inputLimits));
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;
   const housekeeping = setInterval(() => {

@@ -50,7 +50,9 @@ test(`CRUD spec core list: at least ${CORE_PASS_FLOOR} tests pass`, { timeout: 6
   assert.ok(suiteFound, `conformance suite not found at ${shared}: it must sit beside the repository (../shared/conformance)`);
   rmSync(copy, { recursive: true, force: true });
   cpSync(shared, copy, { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules`) });
-  const engine = await startEmbeddedMongo();
+  // Spec files set the failCommand fail point, a test command; the tests of the core list that
+  // do are skipped at 7.0 today, but a list that runs one must find it as on a test mongod.
+  const engine = await startEmbeddedMongo({ enableTestCommands: true });
   try {
     const output = await runRunner(engine.uri);
     const summary = /(\d+) passed, (\d+) failed, (\d+) skipped\s*$/.exec(output.trim());
