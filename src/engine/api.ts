@@ -1,11 +1,21 @@
 // The embedded engine's public surface, the only thing the runtime and the CLI import from
 // src/engine. Everything else in this folder is internal to the server.
+import type { ReplicaSetControl } from './replication/start.js';
+
+export type { ReplicaSetControl };
 
 export interface EmbeddedMongoOptions {
   /** 0 (default) picks an ephemeral port. */
   port?: number;
   /** Always a loopback address; default 127.0.0.1. */
   host?: string;
+  /**
+   * Start a replica set instead of a standalone server: `members` engines on as many loopback
+   * ports (default 3), member 0 primary, secondaries applying the oplog (pausable, with lag).
+   */
+  replicaSet?: { name?: string; members?: number };
+  /** Accept test-only commands (mongod's enableTestCommands): fail points such as rsSyncApplyStop. */
+  enableTestCommands?: boolean;
 }
 
 export interface EmbeddedMongo {
@@ -16,4 +26,6 @@ export interface EmbeddedMongo {
   version: string;
   /** Stops listening, destroys every client socket, frees all data. */
   close(): Promise<void>;
+  /** Present in replica-set mode: the members and the hooks that make lag certain. */
+  replicaSet?: ReplicaSetControl;
 }

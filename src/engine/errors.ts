@@ -36,6 +36,19 @@ const CODE_NAMES: Record<number, string> = {
   10334: 'BSONObjectTooLarge',
   11000: 'DuplicateKey',
   13297: 'DatabaseDifferCase',
+  // Replica sets, sessions and transactions.
+  64: 'WriteConcernFailed',
+  100: 'UnsatisfiableWriteConcern',
+  112: 'WriteConflict',
+  189: 'PrimarySteppedDown',
+  225: 'TransactionTooOld',
+  251: 'NoSuchTransaction',
+  256: 'TransactionCommitted',
+  280: 'ChangeStreamFatalError',
+  286: 'ChangeStreamHistoryLost',
+  290: 'TransactionExceededLifetimeLimitSeconds',
+  10107: 'NotWritablePrimary',
+  13435: 'NotPrimaryNoSecondaryOk',
 };
 
 export function codeName(code: number): string {

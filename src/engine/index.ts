@@ -7,6 +7,7 @@ import { CursorStore } from './cursors.js';
 import { WireServer } from './server.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
+import { startReplicaSet } from './replication/start.js';
 import { ENGINE_VERSION } from './version.js';
 
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
@@ -18,6 +19,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   // No authentication: the engine must never be reachable from another machine.
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     throw new Error(`the embedded engine only listens on a loopback address, not ${host}`);
+  }
+  if (options.replicaSet) {
+    const started = await startReplicaSet({
+      name: options.replicaSet.name ?? 'rs0', members: options.replicaSet.members ?? 3, host, enableTestCommands: options.enableTestCommands === true,
+    });
+    const [, firstPort] = started.control.hosts[0]!.split(':');
+    return { uri: started.uri, port: Number(firstPort), version: ENGINE_VERSION, close: started.close, replicaSet: started.control };
   }
   const state: EngineState = {
     catalog: new Catalog(),

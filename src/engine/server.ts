@@ -22,12 +22,25 @@ function isDeferred(value: unknown): value is DeferredReply {
   return typeof value === 'object' && value !== null && 'delayMs' in value && 'produce' in value;
 }
 
+type Reply = Document | typeof CLOSE_CONNECTION | DeferredReply;
+
+/**
+ * Runs one command. A plain reply is written at once; a promise (a replica-set member waiting for
+ * replication, a change stream waiting for events) is written when it settles, and meanwhile the
+ * server goes on serving every other connection.
+ */
+export type CommandRunner = (cmd: Document, dbName: string, engine: EngineState, connectionId: number) => Reply | Promise<Reply>;
+
+function isPromise<T>(value: unknown): value is Promise<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
 export class WireServer {
   readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private nextConnectionId = 1;
 
-  constructor(private readonly engine: EngineState) {
+  constructor(private readonly engine: EngineState, private readonly run: CommandRunner = runCommand) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -80,7 +93,16 @@ export class WireServer {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /** Writes a reply, holding it back first when a blockConnection fail point asks for it. */
-  private respond(socket: Socket, reply: Document | typeof CLOSE_CONNECTION | DeferredReply, encode: (doc: Document) => Buffer): boolean {
+  private respond(socket: Socket, reply: Reply | Promise<Reply>, encode: (doc: Document) => Buffer): boolean {
+    if (isPromise<Reply>(reply)) {
+      reply.then(
+        (settled) => {
+          if (!socket.destroyed && !this.respond(socket, settled, encode)) socket.destroy();
+        },
+        () => socket.destroy(),
+      );
+      return true;
+    }
     if (reply === CLOSE_CONNECTION) return false;
     if (isDeferred(reply)) {
       const timer = setTimeout(() => {
@@ -114,13 +136,13 @@ export class WireServer {
       const name = parsed.fullCollectionName ?? '';
       const dbName = name.endsWith('.$cmd') ? name.slice(0, -5) : name.split('.')[0] ?? 'admin';
       // Legacy OP_QUERY only carries the handshake since MongoDB 5.1; it is answered with OP_REPLY.
-      const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
+      const reply = this.run(parsed.command, dbName, this.engine, connectionId);
       const requestId = parsed.requestId;
       return this.respond(socket, reply, (doc) => encodeOpReply(requestId, doc));
     }
     if (parsed.opCode === OP_MSG) {
       const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
-      const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
+      const reply = this.run(parsed.command, dbName, this.engine, connectionId);
       if ((parsed.flags & MSG_MORE_TO_COME) !== 0) return reply !== CLOSE_CONNECTION;
       const requestId = parsed.requestId;
       return this.respond(socket, reply, (doc) => encodeOpMsg(requestId, doc));

@@ -1,0 +1,400 @@
+// How a replica-set member answers a command, around the standalone engine's dispatch: the hello
+// of a set member, replSetGetStatus and friends, primary-only writes and secondaryOk reads,
+// sessions (retryable writes, transactions), causal consistency (afterClusterTime waits until
+// this member has applied that time), write concern (w waits until enough members have applied
+// the write; wtimeout answers mongod's writeConcernError), change streams, and $clusterTime /
+// operationTime on every reply. Waiting never blocks the process: it returns a promise.
+import { Binary, Long, Timestamp, type Document } from 'bson';
+import { isPlainObject } from '../bson/paths.js';
+import { CLOSE_CONNECTION, runCommand, type DeferredReply } from '../commands/dispatch.js';
+import type { EngineState } from '../commands/context.js';
+import { CommandError } from '../errors.js';
+import type { CommandRunner } from '../server.js';
+import { ChangeStreams } from './change-streams.js';
+import { compareTs } from './oplog.js';
+import type { ReplicaMember, ReplicaSet } from './replica-set.js';
+import { SessionTable, txnNumberOf, type Session, type Transaction } from './transactions.js';
+
+type Reply = Document | typeof CLOSE_CONNECTION | DeferredReply;
+
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
+/** Catalog commands: run by secondaries too, from their 'c' oplog entries. */
+const CATALOG_COMMANDS = new Set(['create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'deleteIndexes', 'renameCollection', 'collMod']);
+/** Reads a secondary serves only when the client allows it (a read preference other than primary). */
+const SECONDARY_OK_READS = new Set(['find', 'aggregate', 'count', 'distinct', 'listCollections', 'listIndexes', 'dbStats', 'collStats', 'getMore', 'explain']);
+const SESSION_FIELDS = ['txnNumber', 'autocommit', 'startTransaction', 'stmtId', 'stmtIds'];
+/** Fields that say how to run a command, not what it does: never copied into the oplog. */
+const ENVELOPE = new Set(['$db', 'lsid', '$clusterTime', 'txnNumber', 'autocommit', 'startTransaction', 'writeConcern', 'readConcern',
+  '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'maxTimeMS', 'comment', '$audit', 'stmtId', 'stmtIds']);
+
+export interface ReplicaOptions {
+  enableTestCommands: boolean;
+}
+
+function nameOf(cmd: Document): string {
+  return Object.keys(cmd)[0] ?? '';
+}
+
+function isWrite(name: string, cmd: Document): boolean {
+  if (WRITE_COMMANDS.has(name) || CATALOG_COMMANDS.has(name)) return true;
+  if (name === 'aggregate' && Array.isArray(cmd['pipeline'])) {
+    const last = (cmd['pipeline'] as Document[]).at(-1);
+    return last !== undefined && ('$out' in last || '$merge' in last);
+  }
+  return false;
+}
+
+function secondaryOk(cmd: Document): boolean {
+  const preference = cmd['$readPreference'];
+  return isPlainObject(preference) && typeof preference['mode'] === 'string' && preference['mode'] !== 'primary';
+}
+
+function isReplacement(name: string, cmd: Document): boolean {
+  const isReplaceDoc = (u: unknown): boolean => isPlainObject(u) && Object.keys(u).length > 0 && !Object.keys(u).some((key) => key.startsWith('$'));
+  if (name === 'update') return Array.isArray(cmd['updates']) && (cmd['updates'] as Document[]).some((statement) => isReplaceDoc(statement['u']));
+  if (name === 'findAndModify' || name === 'findandmodify') return isReplaceDoc(cmd['update']);
+  return false;
+}
+
+function withoutSessionFields(cmd: Document): Document {
+  const out: Document = {};
+  for (const [key, value] of Object.entries(cmd)) if (!SESSION_FIELDS.includes(key)) out[key] = value;
+  return out;
+}
+
+function oplogCommand(cmd: Document): Document {
+  const out: Document = {};
+  for (const [key, value] of Object.entries(cmd)) if (!ENVELOPE.has(key)) out[key] = value;
+  return out;
+}
+
+function errorReply(error: unknown): Document {
+  if (error instanceof CommandError) return error.toReply();
+  return { ok: 0, errmsg: error instanceof Error ? error.message : String(error), code: 1, codeName: 'InternalError' };
+}
+
+/** The reply as a document, or undefined for a closed connection or a held-back (fail point) reply. */
+function replyDocument(reply: Reply): Document | undefined {
+  if (reply === CLOSE_CONNECTION || ('delayMs' in reply && 'produce' in reply)) return undefined;
+  return reply as Document;
+}
+
+function succeeded(reply: Reply): boolean {
+  const doc = replyDocument(reply);
+  return doc !== undefined && doc['ok'] === 1 && !Array.isArray(doc['writeErrors']);
+}
+
+export class MemberCommands {
+  private readonly streams: ChangeStreams;
+
+  constructor(
+    private readonly set: ReplicaSet,
+    private readonly member: ReplicaMember,
+    private readonly sessions: SessionTable,
+    private readonly options: ReplicaOptions,
+  ) {
+    this.streams = new ChangeStreams(set, member);
+  }
+
+  readonly run: CommandRunner = (cmd, dbName, engine, connectionId) => {
+    try {
+      return this.dispatch(cmd, dbName, engine, connectionId);
+    } catch (error) {
+      return this.decorate(errorReply(error));
+    }
+  };
+
+  private get primary(): boolean {
+    return this.set.isPrimary(this.member);
+  }
+
+  private dispatch(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
+    const name = nameOf(cmd);
+    const own = this.ownCommand(name, cmd, dbName, engine, connectionId);
+    if (own) return this.decorate(own);
+
+    if (!this.primary) {
+      if (isWrite(name, cmd) || cmd['autocommit'] === false || name === 'commitTransaction' || name === 'abortTransaction') {
+        throw new CommandError(10107, 'not primary', { errorLabels: ['RetryableWriteError'] });
+      }
+      if (SECONDARY_OK_READS.has(name) && !secondaryOk(cmd)) throw new CommandError(13435, 'not primary and secondaryOk=false');
+    }
+    const readConcern = isPlainObject(cmd['readConcern']) ? cmd['readConcern'] : undefined;
+    if (readConcern?.['level'] === 'linearizable' && !this.primary) {
+      throw new CommandError(10107, 'cannot satisfy linearizable read concern on non-primary node');
+    }
+    const afterClusterTime = readConcern?.['afterClusterTime'];
+    if (afterClusterTime instanceof Timestamp && compareTs(this.member.appliedTs, afterClusterTime) < 0) {
+      // Causal consistency: this member serves the read only once it has applied that time.
+      const maxTimeMS = Number(cmd['maxTimeMS'] ?? 0);
+      return this.set.waitFor(() => compareTs(this.member.appliedTs, afterClusterTime) >= 0, maxTimeMS > 0 ? maxTimeMS : undefined)
+        .then((caughtUp) => (caughtUp
+          ? this.afterReadConcern(name, cmd, dbName, engine, connectionId)
+          : this.decorate(new CommandError(50, 'operation exceeded time limit').toReply())));
+    }
+    return this.afterReadConcern(name, cmd, dbName, engine, connectionId);
+  }
+
+  private afterReadConcern(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
+    try {
+      if (name === 'aggregate' && Array.isArray(cmd['pipeline']) && isPlainObject((cmd['pipeline'] as Document[])[0]) && '$changeStream' in (cmd['pipeline'] as Document[])[0]!) {
+        return this.decorate(this.streams.open(cmd, dbName));
+      }
+      if (name === 'getMore' && this.streams.owns(cmd['getMore']?.toString())) {
+        const answer = this.streams.getMore(cmd);
+        return answer instanceof Promise ? answer.then((reply) => this.decorate(reply), (error: unknown) => this.decorate(errorReply(error))) : this.decorate(answer);
+      }
+      if (name === 'killCursors' && Array.isArray(cmd['cursors'])) {
+        const ids = (cmd['cursors'] as unknown[]).map(String);
+        const ours = ids.filter((id) => this.streams.owns(id));
+        if (ours.length > 0 && ours.length === ids.length) {
+          for (const id of ours) this.streams.kill(id);
+          return this.decorate({ cursorsKilled: (cmd['cursors'] as unknown[]), cursorsNotFound: [], cursorsAlive: [], cursorsUnknown: [], ok: 1 });
+        }
+      }
+      const lsid = isPlainObject(cmd['lsid']) ? cmd['lsid'] : undefined;
+      if (name === 'endSessions' && Array.isArray(cmd['endSessions'])) {
+        for (const ended of cmd['endSessions'] as Document[]) this.sessions.end(ended);
+      }
+      if (lsid && (cmd['autocommit'] === false || name === 'commitTransaction' || name === 'abortTransaction')) {
+        return this.inTransaction(name, cmd, dbName, engine, connectionId, this.sessions.session(lsid));
+      }
+      if (lsid && txnNumberOf(cmd) !== undefined && WRITE_COMMANDS.has(name)) {
+        return this.retryableWrite(name, cmd, dbName, engine, connectionId, this.sessions.session(lsid));
+      }
+      if (txnNumberOf(cmd) !== undefined) throw new CommandError(50768, `txnNumber may only be provided for multi-document transactions and retryable write commands. autocommit:false was not provided, and ${name} is not a retryable write command.`);
+      return this.execute(name, cmd, dbName, engine, connectionId);
+    } catch (error) {
+      return this.decorate(errorReply(error));
+    }
+  }
+
+  /** Runs the command on this member and, for a write, waits for its write concern. */
+  private execute(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
+    const concern = this.writeConcernOf(name, cmd);
+    const before = this.set.oplog.entries.length;
+    this.set.replacing = isReplacement(name, cmd);
+    let reply: Reply;
+    try {
+      reply = runCommand(withoutSessionFields(cmd), dbName, engine, connectionId);
+    } finally {
+      this.set.replacing = false;
+    }
+    if (this.primary && CATALOG_COMMANDS.has(name) && succeeded(reply)) this.set.recordCommand(dbName, oplogCommand(cmd));
+    const wrote = this.set.oplog.entries.length > before ? this.set.oplog.last!.ts : undefined;
+    const doc = replyDocument(reply);
+    if (!doc) return reply;
+    return this.awaitWriteConcern(doc, concern, wrote);
+  }
+
+  private retryableWrite(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, session: Session): Reply | Promise<Reply> {
+    const txnNumber = txnNumberOf(cmd)!;
+    if (txnNumber < session.txnNumber) {
+      throw new CommandError(225, `Retryable write with txnNumber ${txnNumber} is prohibited on session because a newer retryable write with txnNumber ${session.txnNumber} has already started on this session.`);
+    }
+    if (session.retryable?.txnNumber === txnNumber) {
+      // The same write again (the reply was lost): answer what the first attempt did.
+      return this.decorate({ ...session.retryable.reply, retriedStmtIds: [0] });
+    }
+    session.txnNumber = txnNumber;
+    if (session.transaction?.state === 'inProgress') this.sessions.abort(session.transaction);
+    const result = this.execute(name, cmd, dbName, engine, connectionId);
+    const remember = (reply: Reply): Reply => {
+      const doc = replyDocument(reply);
+      if (doc?.['ok'] === 1) {
+        const { $clusterTime: _time, operationTime: _op, writeConcernError: _wce, ...stored } = doc;
+        session.retryable = { txnNumber, reply: stored };
+      }
+      return reply;
+    };
+    return result instanceof Promise ? result.then(remember) : remember(result);
+  }
+
+  private inTransaction(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, session: Session): Reply | Promise<Reply> {
+    const transaction: Transaction = this.sessions.transactionFor(session, cmd, name);
+    if (name === 'commitTransaction') {
+      const wasCommitted = transaction.state === 'committed';
+      const before = this.set.oplog.entries.length;
+      this.sessions.commit(session, transaction);
+      const wrote = this.set.oplog.entries.length > before ? this.set.oplog.last!.ts : (wasCommitted ? this.set.oplog.last?.ts : undefined);
+      return this.awaitWriteConcern({ ok: 1 }, this.writeConcernOf(name, cmd), wrote);
+    }
+    if (name === 'abortTransaction') {
+      if (transaction.state === 'committed') throw new CommandError(256, `Transaction with { txnNumber: ${transaction.txnNumber} } has been committed.`);
+      this.sessions.abort(transaction);
+      return this.awaitWriteConcern({ ok: 1 }, this.writeConcernOf(name, cmd), undefined);
+    }
+    if (cmd['writeConcern'] !== undefined) {
+      throw new CommandError(72, `Cannot set write concern after starting a transaction.`);
+    }
+    if (cmd['readConcern'] !== undefined && cmd['startTransaction'] !== true) {
+      throw new CommandError(72, 'Only the first command in a transaction may specify a readConcern');
+    }
+    if (transaction.state !== 'inProgress') throw new CommandError(251, `Transaction ${transaction.txnNumber} is not in progress.`, { errorLabels: ['TransientTransactionError'] });
+    const inner: EngineState = { ...engine, catalog: transaction.catalog };
+    this.set.replacing = isReplacement(name, cmd);
+    let reply: Reply;
+    try {
+      reply = runCommand(withoutSessionFields(cmd), dbName, inner, connectionId);
+    } finally {
+      this.set.replacing = false;
+    }
+    if (transaction.conflict) return this.decorate(this.sessions.conflictError(transaction).toReply());
+    const doc = replyDocument(reply);
+    // Any failed statement ends the transaction, as in mongod.
+    if (doc && (doc['ok'] !== 1 || Array.isArray(doc['writeErrors']))) {
+      this.sessions.abort(transaction);
+      if (doc['ok'] !== 1) doc['errorLabels'] = [...new Set([...(Array.isArray(doc['errorLabels']) ? doc['errorLabels'] as string[] : []), 'TransientTransactionError'])];
+    }
+    return doc ? this.decorate(doc) : reply;
+  }
+
+  private writeConcernOf(name: string, cmd: Document): { w: number | string; wtimeout: number; explicit: boolean } | undefined {
+    if (!isWrite(name, cmd) && name !== 'commitTransaction' && name !== 'abortTransaction') return undefined;
+    const concern = isPlainObject(cmd['writeConcern']) ? cmd['writeConcern'] : undefined;
+    // MongoDB 5.0+ replica sets default to { w: "majority" }.
+    const raw: unknown = concern?.['w'] ?? 'majority';
+    // The driver may send w as an Int32/Double wrapper or a plain number.
+    const w: number | string = typeof raw === 'string' ? raw : Number(raw);
+    const wtimeout = Number(concern?.['wtimeout'] ?? 0);
+    if (typeof w === 'number' && w > this.set.members.length) {
+      throw new CommandError(100, `Not enough data-bearing nodes; write concern w: ${w} asks for more members than the set has (${this.set.members.length})`);
+    }
+    if (typeof w === 'string' && w !== 'majority') throw new CommandError(79, `No write concern mode named '${w}' found in replica set configuration`);
+    return { w, wtimeout, explicit: concern !== undefined };
+  }
+
+  private awaitWriteConcern(reply: Document, concern: { w: number | string; wtimeout: number; explicit: boolean } | undefined, wrote: Timestamp | undefined): Document | Promise<Document> {
+    if (!concern || !wrote || reply['ok'] !== 1) return this.decorate(reply, wrote);
+    const needed = concern.w === 'majority' ? this.set.majority : Math.max(1, Number(concern.w));
+    const ready = (): boolean => this.set.membersAt(wrote) >= needed;
+    if (ready()) return this.decorate(reply, wrote);
+    return this.set.waitFor(ready, concern.wtimeout > 0 ? concern.wtimeout : undefined).then((satisfied) => {
+      if (satisfied) return this.decorate(reply, wrote);
+      return this.decorate({
+        ...reply,
+        writeConcernError: {
+          code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out',
+          errInfo: { wtimeout: true, writeConcern: { w: concern.w, wtimeout: concern.wtimeout, provenance: concern.explicit ? 'clientSupplied' : 'implicitDefault' } },
+        },
+      }, wrote);
+    });
+  }
+
+  /** $clusterTime and operationTime, which drivers need for causal consistency. */
+  private decorate(reply: Document, operationTime?: Timestamp): Document {
+    reply['$clusterTime'] = { clusterTime: this.set.clock.current, signature: { hash: new Binary(Buffer.alloc(20)), keyId: Long.ZERO } };
+    reply['operationTime'] = operationTime ?? this.member.appliedTs;
+    return reply;
+  }
+
+  /** Commands only a set member has, answered here; undefined hands the command on. */
+  private ownCommand(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | undefined {
+    switch (name) {
+      case 'hello':
+      case 'isMaster':
+      case 'ismaster': {
+        const reply = runCommand(cmd, dbName, engine, connectionId) as Document;
+        return { ...reply, ...this.helloFields(name !== 'hello') };
+      }
+      case 'replSetGetStatus':
+        return this.status();
+      case 'replSetGetConfig':
+        return { config: this.config(), ok: 1 };
+      case 'replSetStepDown': {
+        if (!this.primary) throw new CommandError(10107, 'not primary so can\'t step down');
+        this.set.stepDown();
+        return { ok: 1 };
+      }
+      case 'replSetFreeze':
+        return { ok: 1 };
+      case 'getDefaultRWConcern':
+        return {
+          defaultReadConcern: { level: 'local' }, defaultWriteConcern: { w: 'majority', wtimeout: 0 },
+          defaultReadConcernSource: 'implicit', defaultWriteConcernSource: 'implicit', ok: 1,
+        };
+      case 'appendOplogNote':
+        return { ok: 1 };
+      case 'configureFailPoint': {
+        const which = cmd['configureFailPoint'];
+        if (which !== 'rsSyncApplyStop' && which !== 'stopReplProducer') return undefined;
+        if (!this.options.enableTestCommands) throw new CommandError(59, "no such command: 'configureFailPoint'");
+        // mongod's own hooks for a stale secondary: this member stops applying the oplog.
+        if (cmd['mode'] === 'off') this.set.resume(this.member);
+        else this.set.pause(this.member);
+        return { count: 0, ok: 1 };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private helloFields(legacy: boolean): Document {
+    const primary = this.primary;
+    const opTime = { ts: this.member.appliedTs, t: Long.fromNumber(this.set.term) };
+    const majority = { ts: this.set.majorityTs(), t: Long.fromNumber(this.set.term) };
+    return {
+      ...(legacy ? { ismaster: primary } : { isWritablePrimary: primary }),
+      secondary: !primary,
+      setName: this.set.name,
+      setVersion: this.set.setVersion,
+      hosts: this.set.members.map((member) => member.host),
+      primary: this.set.primary.host,
+      me: this.member.host,
+      ...(primary ? { electionId: this.set.electionId } : {}),
+      lastWrite: { opTime, lastWriteDate: this.member.appliedWall, majorityOpTime: majority, majorityWriteDate: this.member.appliedWall },
+    };
+  }
+
+  private config(): Document {
+    return {
+      _id: this.set.name,
+      version: this.set.setVersion,
+      term: this.set.term,
+      members: this.set.members.map((member) => ({
+        _id: member.index, host: member.host, arbiterOnly: false, buildIndexes: true, hidden: false,
+        priority: 1, tags: {}, secondaryDelaySecs: Long.fromNumber(Math.round(member.lagMs / 1000)), votes: 1,
+      })),
+      protocolVersion: Long.fromNumber(1),
+      writeConcernMajorityJournalDefault: true,
+      settings: { chainingAllowed: true, heartbeatIntervalMillis: 2000, electionTimeoutMillis: 10000 },
+    };
+  }
+
+  private status(): Document {
+    const now = new Date();
+    return {
+      set: this.set.name,
+      date: now,
+      myState: this.primary ? 1 : 2,
+      term: Long.fromNumber(this.set.term),
+      syncSourceHost: this.primary ? '' : this.set.primary.host,
+      heartbeatIntervalMillis: Long.fromNumber(2000),
+      majorityVoteCount: this.set.majority,
+      writeMajorityCount: this.set.majority,
+      optimes: {
+        lastCommittedOpTime: { ts: this.set.majorityTs(), t: Long.fromNumber(this.set.term) },
+        appliedOpTime: { ts: this.member.appliedTs, t: Long.fromNumber(this.set.term) },
+      },
+      members: this.set.members.map((member) => {
+        const isPrimary = this.set.isPrimary(member);
+        return {
+          _id: member.index,
+          name: member.host,
+          health: 1,
+          state: isPrimary ? 1 : 2,
+          stateStr: isPrimary ? 'PRIMARY' : 'SECONDARY',
+          uptime: Math.floor((now.getTime() - member.state.startedAt.getTime()) / 1000),
+          optime: { ts: member.appliedTs, t: Long.fromNumber(this.set.term) },
+          optimeDate: member.appliedWall,
+          syncSourceHost: isPrimary ? '' : this.set.primary.host,
+          // What this engine adds: is the member's replication paused, and its configured lag.
+          replicationPaused: member.paused,
+          replicationLagMs: member.lagMs,
+          ...(member === this.member ? { self: true } : {}),
+        };
+      }),
+      ok: 1,
+    };
+  }
+}
