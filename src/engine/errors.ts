@@ -49,6 +49,21 @@ const CODE_NAMES: Record<number, string> = {
   290: 'TransactionExceededLifetimeLimitSeconds',
   10107: 'NotWritablePrimary',
   13435: 'NotPrimaryNoSecondaryOk',
+  6: 'HostUnreachable',
+  7: 'HostNotFound',
+  24: 'LockTimeout',
+  89: 'NetworkTimeout',
+  91: 'ShutdownInProgress',
+  134: 'ReadConcernMajorityNotAvailableYet',
+  239: 'SnapshotTooOld',
+  246: 'SnapshotUnavailable',
+  262: 'ExceededTimeLimit',
+  267: 'PreparedTransactionInProgress',
+  9001: 'SocketException',
+  11600: 'InterruptedAtShutdown',
+  11601: 'Interrupted',
+  11602: 'InterruptedDueToReplStateChange',
+  13436: 'NotPrimaryOrSecondary',
 };
 
 export function codeName(code: number): string {

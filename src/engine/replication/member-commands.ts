@@ -6,14 +6,16 @@
 // operationTime on every reply. Waiting never blocks the process: it returns a promise.
 import { Binary, Long, Timestamp, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
-import { CLOSE_CONNECTION, runCommand, type DeferredReply } from '../commands/dispatch.js';
+import { CLOSE_CONNECTION, executeCommand, runCommand, type DeferredReply } from '../commands/dispatch.js';
 import type { EngineState } from '../commands/context.js';
 import { CommandError } from '../errors.js';
 import type { CommandRunner } from '../server.js';
 import { ChangeStreams } from './change-streams.js';
 import { compareTs } from './oplog.js';
 import type { ReplicaMember, ReplicaSet } from './replica-set.js';
-import { SessionTable, txnNumberOf, type Session, type Transaction } from './transactions.js';
+import { rewindTo } from './replica-set.js';
+import { SessionTable, TransactionCatalog, txnNumberOf, type Session, type Transaction } from './transactions.js';
+import { TransactionalWriteFailPoint } from './write-fail-point.js';
 
 type Reply = Document | typeof CLOSE_CONNECTION | DeferredReply;
 
@@ -22,10 +24,40 @@ const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', '
 const CATALOG_COMMANDS = new Set(['create', 'drop', 'dropDatabase', 'createIndexes', 'dropIndexes', 'deleteIndexes', 'renameCollection', 'collMod']);
 /** Reads a secondary serves only when the client allows it (a read preference other than primary). */
 const SECONDARY_OK_READS = new Set(['find', 'aggregate', 'count', 'distinct', 'listCollections', 'listIndexes', 'dbStats', 'collStats', 'getMore', 'explain']);
+/** Commands mongod refuses inside a transaction (OperationNotSupportedInTransaction). */
+const NOT_IN_TRANSACTION = new Set(['count', 'listDatabases', 'dropDatabase', 'drop', 'renameCollection', 'collMod', 'dropIndexes', 'mapReduce']);
+/** The reads mongod serves at a point in time outside a transaction. */
+const SNAPSHOT_READS = new Set(['find', 'aggregate', 'distinct', 'count']);
 const SESSION_FIELDS = ['txnNumber', 'autocommit', 'startTransaction', 'stmtId', 'stmtIds'];
 /** Fields that say how to run a command, not what it does: never copied into the oplog. */
 const ENVELOPE = new Set(['$db', 'lsid', '$clusterTime', 'txnNumber', 'autocommit', 'startTransaction', 'writeConcern', 'readConcern',
   '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'maxTimeMS', 'comment', '$audit', 'stmtId', 'stmtIds']);
+
+/** mongod's RetriableError category: a retryable write (or commit) that fails with one may be retried. */
+const RETRIABLE_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+/** Errors after which a whole transaction may be retried: WriteConflict, LockTimeout, snapshot errors, a prepared conflict. */
+const TRANSIENT_CODES = new Set([24, 112, 239, 246, 267]);
+
+function withLabel(reply: Document, label: string): void {
+  const labels = Array.isArray(reply['errorLabels']) ? (reply['errorLabels'] as string[]) : [];
+  if (!labels.includes(label)) reply['errorLabels'] = [...labels, label];
+}
+
+/**
+ * The labels mongod adds to an error, as its error_labels.cpp decides them: RetryableWriteError
+ * for a retryable write or a commit/abort that failed (or whose write concern failed) with a
+ * retriable code; TransientTransactionError for a statement inside a transaction that failed with
+ * one, and for NoSuchTransaction. A fail point's own errorLabels replace them.
+ */
+function addErrorLabels(reply: Document, kind: 'retryable-write' | 'commit-or-abort' | 'in-transaction' | 'other'): void {
+  const code = reply['ok'] === 1 ? undefined : Number(reply['code']);
+  const wce = isPlainObject(reply['writeConcernError']) ? Number(reply['writeConcernError']['code']) : undefined;
+  if (kind === 'retryable-write' || kind === 'commit-or-abort') {
+    if ((code !== undefined && RETRIABLE_CODES.has(code)) || (wce !== undefined && RETRIABLE_CODES.has(wce))) withLabel(reply, 'RetryableWriteError');
+  }
+  if (kind === 'in-transaction' && code !== undefined && (RETRIABLE_CODES.has(code) || TRANSIENT_CODES.has(code) || code === 251)) withLabel(reply, 'TransientTransactionError');
+  if (kind === 'commit-or-abort' && code !== undefined && (TRANSIENT_CODES.has(code) || (code === 251 && wce === undefined))) withLabel(reply, 'TransientTransactionError');
+}
 
 export interface ReplicaOptions {
   enableTestCommands: boolean;
@@ -96,20 +128,62 @@ export class MemberCommands {
     this.streams = new ChangeStreams(set, member);
   }
 
+  private readonly transactionalWrite = new TransactionalWriteFailPoint();
+
   readonly run: CommandRunner = (cmd, dbName, engine, connectionId) => {
+    const name = nameOf(cmd);
+    const kind = this.kindOf(name, cmd);
     try {
-      return this.dispatch(cmd, dbName, engine, connectionId);
+      if (name === 'hello' || name === 'isMaster' || name === 'ismaster' || name === 'configureFailPoint') {
+        return this.dispatch(name, cmd, dbName, engine, connectionId);
+      }
+      // failCommand applies to every command this member answers, its own ones included.
+      const effect = engine.failPoints.intercept(name, connectionId);
+      if (effect?.close) return CLOSE_CONNECTION;
+      const proceed = (): Reply | Promise<Reply> => {
+        if (effect?.reply) {
+          const reply = { ...effect.reply };
+          if (reply['errorLabels'] === undefined) addErrorLabels(reply, kind);
+          if (kind === 'in-transaction' && reply['ok'] !== 1) this.abortOpenTransaction(cmd);
+          return this.decorate(reply);
+        }
+        const answer = this.dispatch(name, cmd, dbName, engine, connectionId);
+        const finish = (reply: Reply): Reply => {
+          const doc = replyDocument(reply);
+          if (!doc) return reply;
+          if (effect?.extra) Object.assign(doc, effect.extra);
+          if (!effect?.extra?.['errorLabels']) addErrorLabels(doc, kind);
+          return doc;
+        };
+        return answer instanceof Promise ? answer.then(finish) : finish(answer);
+      };
+      if (effect?.blockMs) return new Promise<Reply>((resolve) => { setTimeout(() => resolve(proceed()), effect.blockMs); });
+      return proceed();
     } catch (error) {
-      return this.decorate(errorReply(error));
+      const reply = errorReply(error);
+      addErrorLabels(reply, kind);
+      return this.decorate(reply);
     }
   };
+
+  private kindOf(name: string, cmd: Document): 'retryable-write' | 'commit-or-abort' | 'in-transaction' | 'other' {
+    if (name === 'commitTransaction' || name === 'abortTransaction') return 'commit-or-abort';
+    if (cmd['autocommit'] === false) return 'in-transaction';
+    if (txnNumberOf(cmd) !== undefined && WRITE_COMMANDS.has(name)) return 'retryable-write';
+    return 'other';
+  }
+
+  private abortOpenTransaction(cmd: Document): void {
+    const lsid = isPlainObject(cmd['lsid']) ? cmd['lsid'] : undefined;
+    const transaction = lsid ? this.sessions.session(lsid).transaction : undefined;
+    if (transaction && transaction.txnNumber === txnNumberOf(cmd)) this.sessions.abort(transaction);
+  }
 
   private get primary(): boolean {
     return this.set.isPrimary(this.member);
   }
 
-  private dispatch(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
-    const name = nameOf(cmd);
+  private dispatch(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
     const own = this.ownCommand(name, cmd, dbName, engine, connectionId);
     if (own) return this.decorate(own);
 
@@ -153,20 +227,54 @@ export class MemberCommands {
         }
       }
       const lsid = isPlainObject(cmd['lsid']) ? cmd['lsid'] : undefined;
+      const readConcern = isPlainObject(cmd['readConcern']) ? cmd['readConcern'] : undefined;
       if (name === 'endSessions' && Array.isArray(cmd['endSessions'])) {
         for (const ended of cmd['endSessions'] as Document[]) this.sessions.end(ended);
       }
+      if (name === 'killSessions' && Array.isArray(cmd['killSessions'])) {
+        for (const killed of cmd['killSessions'] as Document[]) this.sessions.end(killed);
+      }
+      if (name === 'killAllSessions') this.sessions.endAll();
       if (lsid && (cmd['autocommit'] === false || name === 'commitTransaction' || name === 'abortTransaction')) {
         return this.inTransaction(name, cmd, dbName, engine, connectionId, this.sessions.session(lsid));
       }
+      if (readConcern?.['level'] === 'snapshot') return this.snapshotRead(name, cmd, dbName, engine, connectionId, readConcern);
       if (lsid && txnNumberOf(cmd) !== undefined && WRITE_COMMANDS.has(name)) {
-        return this.retryableWrite(name, cmd, dbName, engine, connectionId, this.sessions.session(lsid));
+        const session = this.sessions.session(lsid);
+        const failPoint = session.retryable?.txnNumber === txnNumberOf(cmd) ? undefined : this.transactionalWrite.take();
+        if (failPoint?.failCode !== undefined) {
+          if (failPoint.closeAfter) return CLOSE_CONNECTION;
+          throw new CommandError(failPoint.failCode, "Failing write via 'onPrimaryTransactionalWrite' failpoint");
+        }
+        const reply = this.retryableWrite(name, cmd, dbName, engine, connectionId, session);
+        if (!failPoint?.closeAfter) return reply;
+        // Applied and recorded, but the client never hears of it: its retry must not write twice.
+        return reply instanceof Promise ? reply.then(() => CLOSE_CONNECTION) : CLOSE_CONNECTION;
       }
       if (txnNumberOf(cmd) !== undefined) throw new CommandError(50768, `txnNumber may only be provided for multi-document transactions and retryable write commands. autocommit:false was not provided, and ${name} is not a retryable write command.`);
       return this.execute(name, cmd, dbName, engine, connectionId);
     } catch (error) {
       return this.decorate(errorReply(error));
     }
+  }
+
+  /**
+   * readConcern snapshot outside a transaction: the read sees the data as of atClusterTime (this
+   * member's latest applied time when the client gives none), rebuilt by undoing later oplog
+   * entries on a copy, and the reply says which time it read at so the session can stay on it.
+   */
+  private snapshotRead(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, readConcern: Document): Document {
+    if (!SNAPSHOT_READS.has(name)) throw new CommandError(72, `readConcern level snapshot is not supported by the ${name} command outside a multi-document transaction`);
+    const requested = readConcern['atClusterTime'];
+    const at = requested instanceof Timestamp ? requested : this.member.appliedTs;
+    if (compareTs(at, this.member.appliedTs) > 0) throw new CommandError(72, 'atClusterTime is in the future of this member');
+    const catalog = new TransactionCatalog(engine.catalog, undefined, rewindTo(this.set, this.member, at));
+    const reply = executeCommand(withoutSessionFields(cmd), dbName, { ...engine, catalog }, connectionId);
+    if (reply['ok'] === 1) {
+      if (isPlainObject(reply['cursor'])) reply['cursor']['atClusterTime'] = at;
+      else reply['atClusterTime'] = at;
+    }
+    return this.decorate(reply);
   }
 
   /** Runs the command on this member and, for a write, waits for its write concern. */
@@ -176,7 +284,7 @@ export class MemberCommands {
     this.set.replacing = isReplacement(name, cmd);
     let reply: Reply;
     try {
-      reply = runCommand(withoutSessionFields(cmd), dbName, engine, connectionId);
+      reply = executeCommand(withoutSessionFields(cmd), dbName, engine, connectionId);
     } finally {
       this.set.replacing = false;
     }
@@ -231,11 +339,12 @@ export class MemberCommands {
       throw new CommandError(72, 'Only the first command in a transaction may specify a readConcern');
     }
     if (transaction.state !== 'inProgress') throw new CommandError(251, `Transaction ${transaction.txnNumber} is not in progress.`, { errorLabels: ['TransientTransactionError'] });
+    if (NOT_IN_TRANSACTION.has(name)) throw new CommandError(263, `Cannot run '${name}' in a multi-document transaction.`);
     const inner: EngineState = { ...engine, catalog: transaction.catalog };
     this.set.replacing = isReplacement(name, cmd);
     let reply: Reply;
     try {
-      reply = runCommand(withoutSessionFields(cmd), dbName, inner, connectionId);
+      reply = executeCommand(withoutSessionFields(cmd), dbName, inner, connectionId);
     } finally {
       this.set.replacing = false;
     }
@@ -317,7 +426,11 @@ export class MemberCommands {
         return { ok: 1 };
       case 'configureFailPoint': {
         const which = cmd['configureFailPoint'];
-        if (which !== 'rsSyncApplyStop' && which !== 'stopReplProducer') return undefined;
+        if (which === 'onPrimaryTransactionalWrite') {
+          if (!this.options.enableTestCommands) throw new CommandError(59, "no such command: 'configureFailPoint'");
+          return this.transactionalWrite.configure(cmd);
+        }
+        if (which !== 'rsSyncApplyStop' && which !== 'stopReplProducer') return runCommand(cmd, dbName, engine, connectionId) as Document;
         if (!this.options.enableTestCommands) throw new CommandError(59, "no such command: 'configureFailPoint'");
         // mongod's own hooks for a stale secondary: this member stops applying the oplog.
         if (cmd['mode'] === 'off') this.set.resume(this.member);

@@ -7,6 +7,7 @@ import { Long, ObjectId, Timestamp, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import type { EngineState } from '../commands/context.js';
 import { runCommand } from '../commands/dispatch.js';
+import type { Database } from '../storage/catalog.js';
 import type { Collection, CollectionObserver, Doc } from '../storage/collection.js';
 import { compareTs, LogicalClock, Oplog, type OplogEntry } from './oplog.js';
 
@@ -77,7 +78,7 @@ export class ReplicaSet {
     const observer: CollectionObserver = {
       inserted: (coll, doc) => this.record(coll, 'i', doc, { _id: doc._id }),
       replaced: (coll, before, after) => this.record(coll, 'u', after, { _id: after._id }, before),
-      removed: (coll, doc) => this.record(coll, 'd', { _id: doc._id }, { _id: doc._id }),
+      removed: (coll, doc) => this.record(coll, 'd', { _id: doc._id }, { _id: doc._id }, doc),
     };
     member.state.catalog.observer = observer;
     for (const db of member.state.catalog.databases.values()) {
@@ -99,7 +100,8 @@ export class ReplicaSet {
     const entry: OplogEntry = {
       ts: this.clock.tick(), t: Long.fromNumber(this.term), wall: new Date(), op, ns: coll.ns, o,
       ...(op !== 'i' ? { o2: key } : {}),
-      ...(op === 'u' ? { replacement: this.replacing, before } : {}),
+      ...(op === 'u' ? { replacement: this.replacing } : {}),
+      ...(before ? { before } : {}),
       ...(this.committing ? { lsid: this.committing.lsid, txnNumber: this.committing.txnNumber } : {}),
     };
     this.lastWrite.set(documentKey(coll.ns, key._id), entry.ts);
@@ -236,6 +238,28 @@ export class ReplicaSet {
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }
+}
+
+/**
+ * Undoes, on a copy of one database, the entries a member applied after `ts`, newest first: the
+ * copy then holds the data as of `ts` (a snapshot read, or a transaction's snapshot). Catalog
+ * commands are not undone: a collection created or dropped since stays as it is now.
+ */
+export function rewindTo(set: ReplicaSet, member: ReplicaMember, ts: Timestamp): (db: Database) => void {
+  return (db) => {
+    const entries = set.oplog.entries;
+    const from = set.oplog.positionAfter(ts);
+    for (let index = Math.min(member.applied, entries.length) - 1; index >= from; index -= 1) {
+      const entry = entries[index]!;
+      if (entry.op === 'c' || !entry.ns.startsWith(`${db.name}.`)) continue;
+      const coll = db.get(entry.ns.slice(db.name.length + 1));
+      if (!coll) continue;
+      const rid = coll.findById((entry.o2 ?? entry.o)['_id']);
+      if (entry.op === 'i' && rid !== undefined) coll.remove(rid);
+      else if (entry.op === 'u' && rid !== undefined && entry.before) coll.replace(rid, entry.before);
+      else if (entry.op === 'd' && rid === undefined && entry.before) coll.insert(entry.before);
+    }
+  };
 }
 
 export function documentKey(ns: string, id: unknown): string {

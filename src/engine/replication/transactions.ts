@@ -13,7 +13,7 @@ import { CommandError } from '../errors.js';
 import { Catalog, Database } from '../storage/catalog.js';
 import type { Collection, CollectionObserver, Doc } from '../storage/collection.js';
 import { compareTs } from './oplog.js';
-import { documentKey, type ReplicaSet } from './replica-set.js';
+import { documentKey, rewindTo, type ReplicaSet } from './replica-set.js';
 
 /** mongod's transactionLifetimeLimitSeconds default. */
 export const TRANSACTION_LIFETIME_MS = 60_000;
@@ -47,9 +47,12 @@ export interface Session {
   retryable?: { txnNumber: number; reply: Document };
 }
 
-/** A catalog that copies each database of the base the first time a transaction touches it. */
+/**
+ * A catalog that copies each database of the base the first time it is touched, and rewinds the
+ * copy to the snapshot's time: a transaction's reads and writes, or a snapshot read.
+ */
 export class TransactionCatalog extends Catalog {
-  constructor(private readonly base: Catalog, private readonly writes: CollectionObserver) {
+  constructor(private readonly base: Catalog, private readonly writes: CollectionObserver | undefined, private readonly rewind: (db: Database) => void) {
     super();
   }
 
@@ -75,12 +78,11 @@ export class TransactionCatalog extends Catalog {
     const source = this.base.existingDb(name);
     if (!source && !create) return undefined;
     const db = new Database(name);
+    for (const coll of source?.collections.values() ?? []) db.collections.set(coll.name, coll.snapshot());
+    this.rewind(db);
+    // Observed only from here on: rewinding is not the transaction's own writing.
     db.observer = this.writes;
-    for (const coll of source?.collections.values() ?? []) {
-      const copy = coll.snapshot();
-      copy.observer = this.writes;
-      db.collections.set(coll.name, copy);
-    }
+    for (const coll of db.collections.values()) coll.observer = this.writes;
     this.databases.set(name, db);
     return db;
   }
@@ -112,6 +114,12 @@ export class SessionTable {
       this.sessions.set(key, session);
     }
     return session;
+  }
+
+  /** killAllSessions: every open transaction is aborted and every session forgotten. */
+  endAll(): void {
+    for (const session of this.sessions.values()) if (session.transaction) this.abort(session.transaction);
+    this.sessions.clear();
   }
 
   end(lsid: Document): void {
@@ -171,7 +179,7 @@ export class SessionTable {
       inserted: (coll, doc) => record(coll, 'i', doc),
       replaced: (coll, before, after) => record(coll, 'u', after, before),
       removed: (coll, doc) => record(coll, 'd', doc),
-    });
+    }, rewindTo(this.set, this.set.primary, transaction.snapshotTs));
     return transaction;
   }
 
@@ -207,9 +215,20 @@ export class SessionTable {
     const undo: (() => void)[] = [];
     this.set.committing = { lsid: session.lsid, txnNumber: Long.fromNumber(transaction.txnNumber) };
     try {
-      // Collections the transaction created, even empty ones, exist after the commit.
+      // Collections the transaction created, even empty ones, exist after the commit, with the
+      // indexes it built on them.
       for (const db of transaction.catalog.databases.values()) {
-        for (const name of db.collections.keys()) base.db(db.name).getOrCreate(name);
+        for (const [name, copy] of db.collections) {
+          const existed = base.collection(db.name, name) !== undefined;
+          const target = base.db(db.name).getOrCreate(name);
+          if (existed) continue;
+          this.set.recordCommand(db.name, { create: name });
+          for (const index of copy.indexes.slice(1)) {
+            if (target.getIndex(index.name)) continue;
+            target.createIndex(index.spec);
+            this.set.recordCommand(db.name, { createIndexes: name, indexes: [index.spec] });
+          }
+        }
       }
       for (const write of transaction.writes) {
         const dot = write.ns.indexOf('.');
