@@ -14,7 +14,8 @@ import { ChangeStreams } from './change-streams.js';
 import { compareTs } from './oplog.js';
 import type { ReplicaMember, ReplicaSet } from './replica-set.js';
 import { rewindTo } from './replica-set.js';
-import { SessionTable, TransactionCatalog, txnNumberOf, type Session, type Transaction } from './transactions.js';
+import type { SessionTable} from './transactions.js';
+import { TransactionCatalog, txnNumberOf, type Session, type Transaction } from './transactions.js';
 import { TransactionalWriteFailPoint } from './write-fail-point.js';
 
 type Reply = Document | typeof CLOSE_CONNECTION | DeferredReply;

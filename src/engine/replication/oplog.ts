@@ -2,7 +2,8 @@
 // (op 'i' insert, 'u' update with the whole new document, 'd' delete) or per command that changed
 // the catalog (op 'c'), in the order the primary applied them, each stamped with a cluster time.
 // Secondaries apply it in order; change streams read it; causal reads wait on its timestamps.
-import { Long, Timestamp, type Document } from 'bson';
+import type { Long} from 'bson';
+import { Timestamp, type Document } from 'bson';
 import type { Doc } from '../storage/collection.js';
 
 export interface OplogEntry {

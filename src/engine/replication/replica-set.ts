@@ -3,7 +3,8 @@
 // secondary applies the oplog in order, after its configured lag, unless its replication is
 // paused (mongod's rsSyncApplyStop fail point, or the test hooks). Nothing here sleeps to decide
 // an outcome: a paused member stays stale until it is resumed, and waits resolve on events.
-import { Long, ObjectId, Timestamp, type Document } from 'bson';
+import type { Timestamp} from 'bson';
+import { Long, ObjectId, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import type { EngineState } from '../commands/context.js';
 import { runCommand } from '../commands/dispatch.js';

@@ -53,13 +53,13 @@ export async function startReplicaSet(options: { name: string; members: number; 
   const servers: WireServer[] = [];
   for (let index = 0; index < options.members; index += 1) {
     const state = newState();
-    let commands: MemberCommands | undefined;
-    const server = new WireServer(state, (cmd, dbName, engine, connectionId) => commands!.run(cmd, dbName, engine, connectionId));
+    // The member's commands need the member, which needs the port: the server asks for them lazily.
+    const member: { commands?: MemberCommands } = {};
+    const server = new WireServer(state, (cmd, dbName, engine, connectionId) => member.commands!.run(cmd, dbName, engine, connectionId));
     const port = await server.listen(0, options.host);
     state.port = port;
     servers.push(server);
-    const member = set.addMember(state, `${options.host}:${port}`);
-    commands = new MemberCommands(set, member, sessions, { enableTestCommands: options.enableTestCommands });
+    member.commands = new MemberCommands(set, set.addMember(state, `${options.host}:${port}`), sessions, { enableTestCommands: options.enableTestCommands });
   }
   const housekeeping = setInterval(() => {
     for (const member of set.members) member.state.cursors.closeIdle();
