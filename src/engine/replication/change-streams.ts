@@ -89,6 +89,7 @@ export class ChangeStreams {
     const from = spec['resumeAfter'] ?? spec['startAfter'];
     if (from !== undefined) {
       const ts = tokenTs(from);
+      if (!this.set.oplog.holdsAfter(ts)) throw new CommandError(286, 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
       position = this.set.oplog.positionAfter(ts);
       seen = ts;
     } else if (spec['startAtOperationTime'] !== undefined) {
@@ -125,9 +126,9 @@ export class ChangeStreams {
 
   private collect(cursor: StreamCursor, limit: number): Doc[] {
     const events: Doc[] = [];
-    const entries = this.set.oplog.entries;
+    if (cursor.position < this.set.oplog.start) throw new CommandError(286, 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
     while (cursor.position < this.member.applied && events.length < limit && !cursor.invalidated) {
-      const entry = entries[cursor.position]!;
+      const entry = this.set.oplog.at(cursor.position);
       cursor.position += 1;
       cursor.seen = entry.ts;
       const produced = this.eventsFor(cursor, entry);

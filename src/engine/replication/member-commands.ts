@@ -281,7 +281,7 @@ export class MemberCommands {
   /** Runs the command on this member and, for a write, waits for its write concern. */
   private execute(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
     const concern = this.writeConcernOf(name, cmd);
-    const before = this.set.oplog.entries.length;
+    const before = this.set.oplog.end;
     this.set.replacing = isReplacement(name, cmd);
     let reply: Reply;
     try {
@@ -290,7 +290,7 @@ export class MemberCommands {
       this.set.replacing = false;
     }
     if (this.primary && CATALOG_COMMANDS.has(name) && succeeded(reply)) this.set.recordCommand(dbName, oplogCommand(cmd));
-    const wrote = this.set.oplog.entries.length > before ? this.set.oplog.last!.ts : undefined;
+    const wrote = this.set.oplog.end > before ? this.set.oplog.last!.ts : undefined;
     const doc = replyDocument(reply);
     if (!doc) return reply;
     return this.awaitWriteConcern(doc, concern, wrote);
@@ -323,9 +323,9 @@ export class MemberCommands {
     const transaction: Transaction = this.sessions.transactionFor(session, cmd, name);
     if (name === 'commitTransaction') {
       const wasCommitted = transaction.state === 'committed';
-      const before = this.set.oplog.entries.length;
+      const before = this.set.oplog.end;
       this.sessions.commit(session, transaction);
-      const wrote = this.set.oplog.entries.length > before ? this.set.oplog.last!.ts : (wasCommitted ? this.set.oplog.last?.ts : undefined);
+      const wrote = this.set.oplog.end > before ? this.set.oplog.last!.ts : (wasCommitted ? this.set.oplog.last?.ts : undefined);
       return this.awaitWriteConcern({ ok: 1 }, this.writeConcernOf(name, cmd), wrote);
     }
     if (name === 'abortTransaction') {

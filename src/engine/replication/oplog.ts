@@ -55,20 +55,55 @@ export class LogicalClock {
 
 type Listener = () => void;
 
+/**
+ * Entries by absolute position (0 is the first entry ever written). Like mongod's capped oplog it
+ * forgets its oldest entries once every member has applied them and it holds more than `capacity`:
+ * a change stream or snapshot read that needs a forgotten entry is told so (history lost), instead
+ * of the engine's memory growing for as long as it runs.
+ */
 export class Oplog {
-  readonly entries: OplogEntry[] = [];
+  private entries: OplogEntry[] = [];
+  /** Absolute position of entries[0]. */
+  private offset = 0;
   private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  /** One past the newest entry's position. */
+  get end(): number {
+    return this.offset + this.entries.length;
+  }
+
+  /** The oldest position still held. */
+  get start(): number {
+    return this.offset;
+  }
+
+  at(position: number): OplogEntry {
+    const entry = this.entries[position - this.offset];
+    if (!entry) throw new RangeError(`oplog position ${position} is outside ${this.offset}..${this.end - 1}`);
+    return entry;
+  }
 
   append(entry: OplogEntry): void {
     this.entries.push(entry);
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** Forgets entries before `position` (all applied everywhere) while over capacity. */
+  trim(position: number): void {
+    const excess = this.entries.length - this.capacity;
+    const drop = Math.min(excess, position - this.offset);
+    if (drop <= 0) return;
+    this.entries = this.entries.slice(drop);
+    this.offset += drop;
+  }
+
   get last(): OplogEntry | undefined {
     return this.entries[this.entries.length - 1];
   }
 
-  /** The position of the first entry after `ts` (entries.length when there is none yet). */
+  /** The position of the first entry after `ts` (`end` when there is none yet). */
   positionAfter(ts: Timestamp): number {
     let low = 0;
     let high = this.entries.length;
@@ -77,7 +112,13 @@ export class Oplog {
       if (compareTs(this.entries[mid]!.ts, ts) <= 0) low = mid + 1;
       else high = mid;
     }
-    return low;
+    return this.offset + low;
+  }
+
+  /** Whether everything after `ts` is still held (nothing newer than it was forgotten). */
+  holdsAfter(ts: Timestamp): boolean {
+    const first = this.entries[0];
+    return this.offset === 0 || (first !== undefined && compareTs(first.ts, ts) <= 0) || (first === undefined);
   }
 
   /** Called after every append until the returned function is called. */

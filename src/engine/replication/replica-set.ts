@@ -6,9 +6,9 @@
 import type { Timestamp} from 'bson';
 import { Long, ObjectId, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
+import { CommandError } from '../errors.js';
 import type { EngineState } from '../commands/context.js';
 import { runCommand } from '../commands/dispatch.js';
-import type { Database } from '../storage/catalog.js';
 import type { Collection, CollectionObserver, Doc } from '../storage/collection.js';
 import { compareTs, LogicalClock, Oplog, type OplogEntry } from './oplog.js';
 
@@ -119,7 +119,7 @@ export class ReplicaSet {
   private append(entry: OplogEntry): void {
     this.oplog.append(entry);
     const primary = this.primary;
-    primary.applied = this.oplog.entries.length;
+    primary.applied = this.oplog.end;
     primary.appliedTs = entry.ts;
     primary.appliedWall = entry.wall;
     for (const member of this.members) if (!this.isPrimary(member)) this.catchUp(member);
@@ -129,10 +129,9 @@ export class ReplicaSet {
   /** Applies what is due on a secondary; schedules itself for entries still inside the lag. */
   catchUp(member: ReplicaMember): void {
     if (this.isPrimary(member) || member.paused) return;
-    const entries = this.oplog.entries;
     let progressed = false;
-    while (member.applied < entries.length) {
-      const entry = entries[member.applied]!;
+    while (member.applied < this.oplog.end) {
+      const entry = this.oplog.at(member.applied);
       const dueIn = entry.wall.getTime() + member.lagMs - Date.now();
       if (dueIn > 0) {
         if (!member.timer) {
@@ -150,7 +149,10 @@ export class ReplicaSet {
       member.appliedWall = entry.wall;
       progressed = true;
     }
-    if (progressed) this.notify();
+    if (progressed) {
+      this.oplog.trim(Math.min(...this.members.map((each) => each.applied)));
+      this.notify();
+    }
   }
 
   pause(member: ReplicaMember): void {
@@ -229,7 +231,7 @@ export class ReplicaSet {
     this.electionId = new ObjectId(`7fffffff${this.term.toString(16).padStart(16, '0')}`);
     this.observe(next);
     // The old primary becomes a secondary from the point it had written to.
-    old.applied = this.oplog.entries.length;
+    old.applied = this.oplog.end;
     this.notify();
     return next;
   }
@@ -242,19 +244,17 @@ export class ReplicaSet {
 }
 
 /**
- * Undoes, on a copy of one database, the entries a member applied after `ts`, newest first: the
+ * Undoes, on a copy of one collection, the entries a member applied after `ts`, newest first: the
  * copy then holds the data as of `ts` (a snapshot read, or a transaction's snapshot). Catalog
  * commands are not undone: a collection created or dropped since stays as it is now.
  */
-export function rewindTo(set: ReplicaSet, member: ReplicaMember, ts: Timestamp): (db: Database) => void {
-  return (db) => {
-    const entries = set.oplog.entries;
+export function rewindTo(set: ReplicaSet, member: ReplicaMember, ts: Timestamp): (coll: Collection) => void {
+  return (coll) => {
+    if (!set.oplog.holdsAfter(ts)) throw new CommandError(239, 'Read timestamp is older than the oldest entry the oplog still holds');
     const from = set.oplog.positionAfter(ts);
-    for (let index = Math.min(member.applied, entries.length) - 1; index >= from; index -= 1) {
-      const entry = entries[index]!;
-      if (entry.op === 'c' || !entry.ns.startsWith(`${db.name}.`)) continue;
-      const coll = db.get(entry.ns.slice(db.name.length + 1));
-      if (!coll) continue;
+    for (let index = Math.min(member.applied, set.oplog.end) - 1; index >= from; index -= 1) {
+      const entry = set.oplog.at(index);
+      if (entry.op === 'c' || entry.ns !== coll.ns) continue;
       const rid = coll.findById((entry.o2 ?? entry.o)['_id']);
       if (entry.op === 'i' && rid !== undefined) coll.remove(rid);
       else if (entry.op === 'u' && rid !== undefined && entry.before) coll.replace(rid, entry.before);

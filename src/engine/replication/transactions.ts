@@ -48,11 +48,88 @@ export interface Session {
 }
 
 /**
- * A catalog that copies each database of the base the first time it is touched, and rewinds the
- * copy to the snapshot's time: a transaction's reads and writes, or a snapshot read.
+ * A database's collections for a snapshot: each base collection is copied (and rewound) the first
+ * time it is looked up, so a transaction that touches one collection of a large database pays for
+ * that one. Listing them copies them all.
+ */
+class SnapshotCollections extends Map<string, Collection> {
+  constructor(private readonly source: Database | undefined, private readonly prepare: (copy: Collection) => void) {
+    super();
+  }
+
+  private copy(name: string): void {
+    if (super.has(name) || this.dropped.has(name)) return;
+    const original = this.source?.collections.get(name);
+    if (!original) return;
+    const copy = original.snapshot();
+    this.prepare(copy);
+    super.set(name, copy);
+  }
+
+  /** Names removed inside the snapshot, so they are not copied again from the base. */
+  private readonly dropped = new Set<string>();
+
+  private copyAll(): void {
+    for (const name of this.source?.collections.keys() ?? []) this.copy(name);
+  }
+
+  override get(name: string): Collection | undefined {
+    this.copy(name);
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    this.copy(name);
+    return super.has(name);
+  }
+
+  override delete(name: string): boolean {
+    this.copy(name);
+    this.dropped.add(name);
+    return super.delete(name);
+  }
+
+  override get size(): number {
+    this.copyAll();
+    return super.size;
+  }
+
+  override keys(): MapIterator<string> {
+    this.copyAll();
+    return super.keys();
+  }
+
+  override values(): MapIterator<Collection> {
+    this.copyAll();
+    return super.values();
+  }
+
+  override entries(): MapIterator<[string, Collection]> {
+    this.copyAll();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Collection]> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: Collection, key: string, map: Map<string, Collection>) => void, thisArg?: unknown): void {
+    this.copyAll();
+    super.forEach(callback, thisArg);
+  }
+}
+
+/**
+ * A catalog seen at a point in time: each collection of the base is copied the first time it is
+ * touched and rewound to the snapshot's time. A transaction reads and writes such a catalog (its
+ * writes observed for conflicts and the commit); a snapshot read only reads it.
  */
 export class TransactionCatalog extends Catalog {
-  constructor(private readonly base: Catalog, private readonly writes: CollectionObserver | undefined, private readonly rewind: (db: Database) => void) {
+  constructor(
+    private readonly base: Catalog,
+    private readonly writes: CollectionObserver | undefined,
+    private readonly rewind: (coll: Collection) => void,
+  ) {
     super();
   }
 
@@ -78,11 +155,13 @@ export class TransactionCatalog extends Catalog {
     const source = this.base.existingDb(name);
     if (!source && !create) return undefined;
     const db = new Database(name);
-    for (const coll of source?.collections.values() ?? []) db.collections.set(coll.name, coll.snapshot());
-    this.rewind(db);
-    // Observed only from here on: rewinding is not the transaction's own writing.
+    const collections = new SnapshotCollections(source, (copy) => {
+      this.rewind(copy);
+      // Observed only from here on: rewinding is not the transaction's own writing.
+      copy.observer = this.writes;
+    });
+    Object.defineProperty(db, 'collections', { value: collections });
     db.observer = this.writes;
-    for (const coll of db.collections.values()) coll.observer = this.writes;
     this.databases.set(name, db);
     return db;
   }
