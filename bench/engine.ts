@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Query } from 'mingo';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo } from '../src/engine/index.js';
+import { runEngineLimitsBench } from './engine-limits.js';
 
 const DOCS = 100_000;
 const LOOKUPS = 2_000;
@@ -89,6 +90,8 @@ export async function runEngineBench(): Promise<void> {
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join(' ');
   console.log(line(['work', 'engine', 'mingo', 'ratio']));
   for (const row of rows) console.log(line([row.work, row.engine, row.mingo, row.ratio]));
+  console.log('');
+  await runEngineLimitsBench();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

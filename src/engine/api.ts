@@ -16,6 +16,10 @@ export interface EmbeddedMongoOptions {
   replicaSet?: { name?: string; members?: number };
   /** Accept test-only commands (mongod's enableTestCommands): fail points such as rsSyncApplyStop. */
   enableTestCommands?: boolean;
+  /** Idle cursors close after this long, as mongod's cursorTimeoutMillis (default 600000, 10 minutes). */
+  cursorTimeoutMillis?: number;
+  /** Bytes all open cursors may hold beyond the stored documents (default 256 MiB). */
+  cursorMemoryLimitBytes?: number;
 }
 
 export interface EmbeddedMongo {

@@ -29,10 +29,12 @@ const CODE_NAMES: Record<number, string> = {
   96: 'OperationFailed',
   115: 'CommandNotSupported',
   121: 'DocumentValidationFailure',
+  146: 'ExceededMemoryLimit',
   166: 'CommandNotSupportedOnView',
   171: 'CannotIndexParallelArrays',
   197: 'InvalidIndexSpecificationOption',
   263: 'OperationNotSupportedInTransaction',
+  292: 'QueryExceededMemoryLimitNoDiskUseAllowed',
   10334: 'BSONObjectTooLarge',
   11000: 'DuplicateKey',
   13297: 'DatabaseDifferCase',
@@ -99,4 +101,13 @@ export function failedToParse(message: string): CommandError {
 
 export function typeMismatch(message: string): CommandError {
   return new CommandError(14, message);
+}
+
+/**
+ * mongod wraps errors raised while a plan runs (time limit, memory limit) with the command that
+ * ran it: "Executor error during find command :: caused by :: operation exceeded time limit".
+ */
+export function executorError(error: unknown, context: string): unknown {
+  if (!(error instanceof CommandError) || (error.code !== 50 && error.code !== 292)) return error;
+  return new CommandError(error.code, `${context} :: caused by :: ${error.message}`, error.extra);
 }

@@ -3,7 +3,8 @@
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
 import type { EngineState } from './commands/context.js';
 import { FailPoints } from './commands/failpoints.js';
-import { CursorStore } from './cursors.js';
+import { CURSOR_IDLE_MS, CursorStore } from './cursors.js';
+import { defaultQueryLimits } from './query/limits.js';
 import { WireServer } from './server.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
@@ -14,6 +15,20 @@ export type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
 
 const HOUSEKEEPING_MS = 1000;
 
+/** One server's state: a standalone engine has one, each replica-set member its own. */
+function newEngineState(options: EmbeddedMongoOptions): EngineState {
+  return {
+    catalog: new Catalog(),
+    cursors: new CursorStore({ idleTimeoutMs: options.cursorTimeoutMillis, memoryLimitBytes: options.cursorMemoryLimitBytes }),
+    port: 0,
+    startedAt: new Date(),
+    sessions: new Map(),
+    failPoints: new FailPoints(),
+    profiling: new Map(),
+    limits: defaultQueryLimits(),
+  };
+}
+
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
   // No authentication: the engine must never be reachable from another machine.
@@ -23,26 +38,19 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   if (options.replicaSet) {
     const started = await startReplicaSet({
       name: options.replicaSet.name ?? 'rs0', members: options.replicaSet.members ?? 3, host, enableTestCommands: options.enableTestCommands === true,
+      newState: () => newEngineState(options),
     });
     const [, firstPort] = started.control.hosts[0]!.split(':');
     return { uri: started.uri, port: Number(firstPort), version: ENGINE_VERSION, close: started.close, replicaSet: started.control };
   }
-  const state: EngineState = {
-    catalog: new Catalog(),
-    cursors: new CursorStore(),
-    port: 0,
-    startedAt: new Date(),
-    sessions: new Map(),
-    failPoints: new FailPoints(),
-    profiling: new Map(),
-  };
+  const state = newEngineState(options);
   const server = new WireServer(state);
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;
   const housekeeping = setInterval(() => {
     state.cursors.closeIdle();
     expireDocuments(state.catalog);
-  }, HOUSEKEEPING_MS);
+  }, Math.max(10, Math.min(HOUSEKEEPING_MS, Math.floor((options.cursorTimeoutMillis ?? CURSOR_IDLE_MS) / 2))));
   housekeeping.unref();
   let closed: Promise<void> | undefined;
   return {

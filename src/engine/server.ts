@@ -3,7 +3,7 @@
 // connection, as mongod does, and never disturbs the others.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Document } from 'bson';
-import { CLOSE_CONNECTION, runCommand, type DeferredReply } from './commands/dispatch.js';
+import { CLOSE_CONNECTION, runCommand, type CommandReply, type DeferredReply } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
 import {
   encodeOpMsg,
@@ -22,18 +22,12 @@ function isDeferred(value: unknown): value is DeferredReply {
   return typeof value === 'object' && value !== null && 'delayMs' in value && 'produce' in value;
 }
 
-type Reply = Document | typeof CLOSE_CONNECTION | DeferredReply;
-
 /**
- * Runs one command. A plain reply is written at once; a promise (a replica-set member waiting for
- * replication, a change stream waiting for events) is written when it settles, and meanwhile the
- * server goes on serving every other connection.
+ * Runs one command. A plain reply is written at once; a promise (a read that yields, a replica-set
+ * member waiting for replication, a change stream waiting for events) is written when it settles,
+ * and meanwhile the server goes on serving every other connection.
  */
-export type CommandRunner = (cmd: Document, dbName: string, engine: EngineState, connectionId: number) => Reply | Promise<Reply>;
-
-function isPromise<T>(value: unknown): value is Promise<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
+export type CommandRunner = (cmd: Document, dbName: string, engine: EngineState, connectionId: number) => CommandReply | Promise<CommandReply>;
 
 export class WireServer {
   readonly server: Server;
@@ -92,12 +86,22 @@ export class WireServer {
 
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  /** Writes a reply, holding it back first when a blockConnection fail point asks for it. */
-  private respond(socket: Socket, reply: Reply | Promise<Reply>, encode: (doc: Document) => Buffer): boolean {
-    if (isPromise<Reply>(reply)) {
+  /**
+   * Writes a reply, holding it back first when a blockConnection fail point asks for it, or until
+   * a read that yields has finished (other connections are served meanwhile).
+   */
+  private respond(socket: Socket, reply: CommandReply | Promise<CommandReply>, encode: (doc: Document) => Buffer): boolean {
+    if (reply instanceof Promise) {
       reply.then(
-        (settled) => {
-          if (!socket.destroyed && !this.respond(socket, settled, encode)) socket.destroy();
+        (done) => {
+          if (socket.destroyed) return;
+          // Outside safeHandle now: a reply that cannot be encoded must close this connection, not
+          // surface as an unhandled rejection that ends the process.
+          try {
+            if (!this.respond(socket, done, encode)) socket.destroy();
+          } catch {
+            socket.destroy();
+          }
         },
         () => socket.destroy(),
       );
@@ -109,9 +113,7 @@ export class WireServer {
         this.timers.delete(timer);
         if (socket.destroyed) return;
         try {
-          const late = reply.produce();
-          if (late === CLOSE_CONNECTION) socket.destroy();
-          else socket.write(encode(late));
+          if (!this.respond(socket, reply.produce(), encode)) socket.destroy();
         } catch {
           socket.destroy();
         }
@@ -143,7 +145,13 @@ export class WireServer {
     if (parsed.opCode === OP_MSG) {
       const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
       const reply = this.run(parsed.command, dbName, this.engine, connectionId);
-      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) return reply !== CLOSE_CONNECTION;
+      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) {
+        if (reply instanceof Promise) {
+          reply.then((done) => done === CLOSE_CONNECTION && socket.destroy(), () => socket.destroy());
+          return true;
+        }
+        return reply !== CLOSE_CONNECTION;
+      }
       const requestId = parsed.requestId;
       return this.respond(socket, reply, (doc) => encodeOpMsg(requestId, doc));
     }

@@ -5,16 +5,16 @@ import { CURSOR_IDLE_MS, CursorStore } from '../../src/engine/cursors.js';
 
 const docs = Array.from({ length: 250 }, (_, n) => ({ n }));
 
-test('the first batch holds 101 documents and getMore hands out the rest', () => {
+test('the first batch holds 101 documents and getMore hands out the rest', async () => {
   const store = new CursorStore();
   const first = store.open('db.c', docs, undefined);
   assert.equal(first.batch.length, 101);
   assert.ok(!first.id.isZero());
   const cursor = store.get(first.id.toNumber());
   assert.ok(cursor);
-  const second = store.next(cursor, 100);
+  const second = await store.next(cursor, 100);
   assert.equal(second.batch.length, 100);
-  const last = store.next(cursor, 100);
+  const last = await store.next(cursor, 100);
   assert.equal(last.batch.length, 49);
   assert.ok(last.id.isZero(), 'an exhausted cursor is closed and reports id 0');
   assert.equal(store.size, 0);

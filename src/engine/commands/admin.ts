@@ -5,7 +5,8 @@ import type { Document } from 'bson';
 import { CommandError } from '../errors.js';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from '../wire/messages.js';
 import { ENGINE_VERSION, MAX_WIRE_VERSION, MIN_WIRE_VERSION } from '../version.js';
-import type { CommandContext, CommandHandler } from './context.js';
+import { isQueryLimit, type QueryLimits } from '../query/limits.js';
+import { asNumber, type CommandContext, type CommandHandler } from './context.js';
 
 export function helloReply(cmd: Document, ctx: CommandContext, legacy: boolean): Document {
   return {
@@ -51,11 +52,37 @@ export const adminCommands: Record<string, CommandHandler> = {
     ok: 1,
   }),
   buildinfo: (cmd, ctx) => adminCommands.buildInfo!(cmd, ctx),
-  getParameter: (cmd) => {
+  getParameter: (cmd, ctx) => {
     const out: Document = { ok: 1 };
     if (cmd.featureCompatibilityVersion !== undefined) out.featureCompatibilityVersion = { version: '7.0' };
     if (cmd.authenticationMechanisms !== undefined) out.authenticationMechanisms = [];
+    if (cmd.cursorTimeoutMillis !== undefined) out.cursorTimeoutMillis = ctx.engine.cursors.idleTimeoutMs;
+    for (const name of Object.keys(ctx.engine.limits)) {
+      if (cmd[name] !== undefined) out[name] = ctx.engine.limits[name as keyof QueryLimits];
+    }
     return out;
+  },
+  // The server parameters the engine honours; mongod answers `was` with the previous value.
+  setParameter: (cmd, ctx) => {
+    const out: Document = {};
+    for (const [name, raw] of Object.entries(cmd)) {
+      if (name === 'setParameter' || name.startsWith('$') || name === 'lsid' || name === 'comment') continue;
+      const value = asNumber(raw, NaN);
+      if (name === 'cursorTimeoutMillis' || isQueryLimit(name)) {
+        if (!Number.isInteger(value) || value <= 0) throw new CommandError(2, `Invalid value for parameter ${name}: ${String(raw)}`);
+        if (name === 'cursorTimeoutMillis') {
+          out.was = ctx.engine.cursors.idleTimeoutMs;
+          ctx.engine.cursors.idleTimeoutMs = value;
+        } else {
+          out.was = ctx.engine.limits[name];
+          ctx.engine.limits[name] = value;
+        }
+        continue;
+      }
+      throw new CommandError(2, `attempted to set unrecognized parameter [${name}], use help:true to see options`);
+    }
+    if (!('was' in out)) throw new CommandError(2, 'no option found to set, use help:true to see options');
+    return { ...out, ok: 1 };
   },
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   serverStatus: (_cmd, ctx) => ({
@@ -67,7 +94,14 @@ export const adminCommands: Record<string, CommandHandler> = {
     uptimeMillis: Date.now() - ctx.engine.startedAt.getTime(),
     localTime: new Date(),
     connections: { current: 0, available: 1000 },
-    metrics: { cursor: { open: { total: ctx.engine.cursors.size } } },
+    metrics: {
+      cursor: {
+        timedOut: ctx.engine.cursors.timedOut,
+        open: { noTimeout: ctx.engine.cursors.noTimeoutCount, pinned: 0, total: ctx.engine.cursors.size },
+      },
+    },
+    // Not a mongod section: what the embedded engine's open cursors hold, against its bound.
+    embeddedEngine: { cursorRetainedBytes: ctx.engine.cursors.retainedBytes, cursorMemoryLimitBytes: ctx.engine.cursors.memoryLimitBytes },
     storageEngine: { name: 'embedded' },
     ok: 1,
   }),
@@ -105,7 +139,7 @@ export const adminCommands: Record<string, CommandHandler> = {
     }
     return { db: ctx.dbName, collections: db?.collections.size ?? 0, views: 0, objects, indexes, dataSize: objects * 64, ok: 1 };
   },
-  // Every command runs to completion before the next starts, so nothing is ever "in progress".
+  // Writes run whole; a read paused between its slices is not listed (the engine keeps no operation table).
   currentOp: () => ({ inprog: [], ok: 1 }),
   killOp: () => ({ info: 'attempting to kill op', ok: 1 }),
   abortTransaction: () => {

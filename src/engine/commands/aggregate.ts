@@ -1,18 +1,19 @@
 // aggregate: the leading $match/$sort/$skip/$limit run through the planner (so they use indexes
 // and show up in explain as a $cursor stage); later stages run one at a time, $match/$sort/
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
-import { Binary, type Document } from 'bson';
+import { Binary, calculateObjectSize, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
 import { isPlainObject } from '../bson/paths.js';
-import { CommandError } from '../errors.js';
+import { CommandError, executorError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
 import { mingoAggregator } from '../query/mingo-context.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
-import { checkDeadline, drain } from '../query/stages.js';
+import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
+import { currentReadOperation, drainDocs, withOperation, type ReadOperation } from '../query/yielding.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { batchSizeOf, collectionStats } from './collections.js';
-import type { CommandContext, CommandHandler } from './context.js';
+import { sortMemoryLimit, type CommandContext, type CommandHandler } from './context.js';
 import { resolveView } from './views.js';
 import { prepareInsert } from './write.js';
 
@@ -51,6 +52,33 @@ export function splitPipeline(pipeline: Document[]): SplitPipeline {
 export interface StageOptions {
   variables?: Record<string, unknown>;
   collation?: Record<string, unknown>;
+  /** Only an explicit false limits $sort and $group memory: mongod 7.0 spills to disk by default. */
+  allowDiskUse?: boolean;
+}
+
+/**
+ * mongod parses at most internalPipelineLengthLimit stages per pipeline (7749501), sub-pipelines
+ * of $facet, $lookup and $unionWith each counted on their own, before running anything.
+ */
+export function checkPipelineLength(pipeline: unknown, limit: number): void {
+  if (!Array.isArray(pipeline)) return;
+  if (pipeline.length > limit) throw new CommandError(7749501, `Pipeline length must be no longer than ${limit} stages.`);
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage)) continue;
+    const facet = stage.$facet;
+    if (isPlainObject(facet)) for (const sub of Object.values(facet)) checkPipelineLength(sub, limit);
+    for (const name of ['$lookup', '$unionWith']) {
+      const spec = stage[name];
+      if (isPlainObject(spec)) checkPipelineLength(spec.pipeline, limit);
+    }
+  }
+}
+
+/** Approximate bytes a blocking stage holds: the BSON size of its documents, as mongod counts them. */
+function documentsSize(docs: Doc[]): number {
+  let bytes = 0;
+  for (const doc of docs) bytes += calculateObjectSize(doc);
+  return bytes;
 }
 
 export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}, collName?: string): Doc[] {
@@ -67,15 +95,25 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0] as string;
     const arg = stage[name];
+    // countDocuments' shape ({_id: 1, n: {$sum: 1}}), counted here: one synchronous pass of the
+    // expression engine over a million documents would hold the event loop for seconds.
+    if (name === '$group' && isCountGroup(arg)) {
+      const field = Object.keys(arg).find((key) => key !== '_id') as string;
+      current = current.length === 0 ? [] : [{ _id: arg._id, [field]: current.length }];
+      continue;
+    }
     switch (name) {
       case '$match': {
         const test = compileFilter(arg, options);
         current = current.filter((d) => test(d));
         break;
       }
-      case '$sort':
+      case '$sort': {
+        const limit = ctx.engine.limits.internalQueryMaxBlockingSortMemoryUsageBytes;
+        if (options.allowDiskUse === false && documentsSize(current) > limit) throw sortMemoryExceeded(limit);
         current = sortDocuments([...current], parseSort(arg), normalise);
         break;
+      }
       case '$skip':
         current = current.slice(Number(arg));
         break;
@@ -85,6 +123,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       case '$count':
         current = current.length === 0 ? [] : [{ [String(arg)]: current.length }];
         break;
+
       case '$currentOp':
         current = [];
         break;
@@ -116,6 +155,10 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
             ...(options.variables ? { variables: options.variables } : {}),
           }).run(current) as Doc[];
           if (name === '$project' && isPlainObject(arg)) current = current.map((doc) => orderLikeSpec(doc, arg));
+          // The groups' output stands in for the accumulator state mongod measures.
+          if (name === '$group' && options.allowDiskUse === false && documentsSize(current) > ctx.engine.limits.internalDocumentSourceGroupMaxMemoryBytes) {
+            throw new CommandError(292, "Exceeded memory limit for $group, but didn't allow external sort. Pass allowDiskUse:true to opt in.");
+          }
         } catch (error) {
           if (error instanceof CommandError) throw error;
           throw new CommandError(40324, error instanceof Error ? error.message : String(error));
@@ -124,6 +167,17 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
     }
   }
   return current;
+}
+
+/** {_id: <constant>, n: {$sum: 1}}: a group of every document that only counts them. */
+function isCountGroup(spec: unknown): spec is { _id: unknown } & Record<string, unknown> {
+  if (!isPlainObject(spec)) return false;
+  const keys = Object.keys(spec);
+  if (keys.length !== 2 || keys[0] !== '_id') return false;
+  const id = spec._id;
+  if (isPlainObject(id) || Array.isArray(id) || (typeof id === 'string' && id.startsWith('$'))) return false;
+  const accumulator = spec[keys[1] as string];
+  return isPlainObject(accumulator) && Object.keys(accumulator).length === 1 && accumulator.$sum === 1;
 }
 
 /** mongod emits _id first, then the projected fields in the order the spec lists them. */
@@ -191,41 +245,76 @@ export interface AggregateRun {
   docs: Doc[];
 }
 
-export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
+type PreparedAggregate =
+  | { kind: 'computed'; run: AggregateRun }
+  | { kind: 'plan'; plan: Plan; split: SplitPipeline; options: StageOptions; collName: string };
+
+/** Checks and plans a pipeline (views resolved); a pipeline reading no collection runs at once. */
+function prepareAggregate(cmd: Document, ctx: CommandContext): PreparedAggregate {
   if (!Array.isArray(cmd.pipeline)) throw new CommandError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Document[];
+  checkPipelineLength(pipeline, ctx.engine.limits.internalPipelineLengthLimit);
   const options: StageOptions = {
     variables: evaluateLet(cmd.let),
     collation: isPlainObject(cmd.collation) ? cmd.collation : undefined,
+    ...(typeof cmd.allowDiskUse === 'boolean' ? { allowDiskUse: cmd.allowDiskUse } : {}),
   };
   if (cmd.aggregate === 1 || typeof cmd.aggregate !== 'string') {
     const first = pipeline[0];
+    let source: Doc[] = [];
+    let rest = pipeline;
     if (first && Array.isArray(first.$documents)) {
-      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(first.$documents as Doc[], pipeline.slice(1), ctx, options) };
+      source = first.$documents as Doc[];
+      rest = pipeline.slice(1);
+    } else if (first && isPlainObject(first.$listLocalSessions)) {
+      source = [...ctx.engine.sessions.values()].map((id) => ({ _id: { id, uid: new Binary(Buffer.alloc(32)) }, lastUse: new Date() }));
+      rest = pipeline.slice(1);
     }
-    if (first && isPlainObject(first.$listLocalSessions)) {
-      const sessions = [...ctx.engine.sessions.values()].map((id) => ({ _id: { id, uid: new Binary(Buffer.alloc(32)) }, lastUse: new Date() }));
-      return { plan: undefined, split: { request: {}, rest: pipeline.slice(1) }, docs: runStages(sessions, pipeline.slice(1), ctx, options) };
-    }
-    return { plan: undefined, split: { request: {}, rest: pipeline }, docs: runStages([], pipeline, ctx, options) };
+    return { kind: 'computed', run: { plan: undefined, split: { request: {}, rest }, docs: runStages(source, rest, ctx, options) } };
   }
   const view = resolveView(ctx, cmd.aggregate);
-  if (view) return runAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
+  if (view) return prepareAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
-  const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });
-  const base = drain(plan.root).map((row) => row.doc);
-  return { plan, split, docs: runStages(base, split.rest, ctx, options, cmd.aggregate) };
+  const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options, ...sortMemoryLimit(ctx, options.allowDiskUse) });
+  return { kind: 'plan', plan, split, options, collName: cmd.aggregate };
+}
+
+/** Runs the stages after the planner's on what it produced (yielding while the plan runs). */
+async function finishAggregate(prepared: Extract<PreparedAggregate, { kind: 'plan' }>, op: ReadOperation, ctx: CommandContext): Promise<AggregateRun> {
+  const { plan, split, options, collName } = prepared;
+  const base = await drainDocs(plan.root, op);
+  // From here on the pipeline runs synchronously, so $out/$merge write as one unit.
+  return { plan, split, docs: withOperation(op, () => runStages(base, split.rest, ctx, options, collName)) };
+}
+
+/** Runs a pipeline; the part the planner runs yields like any read, the stages after it do not. */
+export async function runAggregate(cmd: Document, ctx: CommandContext): Promise<AggregateRun> {
+  const op = currentReadOperation();
+  const prepared = prepareAggregate(cmd, ctx);
+  return prepared.kind === 'computed' ? prepared.run : finishAggregate(prepared, op, ctx);
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {
-  aggregate: (cmd, ctx) => {
+  aggregate: async (cmd, ctx) => {
     if (cmd.explain === true) {
       throw new CommandError(9, 'explain inside aggregate is handled by the explain command');
     }
-    const { docs } = runAggregate(cmd, ctx);
+    const op = currentReadOperation();
     const ns = `${ctx.dbName}.${typeof cmd.aggregate === 'string' ? cmd.aggregate : '$cmd.aggregate'}`;
-    const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor));
-    return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    try {
+      const prepared = prepareAggregate(cmd, ctx);
+      // A pipeline the planner runs whole ($match, $sort, $skip, $limit) gets a lazy cursor like find's.
+      if (prepared.kind === 'plan' && prepared.split.rest.length === 0) {
+        const options = { batchSize: batchSizeOf(cmd.cursor), maxTimeMS: Number(cmd.maxTimeMS ?? 0) };
+        const { batch, id } = await ctx.engine.cursors.openPlan(ns, prepared.plan.root, op, options);
+        return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+      }
+      const { docs } = prepared.kind === 'computed' ? prepared.run : await finishAggregate(prepared, op, ctx);
+      const { batch, id } = ctx.engine.cursors.open(ns, docs, batchSizeOf(cmd.cursor));
+      return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    } catch (error) {
+      throw executorError(error, 'PlanExecutor error during aggregation');
+    }
   },
 };

@@ -1,6 +1,8 @@
 // Routes a command document to its handler, the way mongod does: the first field names the
-// command, `$db` the database. A handler runs synchronously from start to finish, which is what
-// makes every command atomic with respect to every other connection.
+// command, `$db` the database. A write handler runs synchronously from start to finish, which is
+// what makes every write atomic with respect to every other connection. Long reads (find,
+// getMore, aggregate, count, distinct) return a promise and yield between slices (see
+// query/yielding.ts); a connection's next command waits for its previous one, as on mongod.
 import type { Document } from 'bson';
 import { CommandError } from '../errors.js';
 import { adminCommands } from './admin.js';
@@ -30,12 +32,37 @@ const HANDLERS = new Map<string, CommandHandler>(
 
 const TRANSACTION_FIELDS = ['txnNumber', 'startTransaction', 'autocommit'];
 
-export function runCommand(
-  cmd: Document,
-  dbName: string,
-  engine: EngineState,
-  connectionId: number,
-): Document | typeof CLOSE_CONNECTION | DeferredReply {
+export type CommandReply = Document | typeof CLOSE_CONNECTION | DeferredReply;
+
+/** The unfinished command of each connection, per engine. */
+const inFlight = new WeakMap<EngineState, Map<number, Promise<CommandReply>>>();
+
+export function runCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): CommandReply | Promise<CommandReply> {
+  let running = inFlight.get(engine);
+  if (!running) {
+    running = new Map();
+    inFlight.set(engine, running);
+  }
+  const previous = running.get(connectionId);
+  const reply = previous ? previous.then(() => runCommandNow(cmd, dbName, engine, connectionId)) : runCommandNow(cmd, dbName, engine, connectionId);
+  if (reply instanceof Promise) {
+    const table = running;
+    table.set(connectionId, reply);
+    const settle = (): void => {
+      if (table.get(connectionId) === reply) table.delete(connectionId);
+    };
+    reply.then(settle, settle);
+  }
+  return reply;
+}
+
+function errorReply(error: unknown): Document {
+  if (error instanceof CommandError) return error.toReply();
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+}
+
+function runCommandNow(cmd: Document, dbName: string, engine: EngineState, connectionId: number): CommandReply | Promise<CommandReply> {
   const name = Object.keys(cmd)[0];
   try {
     if (name === 'hello' || name === 'isMaster' || name === 'ismaster') {
@@ -44,27 +71,27 @@ export function runCommand(
     }
     if (name === 'configureFailPoint') return engine.failPoints.configure(cmd);
     const effect = name === undefined ? undefined : engine.failPoints.intercept(name, connectionId);
-    const finish = (): Document | typeof CLOSE_CONNECTION => {
+    const finish = (): Document | typeof CLOSE_CONNECTION | Promise<Document> => {
       if (effect?.close) return CLOSE_CONNECTION;
       if (effect?.reply) return effect.reply;
       const reply = execute(cmd, name, dbName, engine, connectionId);
-      return effect?.extra ? { ...reply, ...effect.extra } : reply;
+      const extra = effect?.extra;
+      if (!extra) return reply;
+      return reply instanceof Promise ? reply.then((done) => ({ ...done, ...extra })) : { ...reply, ...extra };
     };
     if (effect?.blockMs) return { delayMs: effect.blockMs, produce: finish };
     return finish();
   } catch (error) {
-    if (error instanceof CommandError) return error.toReply();
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+    return errorReply(error);
   }
 }
 
 /** Runs a command without fail points (a replica-set member applies those itself, around sessions). */
-export function executeCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document {
+export function executeCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | Promise<Document> {
   return execute(cmd, Object.keys(cmd)[0], dbName, engine, connectionId);
 }
 
-function execute(cmd: Document, name: string | undefined, dbName: string, engine: EngineState, connectionId: number): Document {
+function execute(cmd: Document, name: string | undefined, dbName: string, engine: EngineState, connectionId: number): Document | Promise<Document> {
   try {
     if (name === undefined) throw new CommandError(59, 'no such command: ""');
     // A standalone mongod has no transactions and no retryable writes.
@@ -84,13 +111,13 @@ function execute(cmd: Document, name: string | undefined, dbName: string, engine
     const maxTimeMS = Number(cmd.maxTimeMS ?? 0);
     if (maxTimeMS > 0) executionDeadline.at = performance.now() + maxTimeMS;
     try {
-      return profiled(name, cmd, dbName, engine, () => handler(cmd, ctx));
+      // A read that yields captures the deadline before its first await (currentReadOperation).
+      const reply = profiled(name, cmd, dbName, engine, () => handler(cmd, ctx));
+      return reply instanceof Promise ? reply.catch(errorReply) : reply;
     } finally {
       executionDeadline.at = 0;
     }
   } catch (error) {
-    if (error instanceof CommandError) return error.toReply();
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+    return errorReply(error);
   }
 }

@@ -23,7 +23,7 @@ export interface FailPointEffect {
 /** A reply the server must hold back for `delayMs` before producing it (blockConnection). */
 export interface DeferredReply {
   delayMs: number;
-  produce(): Document | typeof CLOSE_CONNECTION;
+  produce(): Document | typeof CLOSE_CONNECTION | Promise<Document>;
 }
 
 export class FailPoints {

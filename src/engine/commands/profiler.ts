@@ -60,8 +60,8 @@ export function profiled(
   cmd: Document,
   dbName: string,
   engine: EngineState,
-  execute: () => Document,
-): Document {
+  execute: () => Document | Promise<Document>,
+): Document | Promise<Document> {
   const settings = engine.profiling.get(dbName);
   const collName = String(cmd[name] ?? '');
   if (!settings || settings.level === 0 || !(name in OPS) || collName === 'system.profile') return execute();
@@ -69,12 +69,27 @@ export function profiled(
   const previous = planObserver.roots;
   planObserver.roots = roots;
   const started = performance.now();
-  let reply: Document;
+  let reply: Document | Promise<Document>;
   try {
+    // Plans are built before a read's first yield, so the synchronous part collects them all.
     reply = execute();
   } finally {
     planObserver.roots = previous;
   }
+  if (reply instanceof Promise) return reply.then((done) => record(done, settings, name, cmd, dbName, engine, roots, started));
+  return record(reply, settings, name, cmd, dbName, engine, roots, started);
+}
+
+function record(
+  reply: Document,
+  settings: ProfileSettings,
+  name: string,
+  cmd: Document,
+  dbName: string,
+  engine: EngineState,
+  roots: PlanStage[],
+  started: number,
+): Document {
   const millis = performance.now() - started;
   if (settings.level === 2 || millis >= settings.slowms) {
     let keysExamined = 0;
@@ -88,7 +103,7 @@ export function profiled(
     const cursor = reply.cursor as { firstBatch?: unknown[]; nextBatch?: unknown[] } | undefined;
     const entry: Document = {
       op: OPS[name],
-      ns: `${dbName}.${name === 'getMore' ? String(cmd.collection) : collName}`,
+      ns: `${dbName}.${name === 'getMore' ? String(cmd.collection) : String(cmd[name] ?? '')}`,
       command,
       keysExamined,
       docsExamined,

@@ -2,13 +2,13 @@
 import { Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import { isPlainObject, valuesAtPath } from '../bson/paths.js';
-import { CommandError } from '../errors.js';
+import { CommandError, executorError } from '../errors.js';
 import { evaluateLet, normaliserFor } from '../query/matcher.js';
 import { planQuery } from '../query/planner.js';
 import { runAggregate } from './aggregate.js';
 import { findAsPipeline, resolveView } from './views.js';
-import { drain } from '../query/stages.js';
-import { asNumber, type CommandContext, type CommandHandler } from './context.js';
+import { currentReadOperation, drainYielding } from '../query/yielding.js';
+import { asNumber, sortMemoryLimit, type CommandContext, type CommandHandler } from './context.js';
 
 function optionalObject(cmd: Document, field: string): Record<string, unknown> | undefined {
   const value = cmd[field];
@@ -28,6 +28,8 @@ export function findRequest(cmd: Document): {
   singleBatch: boolean;
   variables?: Record<string, unknown>;
   collation?: Record<string, unknown>;
+  allowDiskUse?: boolean;
+  noCursorTimeout: boolean;
 } {
   const skip = asNumber(cmd.skip, 0);
   let limit = asNumber(cmd.limit, 0);
@@ -50,23 +52,38 @@ export function findRequest(cmd: Document): {
     singleBatch,
     variables: evaluateLet(optionalObject(cmd, 'let')),
     collation: optionalObject(cmd, 'collation'),
+    ...(typeof cmd.allowDiskUse === 'boolean' ? { allowDiskUse: cmd.allowDiskUse } : {}),
+    noCursorTimeout: cmd.noCursorTimeout === true,
   };
 }
 
 export const readCommands: Record<string, CommandHandler> = {
-  find: (cmd, ctx) => {
+  find: async (cmd, ctx) => {
     const collName = String(cmd.find);
     const coll = ctx.engine.catalog.collection(ctx.dbName, collName);
     const request = findRequest(cmd);
-    const view = resolveView(ctx, collName);
-    const docs = view
-      ? runAggregate({ aggregate: collName, pipeline: findAsPipeline(request), let: request.variables, collation: request.collation }, ctx).docs
-      : drain(planQuery(coll, request).root).map((row) => row.doc);
+    const op = currentReadOperation();
     const ns = `${ctx.dbName}.${collName}`;
-    const { batch, id } = ctx.engine.cursors.open(ns, docs, request.batchSize, request.singleBatch);
-    return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    try {
+      if (resolveView(ctx, collName)) {
+        const pipeline = findAsPipeline(request);
+        const { docs } = await runAggregate({ aggregate: collName, pipeline, let: request.variables, collation: request.collation, allowDiskUse: request.allowDiskUse }, ctx);
+        const { batch, id } = ctx.engine.cursors.open(ns, docs, request.batchSize, request.singleBatch);
+        return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+      }
+      const plan = planQuery(coll, { ...request, ...sortMemoryLimit(ctx, request.allowDiskUse) });
+      const { batch, id } = await ctx.engine.cursors.openPlan(ns, plan.root, op, {
+        batchSize: request.batchSize,
+        singleBatch: request.singleBatch,
+        noCursorTimeout: request.noCursorTimeout,
+        maxTimeMS: asNumber(cmd.maxTimeMS, 0),
+      });
+      return { cursor: { firstBatch: batch, id, ns }, ok: 1 };
+    } catch (error) {
+      throw executorError(error, 'Executor error during find command');
+    }
   },
-  getMore: (cmd, ctx) => {
+  getMore: async (cmd, ctx) => {
     const raw = cmd.getMore;
     const id = raw instanceof Long ? raw.toNumber() : Number(raw);
     if (typeof raw !== 'number' && !(raw instanceof Long)) {
@@ -78,8 +95,12 @@ export const readCommands: Record<string, CommandHandler> = {
     if (cursor.ns !== ns && !cursor.ns.startsWith(`${ctx.dbName}.$cmd`)) {
       throw new CommandError(13, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
     }
-    const { batch, id: nextId } = ctx.engine.cursors.next(cursor, cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize, 0));
-    return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns }, ok: 1 };
+    try {
+      const { batch, id: nextId } = await ctx.engine.cursors.next(cursor, cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize, 0));
+      return { cursor: { nextBatch: batch, id: nextId, ns: cursor.ns }, ok: 1 };
+    } catch (error) {
+      throw executorError(error, 'Executor error during getMore');
+    }
   },
   killCursors: (cmd, ctx) => {
     const ids = Array.isArray(cmd.cursors) ? cmd.cursors : [];
@@ -91,14 +112,14 @@ export const readCommands: Record<string, CommandHandler> = {
     }
     return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
   },
-  count: (cmd, ctx) => {
+  count: async (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.count));
     const query = isPlainObject(cmd.query) ? cmd.query : {};
     const skip = asNumber(cmd.skip, 0);
     const limit = Math.abs(asNumber(cmd.limit, 0));
     if (!coll) return { n: 0, ok: 1 };
     if (resolveView(ctx, coll.name)) {
-      return { n: runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter: query, skip, limit }) }, ctx).docs.length, ok: 1 };
+      return { n: (await runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter: query, skip, limit }) }, ctx)).docs.length, ok: 1 };
     }
     // Fast path: an unfiltered count is the collection's size, as mongod reads it from metadata.
     if (Object.keys(query).length === 0) {
@@ -107,18 +128,19 @@ export const readCommands: Record<string, CommandHandler> = {
       return { n, ok: 1 };
     }
     const plan = planQuery(coll, { filter: query, skip, limit, hint: cmd.hint, collation: optionalObject(cmd, 'collation') });
-    return { n: drain(plan.root).length, ok: 1 };
+    return { n: (await drainYielding(plan.root, currentReadOperation())).length, ok: 1 };
   },
-  distinct: (cmd, ctx) => {
+  distinct: async (cmd, ctx) => {
     const key = cmd.key;
     if (typeof key !== 'string') throw new CommandError(14, "BSON field 'distinct.key' is missing but a required field");
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.distinct));
     if (!coll) return { values: [], ok: 1 };
     const collation = optionalObject(cmd, 'collation');
     const filter = isPlainObject(cmd.query) ? cmd.query : undefined;
+    const op = currentReadOperation();
     const rows = resolveView(ctx, coll.name)
-      ? runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter }) }, ctx).docs.map((doc) => ({ doc }))
-      : drain(planQuery(coll, { filter, hint: cmd.hint, collation }).root);
+      ? (await runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter }) }, ctx)).docs.map((doc) => ({ doc }))
+      : await drainYielding(planQuery(coll, { filter, hint: cmd.hint, collation }).root, op);
     const normalise = normaliserFor(collation);
     const seen = new Set<string>();
     const values: unknown[] = [];

@@ -21,14 +21,17 @@ export interface EntryPosition {
 export class SortedEntries {
   private chunks: IndexEntry[][] = [];
   private count = 0;
+  /** Bumped by every change, so a scan that paused (yield, getMore) knows its position went stale. */
+  version = 0;
 
-  constructor(private readonly compare: EntryComparator) {}
+  constructor(readonly compare: EntryComparator) {}
 
   get size(): number {
     return this.count;
   }
 
   clear(): void {
+    this.version += 1;
     this.chunks = [];
     this.count = 0;
   }
@@ -61,6 +64,7 @@ export class SortedEntries {
   }
 
   insert(entry: IndexEntry): void {
+    this.version += 1;
     this.count += 1;
     if (this.chunks.length === 0) {
       this.chunks.push([entry]);
@@ -86,6 +90,7 @@ export class SortedEntries {
     const found = chunk[i];
     if (found === undefined || this.compare(found, entry) !== 0) return false;
     chunk.splice(i, 1);
+    this.version += 1;
     this.count -= 1;
     if (chunk.length === 0) this.chunks.splice(c, 1);
     return true;

@@ -14,6 +14,7 @@ import { Query as QueryBase } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { bsonTypeOf } from '../bson/order.js';
 import { CommandError } from '../errors.js';
+import { compileRegex } from './regex.js';
 
 type ExpressionOp = (obj: Record<string, unknown>, expr: unknown, options: Options) => unknown;
 
@@ -32,7 +33,23 @@ const bsonType: ExpressionOp = (obj, expr, options) => {
   return type;
 };
 
-const CUSTOM_EXPRESSIONS = { $toObjectId: toObjectId, $type: bsonType } as unknown as Record<string, never>;
+// mingo's $regexMatch backtracks on RegExp; this one runs on the linear-time engine of $regex.
+const regexMatch: ExpressionOp = (obj, expr, options) => {
+  const spec = evalExpr(obj, expr, options) as { input?: unknown; regex?: unknown; options?: unknown } | null;
+  const input = spec?.input;
+  if (input === null || input === undefined) return false;
+  if (typeof input !== 'string') throw new CommandError(51104, "$regexMatch needs 'input' to be of type string");
+  const regex = spec?.regex;
+  const flags = typeof spec?.options === 'string' ? spec.options : undefined;
+  if (regex instanceof RegExp) return compileRegex(regex.source, flags ?? regex.flags).test(input);
+  const bson = regex as { pattern?: unknown; options?: unknown } | null | undefined;
+  if (bson && typeof bson.pattern === 'string') return compileRegex(bson.pattern, flags ?? String(bson.options ?? '')).test(input);
+  if (typeof regex === 'string') return compileRegex(regex, flags ?? '').test(input);
+  if (regex === null || regex === undefined) return false;
+  throw new CommandError(51105, "$regexMatch needs 'regex' to be of type string or regex");
+};
+
+const CUSTOM_EXPRESSIONS = { $toObjectId: toObjectId, $type: bsonType, $regexMatch: regexMatch } as unknown as Record<string, never>;
 
 export const ENGINE_CONTEXT = Context.init({
   accumulator: accumulatorOperators,

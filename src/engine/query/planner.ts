@@ -40,6 +40,8 @@ export interface QueryRequest {
   /** `let` variables for $expr. */
   variables?: Record<string, unknown>;
   collation?: Record<string, unknown>;
+  /** Set with allowDiskUse: false: a blocking sort holding more fails with code 292. */
+  sortMemoryLimitBytes?: number;
 }
 
 export interface IndexChoice {
@@ -303,7 +305,7 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
     root = new CollScanStage(coll, filter, filterForExplain, naturalSort ? naturalDirection : hintDirection);
   }
   if (inMemorySort) {
-    root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0, normalise);
+    root = new SortStage(root, sort, request.sort ?? {}, limit > 0 ? skip + limit : 0, normalise, request.sortMemoryLimitBytes);
     if (skip > 0) root = new SkipStage(root, skip);
   } else {
     if (skip > 0 && !skipApplied) root = new SkipStage(root, skip);

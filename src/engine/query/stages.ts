@@ -1,6 +1,7 @@
 // Execution stages of a query plan, pulled one result at a time like mongod's classic engine.
 // Each stage keeps the counters explain reports, so "keysExamined: 20" is work that really
 // happened, not an estimate.
+import { calculateObjectSize } from 'bson';
 import { compareValues, MAX_KEY, MIN_KEY } from '../bson/order.js';
 import { CommandError } from '../errors.js';
 import { formatValue } from '../bson/format.js';
@@ -12,13 +13,38 @@ import type { Predicate } from './matcher.js';
 import type { Projector } from './projection.js';
 import { sortDocuments, type SortField } from './sort.js';
 
-/** maxTimeMS of the running command (0 = none); scans check it every 256 documents or keys. */
-export const executionDeadline = { at: 0 };
+/**
+ * The operation whose synchronous slice is running now. JavaScript runs one slice at a time, so a
+ * read that yields sets it again when it resumes (see `runSlice`); a write never yields.
+ * `at` is the maxTimeMS deadline in performance.now() time (0 = none); scans check it every 256
+ * documents or keys. `yieldable` lets scans hand control back once `YIELD_QUANTUM_MS` has passed.
+ */
+export const executionDeadline = { at: 0, yieldable: false, sliceStartedAt: 0 };
+
+/** How long a read keeps the event loop before other connections get a turn. */
+export const YIELD_QUANTUM_MS = 10;
 
 export function checkDeadline(): void {
   if (executionDeadline.at > 0 && performance.now() > executionDeadline.at) {
     throw new CommandError(50, 'operation exceeded time limit');
   }
+}
+
+/** True when a yieldable read has held the event loop for a whole quantum. */
+export function shouldYield(): boolean {
+  return executionDeadline.yieldable && performance.now() - executionDeadline.sliceStartedAt >= YIELD_QUANTUM_MS;
+}
+
+/**
+ * Returned by a stage instead of a row when the read should give the event loop back (mongod's
+ * PlanStage::NEED_YIELD). Every stage passes it up unchanged and resumes where it stopped.
+ */
+export const NEED_YIELD = Symbol('NEED_YIELD');
+export type StageResult = Row | typeof NEED_YIELD | undefined;
+
+/** Code 292 QueryExceededMemoryLimitNoDiskUseAllowed, worded as mongod 7.0 words it. */
+export function sortMemoryExceeded(limitBytes: number): CommandError {
+  return new CommandError(292, `Sort exceeded memory limit of ${limitBytes} bytes, but did not opt in to external sorting.`);
 }
 
 export interface Row {
@@ -43,13 +69,14 @@ export abstract class PlanStage {
   /** Per-stage timing costs two clock reads per row, so only explain turns it on. */
   timed = false;
 
-  next(): Row | undefined {
-    let row: Row | undefined;
+  next(): StageResult {
+    let row: StageResult;
     if (this.timed) {
       const start = performance.now();
       row = this.produce();
       this.stats.timeMs += performance.now() - start;
     } else row = this.produce();
+    if (row === NEED_YIELD) return row;
     if (row === undefined) this.eof = true;
     else {
       this.stats.advanced += 1;
@@ -58,7 +85,7 @@ export abstract class PlanStage {
     return row;
   }
 
-  protected abstract produce(): Row | undefined;
+  protected abstract produce(): StageResult;
   /** Stage-specific fields of the plan description (queryPlanner). */
   abstract describe(): Record<string, unknown>;
   /** Stage-specific counters (executionStats). */
@@ -90,7 +117,13 @@ export class CollScanStage extends PlanStage {
   readonly stage = 'COLLSCAN';
   readonly children: PlanStage[] = [];
   docsExamined = 0;
-  private readonly iterator: Iterator<[number, Doc]>;
+  private works = 0;
+  // Forward: a live Map iterator, which survives writes between yields and getMores (deleted
+  // records are skipped, inserted ones are reached at the end, as in mongod's natural order).
+  private readonly iterator: Iterator<[number, Doc]> | undefined;
+  // Backward: Maps cannot iterate in reverse, so the record ids (not the documents) are copied.
+  private readonly reverseRids: number[] | undefined;
+  private reversePosition = 0;
 
   constructor(
     private readonly coll: Collection | undefined,
@@ -99,18 +132,42 @@ export class CollScanStage extends PlanStage {
     private readonly direction: 1 | -1 = 1,
   ) {
     super();
-    const entries = coll ? coll.records.entries() : ([] as Array<[number, Doc]>).values();
-    this.iterator = direction === 1 ? entries : [...entries].reverse().values();
+    if (direction === 1) this.iterator = coll ? coll.records.entries() : undefined;
+    else this.reverseRids = coll ? [...coll.records.keys()].reverse() : [];
   }
 
-  protected produce(): Row | undefined {
+  /** Bytes this scan holds beyond the collection itself (cursor memory accounting). */
+  retainedBytes(): number {
+    return (this.reverseRids?.length ?? 0) * 8;
+  }
+
+  private step(): [number, Doc] | undefined {
+    if (this.iterator) {
+      const step = this.iterator.next();
+      return step.done ? undefined : step.value;
+    }
+    const rids = this.reverseRids ?? [];
+    while (this.reversePosition < rids.length) {
+      const rid = rids[this.reversePosition] as number;
+      this.reversePosition += 1;
+      const doc = this.coll?.records.get(rid);
+      if (doc !== undefined) return [rid, doc];
+    }
+    return undefined;
+  }
+
+  protected produce(): StageResult {
     for (;;) {
       this.stats.works += 1;
-      const step = this.iterator.next();
-      if (step.done) return undefined;
+      this.works += 1;
+      if ((this.works & 255) === 0) {
+        checkDeadline();
+        if (shouldYield()) return NEED_YIELD;
+      }
+      const entry = this.step();
+      if (entry === undefined) return undefined;
       this.docsExamined += 1;
-      if ((this.docsExamined & 255) === 0) checkDeadline();
-      const [rid, doc] = step.value;
+      const [rid, doc] = entry;
       if (this.filter(doc)) return { rid, doc };
     }
   }
@@ -167,6 +224,10 @@ export class IndexScanStage extends PlanStage {
   private readonly fieldIntervals: IndexOrderInterval[][];
   private rangeIndex = 0;
   private position: { chunk: number; pos: number } | undefined;
+  /** Entry last stepped over and the index version then: a write since then means re-seeking. */
+  private lastEntry: IndexEntry | undefined;
+  private positionVersion = -1;
+  private steps = 0;
   private readonly seen = new Set<number>();
   /** Last key returned, for covered projections. */
   lastKey: unknown[] = [];
@@ -245,13 +306,45 @@ export class IndexScanStage extends PlanStage {
     return true;
   }
 
-  protected produce(): Row | undefined {
+  /** Bytes this scan holds: the record ids seen, for de-duplicating multikey entries. */
+  retainedBytes(): number {
+    return this.seen.size * 40;
+  }
+
+  /**
+   * mongod's saveState/restoreState: when the index changed while the scan was paused, find the
+   * entry after the last one examined again by key and record id (positions shift on insert).
+   */
+  private restorePosition(): void {
     const entries = this.index.entries;
+    if (this.position === undefined || entries.version === this.positionVersion) return;
+    this.positionVersion = entries.version;
+    const last = this.lastEntry;
+    if (last === undefined) {
+      this.position = undefined;
+      return;
+    }
+    if (this.scanDirection === 1) {
+      this.position = entries.seekForward(last);
+      const here = entries.at(this.position);
+      if (here !== undefined && entries.compare(here, last) === 0) entries.next(this.position);
+    } else {
+      this.position = entries.seekBackward(last);
+      const here = this.position.chunk < 0 ? undefined : entries.at(this.position);
+      if (here !== undefined && entries.compare(here, last) === 0) entries.prev(this.position);
+    }
+  }
+
+  protected produce(): StageResult {
+    const entries = this.index.entries;
+    this.restorePosition();
     for (;;) {
       this.stats.works += 1;
       const range = this.ranges[this.rangeIndex];
       if (range === undefined) return undefined;
       if (this.position === undefined) {
+        this.positionVersion = entries.version;
+        this.lastEntry = undefined;
         this.seeks += 1;
         if (this.scanDirection === 1) {
           this.position = entries.seekForward({ k: range.startKey, r: range.startInc ? -1 : Number.MAX_SAFE_INTEGER });
@@ -264,12 +357,17 @@ export class IndexScanStage extends PlanStage {
         this.nextRange();
         continue;
       }
+      this.steps += 1;
+      if ((this.steps & 255) === 0) {
+        checkDeadline();
+        if (shouldYield()) return NEED_YIELD;
+      }
       this.keysExamined += 1;
-      if ((this.keysExamined & 255) === 0) checkDeadline();
       if (this.pastEnd(entry.k, range)) {
         this.nextRange();
         continue;
       }
+      this.lastEntry = entry;
       if (this.scanDirection === 1) entries.next(this.position);
       else entries.prev(this.position);
       if (!this.inBounds(entry.k)) continue;
@@ -343,7 +441,7 @@ export class IdHackStage extends PlanStage {
     super();
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     this.stats.works += 1;
     if (this.done) return undefined;
     this.done = true;
@@ -379,12 +477,18 @@ export class OrStage extends PlanStage {
     this.children = children;
   }
 
-  protected produce(): Row | undefined {
+  /** Bytes this stage holds: the record ids seen, so each document is returned once. */
+  retainedBytes(): number {
+    return this.seen.size * 40;
+  }
+
+  protected produce(): StageResult {
     for (;;) {
       this.stats.works += 1;
       const child = this.children[this.current];
       if (child === undefined) return undefined;
       const row = child.next();
+      if (row === NEED_YIELD) return row;
       if (row === undefined) {
         this.current += 1;
         continue;
@@ -423,11 +527,11 @@ export class FetchStage extends PlanStage {
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     for (;;) {
       this.stats.works += 1;
       const row = this.child.next();
-      if (row === undefined) return undefined;
+      if (row === undefined || row === NEED_YIELD) return row;
       const doc = this.coll.records.get(row.rid);
       if (doc === undefined) continue;
       this.docsExamined += 1;
@@ -448,6 +552,8 @@ export class FetchStage extends PlanStage {
 export class SortStage extends PlanStage {
   readonly stage = 'SORT';
   readonly children: PlanStage[];
+  private buffered: Row[] = [];
+  private bufferedBytes = 0;
   private sorted: Row[] | undefined;
   private i = 0;
   totalDataSizeSorted = 0;
@@ -458,20 +564,30 @@ export class SortStage extends PlanStage {
     private readonly spec: Record<string, unknown>,
     private readonly limit: number,
     private readonly normalise?: (s: string) => string,
+    /** Set when the client passed allowDiskUse: false: past it the sort fails as mongod's does. */
+    private readonly memoryLimitBytes?: number,
   ) {
     super();
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  /** Bytes held beyond the collection: one reference per buffered or sorted row. */
+  retainedBytes(): number {
+    return ((this.sorted?.length ?? 0) - this.i + this.buffered.length) * 40;
+  }
+
+  protected produce(): StageResult {
     if (this.sorted === undefined) {
-      const rows: Row[] = [];
       for (;;) {
         this.stats.works += 1;
         const row = this.child.next();
+        if (row === NEED_YIELD) return row;
         if (row === undefined) break;
-        rows.push(row);
+        this.buffered.push(row);
+        if (this.memoryLimitBytes !== undefined) this.account(row);
       }
+      const rows = this.buffered;
+      this.buffered = [];
       const byDoc = new Map<Doc, Row>();
       for (const row of rows) byDoc.set(row.doc, row);
       let docs = sortDocuments(
@@ -490,10 +606,17 @@ export class SortStage extends PlanStage {
     return row;
   }
 
+  /** mongod counts the documents a blocking sort holds; a top-k sort holds only k of them. */
+  private account(row: Row): void {
+    this.bufferedBytes += calculateObjectSize(row.doc);
+    const held = this.limit > 0 && this.buffered.length > this.limit ? (this.bufferedBytes * this.limit) / this.buffered.length : this.bufferedBytes;
+    if (held > (this.memoryLimitBytes as number)) throw sortMemoryExceeded(this.memoryLimitBytes as number);
+  }
+
   describe(): Record<string, unknown> {
     return {
       sortPattern: this.spec,
-      memLimit: 104857600,
+      memLimit: this.memoryLimitBytes ?? 104857600,
       ...(this.limit > 0 ? { limitAmount: this.limit } : {}),
       type: 'simple',
     };
@@ -517,11 +640,11 @@ export class SkipStage extends PlanStage {
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     for (;;) {
       this.stats.works += 1;
       const row = this.child.next();
-      if (row === undefined) return undefined;
+      if (row === undefined || row === NEED_YIELD) return row;
       if (this.skipped < this.amount) {
         this.skipped += 1;
         continue;
@@ -548,11 +671,11 @@ export class LimitStage extends PlanStage {
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     this.stats.works += 1;
     if (this.returned >= this.amount) return undefined;
     const row = this.child.next();
-    if (row !== undefined) this.returned += 1;
+    if (row !== undefined && row !== NEED_YIELD) this.returned += 1;
     return row;
   }
 
@@ -574,10 +697,10 @@ export class ProjectionStage extends PlanStage {
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     this.stats.works += 1;
     const row = this.child.next();
-    if (row === undefined) return undefined;
+    if (row === undefined || row === NEED_YIELD) return row;
     return { rid: row.rid, doc: this.project(row.doc) };
   }
 
@@ -602,10 +725,10 @@ export class CoveredProjectionStage extends PlanStage {
     this.children = [child];
   }
 
-  protected produce(): Row | undefined {
+  protected produce(): StageResult {
     this.stats.works += 1;
     const row = this.child.next();
-    if (row === undefined) return undefined;
+    if (row === undefined || row === NEED_YIELD) return row;
     const doc: Doc = {};
     const fields = this.scan.index.fields;
     fields.forEach((f, i) => {
@@ -633,12 +756,12 @@ function setDotted(doc: Doc, path: string, value: unknown): void {
   target[parts[parts.length - 1] as string] = value;
 }
 
-/** Materialises a plan: every row until EOF. */
+/** Materialises a plan: every row until EOF, without yielding (writes and explain). */
 export function drain(stage: PlanStage): Row[] {
   const rows: Row[] = [];
   for (;;) {
     const row = stage.next();
     if (row === undefined) return rows;
-    rows.push(row);
+    if (row !== NEED_YIELD) rows.push(row);
   }
 }

@@ -112,10 +112,6 @@ function replyDocument(reply: Reply): Document | undefined {
   return reply as Document;
 }
 
-function succeeded(reply: Reply): boolean {
-  const doc = replyDocument(reply);
-  return doc !== undefined && doc['ok'] === 1 && !Array.isArray(doc['writeErrors']);
-}
 
 export class MemberCommands {
   private readonly streams: ChangeStreams;
@@ -264,36 +260,43 @@ export class MemberCommands {
    * member's latest applied time when the client gives none), rebuilt by undoing later oplog
    * entries on a copy, and the reply says which time it read at so the session can stay on it.
    */
-  private snapshotRead(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, readConcern: Document): Document {
+  private snapshotRead(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, readConcern: Document): Document | Promise<Document> {
     if (!SNAPSHOT_READS.has(name)) throw new CommandError(72, `readConcern level snapshot is not supported by the ${name} command outside a multi-document transaction`);
     const requested = readConcern['atClusterTime'];
     const at = requested instanceof Timestamp ? requested : this.member.appliedTs;
     if (compareTs(at, this.member.appliedTs) > 0) throw new CommandError(72, 'atClusterTime is in the future of this member');
     const catalog = new TransactionCatalog(engine.catalog, undefined, rewindTo(this.set, this.member, at));
+    const stamp = (reply: Document): Document => {
+      if (reply['ok'] === 1) {
+        if (isPlainObject(reply['cursor'])) reply['cursor']['atClusterTime'] = at;
+        else reply['atClusterTime'] = at;
+      }
+      return this.decorate(reply);
+    };
     const reply = executeCommand(withoutSessionFields(cmd), dbName, { ...engine, catalog }, connectionId);
-    if (reply['ok'] === 1) {
-      if (isPlainObject(reply['cursor'])) reply['cursor']['atClusterTime'] = at;
-      else reply['atClusterTime'] = at;
-    }
-    return this.decorate(reply);
+    return reply instanceof Promise ? reply.then(stamp) : stamp(reply);
   }
 
   /** Runs the command on this member and, for a write, waits for its write concern. */
-  private execute(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Reply | Promise<Reply> {
+  private execute(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | Promise<Document> {
     const concern = this.writeConcernOf(name, cmd);
     const before = this.set.oplog.end;
     this.set.replacing = isReplacement(name, cmd);
-    let reply: Reply;
+    let result: Document | Promise<Document>;
     try {
-      reply = executeCommand(withoutSessionFields(cmd), dbName, engine, connectionId);
+      // Writes run synchronously (atomic); reads may yield and come back as a promise.
+      result = executeCommand(withoutSessionFields(cmd), dbName, engine, connectionId);
     } finally {
       this.set.replacing = false;
     }
-    if (this.primary && CATALOG_COMMANDS.has(name) && succeeded(reply)) this.set.recordCommand(dbName, oplogCommand(cmd));
-    const wrote = this.set.oplog.end > before ? this.set.oplog.last!.ts : undefined;
-    const doc = replyDocument(reply);
-    if (!doc) return reply;
-    return this.awaitWriteConcern(doc, concern, wrote);
+    const finish = (reply: Document): Document | Promise<Document> => {
+      if (this.primary && CATALOG_COMMANDS.has(name) && reply['ok'] === 1) this.set.recordCommand(dbName, oplogCommand(cmd));
+      // A command that yielded (an aggregate with $out) waits for the newest entry when it ended:
+      // at least its own, which is never too early.
+      const wrote = this.set.oplog.end > before ? this.set.oplog.last!.ts : undefined;
+      return this.awaitWriteConcern(reply, concern, wrote);
+    };
+    return result instanceof Promise ? result.then(finish) : finish(result);
   }
 
   private retryableWrite(name: string, cmd: Document, dbName: string, engine: EngineState, connectionId: number, session: Session): Reply | Promise<Reply> {
@@ -343,20 +346,22 @@ export class MemberCommands {
     if (NOT_IN_TRANSACTION.has(name)) throw new CommandError(263, `Cannot run '${name}' in a multi-document transaction.`);
     const inner: EngineState = { ...engine, catalog: transaction.catalog };
     this.set.replacing = isReplacement(name, cmd);
-    let reply: Reply;
+    let result: Document | Promise<Document>;
     try {
-      reply = executeCommand(withoutSessionFields(cmd), dbName, inner, connectionId);
+      result = executeCommand(withoutSessionFields(cmd), dbName, inner, connectionId);
     } finally {
       this.set.replacing = false;
     }
-    if (transaction.conflict) return this.decorate(this.sessions.conflictError(transaction).toReply());
-    const doc = replyDocument(reply);
-    // Any failed statement ends the transaction, as in mongod.
-    if (doc && (doc['ok'] !== 1 || Array.isArray(doc['writeErrors']))) {
-      this.sessions.abort(transaction);
-      if (doc['ok'] !== 1) doc['errorLabels'] = [...new Set([...(Array.isArray(doc['errorLabels']) ? doc['errorLabels'] as string[] : []), 'TransientTransactionError'])];
-    }
-    return doc ? this.decorate(doc) : reply;
+    const finish = (reply: Document): Document => {
+      if (transaction.conflict) return this.decorate(this.sessions.conflictError(transaction).toReply());
+      // Any failed statement ends the transaction, as in mongod.
+      if (reply['ok'] !== 1 || Array.isArray(reply['writeErrors'])) {
+        this.sessions.abort(transaction);
+        if (reply['ok'] !== 1) withLabel(reply, 'TransientTransactionError');
+      }
+      return this.decorate(reply);
+    };
+    return result instanceof Promise ? result.then(finish) : finish(result);
   }
 
   private writeConcernOf(name: string, cmd: Document): { w: number | string; wtimeout: number; explicit: boolean } | undefined {

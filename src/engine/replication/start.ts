@@ -1,9 +1,6 @@
 // Starts a replica set of embedded engines: N members on N loopback ports, member 0 primary.
 import type { EngineState } from '../commands/context.js';
-import { FailPoints } from '../commands/failpoints.js';
-import { CursorStore } from '../cursors.js';
 import { WireServer } from '../server.js';
-import { Catalog } from '../storage/catalog.js';
 import { expireDocuments } from '../ttl.js';
 import { MemberCommands } from './member-commands.js';
 import { ReplicaSet, type ReplicaMember } from './replica-set.js';
@@ -32,19 +29,16 @@ export interface StartedReplicaSet {
 
 const HOUSEKEEPING_MS = 1000;
 
-function newState(): EngineState {
-  return {
-    catalog: new Catalog(),
-    cursors: new CursorStore(),
-    port: 0,
-    startedAt: new Date(),
-    sessions: new Map(),
-    failPoints: new FailPoints(),
-    profiling: new Map(),
-  };
+export interface ReplicaSetOptions {
+  name: string;
+  members: number;
+  host: string;
+  enableTestCommands: boolean;
+  /** A fresh engine state for one member (the standalone engine's, with the same options). */
+  newState: () => EngineState;
 }
 
-export async function startReplicaSet(options: { name: string; members: number; host: string; enableTestCommands: boolean }): Promise<StartedReplicaSet> {
+export async function startReplicaSet(options: ReplicaSetOptions): Promise<StartedReplicaSet> {
   if (!Number.isInteger(options.members) || options.members < 1 || options.members > 7) {
     throw new Error(`a replica set has 1 to 7 members here, not ${options.members}`);
   }
@@ -52,7 +46,7 @@ export async function startReplicaSet(options: { name: string; members: number; 
   const sessions = new SessionTable(set);
   const servers: WireServer[] = [];
   for (let index = 0; index < options.members; index += 1) {
-    const state = newState();
+    const state = options.newState();
     // The member's commands need the member, which needs the port: the server asks for them lazily.
     const member: { commands?: MemberCommands } = {};
     const server = new WireServer(state, (cmd, dbName, engine, connectionId) => member.commands!.run(cmd, dbName, engine, connectionId));
