@@ -6,6 +6,7 @@ import { Query } from 'mingo';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo } from '../src/engine/index.js';
 import { runEngineLimitsBench } from './engine-limits.js';
+import { measureConcurrentConnections } from './engine-connections.js';
 
 const DOCS = 100_000;
 const LOOKUPS = 2_000;
@@ -79,6 +80,14 @@ export async function runEngineBench(): Promise<void> {
       engine: ms(scanMs),
       mingo: ms(mingoScanMs),
       ratio: `${(scanMs / Math.max(mingoScanMs, 0.001)).toFixed(1)}x`,
+    });
+
+    const load = await measureConcurrentConnections(engine.port, DOCS);
+    rows.push({
+      work: `${load.connections.toLocaleString('en')} connections x ${load.requests / load.connections} indexed finds`,
+      engine: `${load.perSecond.toFixed(0)}/s`,
+      mingo: 'n/a',
+      ratio: `p50 ${load.p50Ms.toFixed(1)} ms, p99 ${load.p99Ms.toFixed(1)} ms, max ${load.maxMs.toFixed(0)} ms${load.wrongAnswers > 0 ? `, ${load.wrongAnswers} WRONG` : ''}`,
     });
   } finally {
     await client.close();

@@ -14,12 +14,26 @@ export interface EmbeddedMongoOptions {
    * ports (default 3), member 0 primary, secondaries applying the oplog (pausable, with lag).
    */
   replicaSet?: { name?: string; members?: number };
-  /** Accept test-only commands (mongod's enableTestCommands): fail points such as rsSyncApplyStop. */
-  enableTestCommands?: boolean;
   /** Idle cursors close after this long, as mongod's cursorTimeoutMillis (default 600000, 10 minutes). */
   cursorTimeoutMillis?: number;
   /** Bytes all open cursors may hold beyond the stored documents (default 256 MiB). */
   cursorMemoryLimitBytes?: number;
+  /**
+   * Accept test-only commands (`configureFailPoint`), as mongod does with
+   * `--setParameter enableTestCommands=1`. Off by default: without it `configureFailPoint`
+   * answers 59 CommandNotFound, so no client can make another client's commands fail. In
+   * replica-set mode it also enables rsSyncApplyStop (pause a secondary) and onPrimaryTransactionalWrite.
+   */
+  enableTestCommands?: boolean;
+  /** Bounds on what clients may make the server hold; defaults in `wire/input-limits.ts`. */
+  inputLimits?: Partial<InputLimits>;
+}
+
+export interface InputLimits {
+  /** A message must arrive whole within this many ms of its first byte, or the connection is closed. */
+  incompleteMessageTimeoutMs: number;
+  /** Bytes of not-yet-whole messages held across all connections; a connection that would exceed it is closed. */
+  maxBufferedInputBytes: number;
 }
 
 export interface EmbeddedMongo {

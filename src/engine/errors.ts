@@ -9,6 +9,7 @@ const CODE_NAMES: Record<number, string> = {
   9: 'FailedToParse',
   11: 'UserNotFound',
   14: 'TypeMismatch',
+  15: 'Overflow',
   17: 'ProtocolError',
   20: 'IllegalOperation',
   26: 'NamespaceNotFound',

@@ -6,6 +6,7 @@ import { FailPoints } from './commands/failpoints.js';
 import { CURSOR_IDLE_MS, CursorStore } from './cursors.js';
 import { defaultQueryLimits } from './query/limits.js';
 import { WireServer } from './server.js';
+import { inputLimitsFrom } from './wire/input-limits.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
 import { startReplicaSet } from './replication/start.js';
@@ -24,6 +25,7 @@ function newEngineState(options: EmbeddedMongoOptions): EngineState {
     startedAt: new Date(),
     sessions: new Map(),
     failPoints: new FailPoints(),
+    testCommandsEnabled: options.enableTestCommands === true,
     profiling: new Map(),
     limits: defaultQueryLimits(),
   };
@@ -39,12 +41,13 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     const started = await startReplicaSet({
       name: options.replicaSet.name ?? 'rs0', members: options.replicaSet.members ?? 3, host, enableTestCommands: options.enableTestCommands === true,
       newState: () => newEngineState(options),
+      inputLimits: inputLimitsFrom(options.inputLimits),
     });
     const [, firstPort] = started.control.hosts[0]!.split(':');
     return { uri: started.uri, port: Number(firstPort), version: ENGINE_VERSION, close: started.close, replicaSet: started.control };
   }
   const state = newEngineState(options);
-  const server = new WireServer(state);
+  const server = new WireServer(state, inputLimitsFrom(options.inputLimits));
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;
   const housekeeping = setInterval(() => {

@@ -1,22 +1,27 @@
-// The TCP side: frames messages off each socket, runs them and writes the replies. A malformed
-// message (bad length, truncated or invalid BSON, unknown opcode, oversize) closes that one
-// connection, as mongod does, and never disturbs the others.
+// The TCP side: frames messages off each socket (wire/message-reader.ts bounds what a client can
+// make it hold), runs them and writes the replies. A malformed message (bad length, truncated or
+// invalid BSON, unknown opcode) closes that one connection, as mongod does, and never disturbs
+// the others; a well-framed message mongod refuses (a document over 16 MiB + 16 KiB, nesting past
+// 200 levels, a legacy opcode) gets mongod's error reply and the connection stays open.
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Document } from 'bson';
+import { calculateObjectSize, type Document } from 'bson';
+import type { InputLimits } from './api.js';
 import { CLOSE_CONNECTION, runCommand, type CommandReply, type DeferredReply } from './commands/dispatch.js';
 import type { EngineState } from './commands/context.js';
+import { InputBudget } from './wire/input-limits.js';
+import { legacyOpcodeReply, opQueryRefusal, unwrapOpQueryCommand } from './wire/legacy-opcodes.js';
+import { MessageReader } from './wire/message-reader.js';
 import {
   encodeOpMsg,
   encodeOpReply,
-  MAX_MESSAGE_SIZE,
+  MAX_BSON_INTERNAL_SIZE,
+  MessageRefusal,
   MSG_MORE_TO_COME,
   OP_MSG,
   OP_QUERY,
   parseMessage,
   ProtocolViolation,
 } from './wire/messages.js';
-
-const HEADER_SIZE = 16;
 
 function isDeferred(value: unknown): value is DeferredReply {
   return typeof value === 'object' && value !== null && 'delayMs' in value && 'produce' in value;
@@ -29,13 +34,47 @@ function isDeferred(value: unknown): value is DeferredReply {
  */
 export type CommandRunner = (cmd: Document, dbName: string, engine: EngineState, connectionId: number) => CommandReply | Promise<CommandReply>;
 
+type Encoder = (doc: Document) => Buffer;
+
+/**
+ * Encodes a reply; one that would pass mongod's 16 MiB + 16 KiB limit (a huge `$group` result, a
+ * 20 MiB document built by a pipeline) becomes mongod's BSONObjectTooLarge error instead, so the
+ * client gets an answer rather than a dropped connection.
+ */
+function encodeWithinLimit(reply: Document, encode: Encoder): Buffer {
+  let encoded: Buffer | undefined;
+  try {
+    encoded = encode(reply);
+  } catch (error) {
+    if (!(error instanceof Error) || !/size|range|bounds/i.test(error.message)) throw error;
+  }
+  if (encoded && encoded.length <= MAX_BSON_INTERNAL_SIZE + 64) return encoded;
+  const size = calculateObjectSize(reply);
+  return encode(new MessageRefusal(
+    10334,
+    'BSONObjectTooLarge',
+    `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_INTERNAL_SIZE}(16MB)`,
+  ).toReply());
+}
+
 export class WireServer {
   readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly budget: InputBudget;
   private nextConnectionId = 1;
 
-  constructor(private readonly engine: EngineState, private readonly run: CommandRunner = runCommand) {
+  constructor(
+    private readonly engine: EngineState,
+    private readonly limits: InputLimits,
+    private readonly run: CommandRunner = runCommand,
+  ) {
+    this.budget = new InputBudget(limits.maxBufferedInputBytes);
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Bytes of incomplete input held across all connections (for tests and the fuzz report). */
+  get bufferedInputBytes(): number {
+    return this.budget.used;
   }
 
   private accept(socket: Socket): void {
@@ -43,31 +82,7 @@ export class WireServer {
     this.nextConnectionId += 1;
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    socket.on('data', (chunk: Buffer) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= 4) {
-        if ((pending[0] as Buffer).length < 4) pending = [Buffer.concat(pending, pendingBytes)];
-        const length = (pending[0] as Buffer).readInt32LE(0);
-        if (length < HEADER_SIZE + 5 || length > MAX_MESSAGE_SIZE) {
-          socket.destroy();
-          return;
-        }
-        // Concatenate only once the whole message is here: a 2 MB insert arrives in dozens of chunks.
-        if (pendingBytes < length) return;
-        let buf = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-        const message = buf.subarray(0, length);
-        buf = buf.subarray(length);
-        pending = buf.length > 0 ? [buf] : [];
-        pendingBytes = buf.length;
-        if (!this.safeHandle(socket, message, connectionId)) {
-          socket.destroy();
-          return;
-        }
-      }
-    });
+    new MessageReader(socket, this.budget, this.limits, (message) => this.safeHandle(socket, message, connectionId));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(socket);
@@ -90,7 +105,7 @@ export class WireServer {
    * Writes a reply, holding it back first when a blockConnection fail point asks for it, or until
    * a read that yields has finished (other connections are served meanwhile).
    */
-  private respond(socket: Socket, reply: CommandReply | Promise<CommandReply>, encode: (doc: Document) => Buffer): boolean {
+  private respond(socket: Socket, reply: CommandReply | Promise<CommandReply>, encode: Encoder): boolean {
     if (reply instanceof Promise) {
       reply.then(
         (done) => {
@@ -121,41 +136,56 @@ export class WireServer {
       this.timers.add(timer);
       return true;
     }
-    socket.write(encode(reply));
+    socket.write(encodeWithinLimit(reply, encode));
     return true;
   }
 
   /** Returns false when the connection must be closed. */
   private handle(socket: Socket, message: Buffer, connectionId: number): boolean {
+    const requestId = message.readInt32LE(4);
+    const opCode = message.readInt32LE(12);
+    if (opCode !== OP_MSG && opCode !== OP_QUERY) {
+      const legacy = legacyOpcodeReply(opCode);
+      if (legacy === 'close') return false;
+      if (legacy !== 'ignore') socket.write(encodeOpReply(requestId, legacy.reply, legacy.responseFlags));
+      return true;
+    }
+    const encode: Encoder = opCode === OP_MSG ? (doc) => encodeOpMsg(requestId, doc) : (doc) => encodeOpReply(requestId, doc);
     let parsed;
     try {
       parsed = parseMessage(message);
     } catch (error) {
+      if (error instanceof MessageRefusal) {
+        // A fire-and-forget OP_MSG (moreToCome) gets no answer, even an error one.
+        const moreToCome = opCode === OP_MSG && (message.readUInt32LE(16) & MSG_MORE_TO_COME) !== 0;
+        if (!moreToCome) socket.write(encode(error.toReply()));
+        return true;
+      }
       if (error instanceof ProtocolViolation || error instanceof RangeError) return false;
       throw error;
     }
     if (parsed.opCode === OP_QUERY) {
       const name = parsed.fullCollectionName ?? '';
-      const dbName = name.endsWith('.$cmd') ? name.slice(0, -5) : name.split('.')[0] ?? 'admin';
-      // Legacy OP_QUERY only carries the handshake since MongoDB 5.1; it is answered with OP_REPLY.
-      const reply = this.run(parsed.command, dbName, this.engine, connectionId);
-      const requestId = parsed.requestId;
-      return this.respond(socket, reply, (doc) => encodeOpReply(requestId, doc));
-    }
-    if (parsed.opCode === OP_MSG) {
-      const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
-      const reply = this.run(parsed.command, dbName, this.engine, connectionId);
-      if ((parsed.flags & MSG_MORE_TO_COME) !== 0) {
-        if (reply instanceof Promise) {
-          reply.then((done) => done === CLOSE_CONNECTION && socket.destroy(), () => socket.destroy());
-          return true;
-        }
-        return reply !== CLOSE_CONNECTION;
+      const command = unwrapOpQueryCommand(parsed.command);
+      const refusal = opQueryRefusal(name, command);
+      if (refusal) {
+        socket.write(encodeOpReply(requestId, refusal.reply, refusal.responseFlags));
+        return true;
       }
-      const requestId = parsed.requestId;
-      return this.respond(socket, reply, (doc) => encodeOpMsg(requestId, doc));
+      const reply = this.run(command, name.slice(0, -'.$cmd'.length), this.engine, connectionId);
+      return this.respond(socket, reply, encode);
     }
-    return false;
+    const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
+    const reply = this.run(parsed.command, dbName, this.engine, connectionId);
+    if ((parsed.flags & MSG_MORE_TO_COME) !== 0) {
+      // Fire-and-forget: no reply is written, but a fail point may still close the connection.
+      if (reply instanceof Promise) {
+        reply.then((done) => done === CLOSE_CONNECTION && socket.destroy(), () => socket.destroy());
+        return true;
+      }
+      return reply !== CLOSE_CONNECTION;
+    }
+    return this.respond(socket, reply, encode);
   }
 
   listen(port: number, host: string): Promise<number> {

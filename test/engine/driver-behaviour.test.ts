@@ -10,7 +10,8 @@ describe('embedded engine through the mongodb driver', () => {
   let db: Db;
 
   before(async () => {
-    engine = await startEmbeddedMongo();
+    // One test below sets the failCommand fail point, a test command.
+    engine = await startEmbeddedMongo({ enableTestCommands: true });
     client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
     db = client.db('driver');
   });

@@ -9,18 +9,7 @@ import type { QuizPrompter } from '../../src/quiz/session.js';
 import { ProgressStore } from '../../src/quiz/progress-store.js';
 import type { ChoiceQuestion } from '../../src/scenario/contract.js';
 import { fixtureScenario, plain, withTemporaryHome } from './support/fixtures.js';
-
-/** mulberry32: a small seeded generator, so the test sees the same "random" orders every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from '../support/seeded-random.js';
 
 test('shuffledOrder is a permutation and moves the first option to every position over sessions', () => {
   const random = seeded(7);

@@ -1,4 +1,4 @@
-import { isPlainObject } from './paths.js';
+import { isPlainObject, setOwnField } from './paths.js';
 
 /** Copies plain objects, arrays and dates; BSON value classes are immutable and shared. */
 export function deepClone<T>(value: T): T {
@@ -6,7 +6,7 @@ export function deepClone<T>(value: T): T {
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = deepClone(value[key]);
+    for (const key of Object.keys(value)) setOwnField(out, key, deepClone(value[key]));
     return out as T;
   }
   return value;

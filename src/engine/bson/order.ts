@@ -3,6 +3,7 @@
 // ObjectId < booleans < dates < timestamps < regexes < MaxKey.
 // https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
 import { MaxKey, MinKey } from 'bson';
+import { isPlainObject } from './paths.js';
 
 export const MIN_KEY = new MinKey();
 export const MAX_KEY = new MaxKey();
@@ -31,6 +32,8 @@ export function bsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value instanceof Date) return 'date';
   if (value instanceof RegExp) return 'regex';
+  // A stored document may have a field named _bsontype; only BSON class instances carry a type.
+  if (isPlainObject(value)) return 'object';
   const tag = (value as BsonTagged)._bsontype;
   switch (tag) {
     case 'ObjectId':

@@ -2,7 +2,9 @@
 // no setName (so drivers neither retry writes nor start transactions) and
 // logicalSessionTimeoutMinutes (so they attach lsid and send endSessions).
 import type { Document } from 'bson';
+import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { compileFilter } from '../query/matcher.js';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from '../wire/messages.js';
 import { ENGINE_VERSION, MAX_WIRE_VERSION, MIN_WIRE_VERSION } from '../version.js';
 import { isQueryLimit, type QueryLimits } from '../query/limits.js';
@@ -24,6 +26,8 @@ export function helloReply(cmd: Document, ctx: CommandContext, legacy: boolean):
     ok: 1,
   };
 }
+
+const SYSTEM_DATABASES = ['admin', 'config', 'local'];
 
 function dataSize(ctx: CommandContext, dbName?: string): number {
   let total = 0;
@@ -123,11 +127,14 @@ export const adminCommands: Record<string, CommandHandler> = {
   refreshSessions: () => ({ ok: 1 }),
   startSession: () => ({ id: { id: crypto.randomUUID() }, timeoutMinutes: 30, ok: 1 }),
   listDatabases: (cmd, ctx) => {
-    const databases = [...ctx.engine.catalog.databases.values()]
-      .filter((db) => db.collections.size > 0)
-      .map((db) => ({ name: db.name, sizeOnDisk: dataSize(ctx, db.name), empty: false }));
+    // A standalone mongod always has admin, config and local (mongosh `show dbs` lists them).
+    const names = new Set(SYSTEM_DATABASES);
+    for (const db of ctx.engine.catalog.databases.values()) if (db.collections.size > 0) names.add(db.name);
+    let databases = [...names].sort().map((name) => ({ name, sizeOnDisk: dataSize(ctx, name) + (SYSTEM_DATABASES.includes(name) ? 8192 : 0), empty: false }));
+    if (isPlainObject(cmd.filter)) databases = databases.filter(compileFilter(cmd.filter));
     if (cmd.nameOnly) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
-    return { databases, totalSize: dataSize(ctx), totalSizeMb: 0, ok: 1 };
+    const totalSize = databases.reduce((sum, d) => sum + d.sizeOnDisk, 0);
+    return { databases, totalSize, totalSizeMb: Math.floor(totalSize / (1024 * 1024)), ok: 1 };
   },
   dbStats: (_cmd, ctx) => {
     const db = ctx.engine.catalog.existingDb(ctx.dbName);

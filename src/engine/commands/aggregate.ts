@@ -3,10 +3,12 @@
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
 import { Binary, calculateObjectSize, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
-import { isPlainObject } from '../bson/paths.js';
+import { hasOwnField, isPlainObject } from '../bson/paths.js';
 import { CommandError, executorError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
-import { mingoAggregator } from '../query/mingo-context.js';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import { mingoAggregator, refuseServerJavaScript } from '../query/mingo-context.js';
+import { escapeDocument, escapeSpec, restoreDocument } from '../query/mingo-fields.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
@@ -81,25 +83,49 @@ function documentsSize(docs: Doc[]): number {
   return bytes;
 }
 
-export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}, collName?: string): Doc[] {
-  const normalise = normaliserFor(options.collation);
-  let current = docs;
-  let cloned = false;
-  const resolver = (name: string): Doc[] => {
-    const coll = ctx.engine.catalog.collection(ctx.dbName, name);
-    return coll ? [...coll.records.values()].map(deepClone) : [];
-  };
+/** Stages mongod 7.0 knows that neither the engine nor mingo runs: a clear refusal, not "unrecognized". */
+const UNSUPPORTED_STAGES = new Set(['$geoNear', '$search', '$searchMeta', '$vectorSearch', '$listSessions', '$planCacheStats', '$shardedDataDistribution', '$listSearchIndexes', '$changeStreamSplitLargeEvent']);
+const NATIVE_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$currentOp', '$collStats', '$indexStats', '$changeStream', '$out', '$merge']);
+const MINGO_STAGES = new Set(Object.keys(pipelineOperators).filter((name) => name.startsWith('$')));
+
+/** mongod's checks on a stage's name, before any stage runs. */
+export function checkStageNames(stages: Document[]): void {
   for (const stage of stages) {
-    checkDeadline();
+    if (!isPlainObject(stage)) throw new CommandError(14, 'Each element of the \'pipeline\' array must be an object');
     const keys = Object.keys(stage);
     if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0] as string;
+    if (UNSUPPORTED_STAGES.has(name)) throw new CommandError(40324, `${name} is not supported by the embedded engine`);
+    if (!NATIVE_STAGES.has(name) && !MINGO_STAGES.has(name) && name !== '$documents' && name !== '$listLocalSessions') {
+      throw new CommandError(40324, `Unrecognized pipeline stage name: '${name}'`);
+    }
+  }
+}
+
+export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, options: StageOptions = {}, collName?: string): Doc[] {
+  checkStageNames(stages);
+  const normalise = normaliserFor(options.collation);
+  let current = docs;
+  // Between consecutive mingo stages the documents stay in mingo's escaped form (mingo-fields.ts).
+  let escaped = false;
+  const resolver = (name: string): Doc[] => {
+    const coll = ctx.engine.catalog.collection(ctx.dbName, name);
+    return coll ? [...coll.records.values()].map(escapeDocument) : [];
+  };
+  for (const stage of stages) {
+    checkDeadline();
+    const name = Object.keys(stage)[0] as string;
     const arg = stage[name];
+    if (escaped && NATIVE_STAGES.has(name)) {
+      current = current.map(restoreDocument);
+      escaped = false;
+    }
     // countDocuments' shape ({_id: 1, n: {$sum: 1}}), counted here: one synchronous pass of the
     // expression engine over a million documents would hold the event loop for seconds.
     if (name === '$group' && isCountGroup(arg)) {
       const field = Object.keys(arg).find((key) => key !== '_id') as string;
       current = current.length === 0 ? [] : [{ _id: arg._id, [field]: current.length }];
+      escaped = false;
       continue;
     }
     switch (name) {
@@ -145,28 +171,30 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
         current = [];
         break;
       default: {
-        if (!cloned) {
-          current = current.map(deepClone);
-          cloned = true;
+        refuseServerJavaScript(stage);
+        if (!escaped) {
+          current = current.map(escapeDocument);
+          escaped = true;
         }
+        const spec = escapeSpec(stage);
         try {
-          current = mingoAggregator([stage], {
+          current = mingoAggregator([spec], {
             collectionResolver: resolver,
-            ...(options.variables ? { variables: options.variables } : {}),
+            ...(options.variables ? { variables: escapeDocument(options.variables) } : {}),
           }).run(current) as Doc[];
-          if (name === '$project' && isPlainObject(arg)) current = current.map((doc) => orderLikeSpec(doc, arg));
           // The groups' output stands in for the accumulator state mongod measures.
           if (name === '$group' && options.allowDiskUse === false && documentsSize(current) > ctx.engine.limits.internalDocumentSourceGroupMaxMemoryBytes) {
             throw new CommandError(292, "Exceeded memory limit for $group, but didn't allow external sort. Pass allowDiskUse:true to opt in.");
           }
         } catch (error) {
           if (error instanceof CommandError) throw error;
-          throw new CommandError(40324, error instanceof Error ? error.message : String(error));
+          throw new CommandError(2, error instanceof Error ? error.message : String(error));
         }
+        if (name === '$project' && isPlainObject(spec.$project)) current = current.map((doc) => orderLikeSpec(doc, spec.$project as Doc));
       }
     }
   }
-  return current;
+  return escaped ? current.map(restoreDocument) : current;
 }
 
 /** {_id: <constant>, n: {$sum: 1}}: a group of every document that only counts them. */
@@ -186,9 +214,9 @@ function orderLikeSpec(doc: Doc, spec: Record<string, unknown>): Doc {
   if ('_id' in doc) out._id = doc._id;
   for (const key of Object.keys(spec)) {
     const top = key.split('.')[0] as string;
-    if (top in doc && !(top in out)) out[top] = doc[top];
+    if (hasOwnField(doc, top) && !hasOwnField(out, top)) out[top] = doc[top];
   }
-  for (const key of Object.keys(doc)) if (!(key in out)) out[key] = doc[key];
+  for (const key of Object.keys(doc)) if (!hasOwnField(out, key)) out[key] = doc[key];
   return out;
 }
 

@@ -4,10 +4,11 @@
 // missing collection fails with NamespaceNotFound (26).
 import { Binary, calculateObjectSize, Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
-import { isPlainObject } from '../bson/paths.js';
+import { isPlainObject, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { IndexSpec } from '../indexes/index.js';
 import { validateCollectionName } from '../storage/catalog.js';
+import { validateCollection } from './validate.js';
 import type { Collection } from '../storage/collection.js';
 import { compileFilter } from '../query/matcher.js';
 import type { CommandContext, CommandHandler } from './context.js';
@@ -43,7 +44,7 @@ const IGNORED_INDEX_OPTIONS = new Set(['background', 'ns', 'v', 'key', 'name']);
 function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
   const strip = (spec: IndexSpec): string => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(spec)) if (!IGNORED_INDEX_OPTIONS.has(k) && v !== false) out[k] = v;
+    for (const [k, v] of Object.entries(spec)) if (!IGNORED_INDEX_OPTIONS.has(k) && v !== false) setOwnField(out, k, v);
     return keyString(Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1))));
   };
   return strip(a) === strip(b);
@@ -56,6 +57,7 @@ function validateIndexSpec(raw: unknown): IndexSpec {
   for (const [field, dir] of Object.entries(raw.key)) {
     const ok = (typeof dir === 'number' && dir !== 0) || ['text', 'hashed', '2d', '2dsphere'].includes(String(dir));
     if (!ok) throw new CommandError(67, `Values in the index key pattern can only be numbers or strings, found ${field}: ${String(dir)}`);
+    refuseGeoIndex(field, dir);
   }
   const spec: IndexSpec = { v: 2, ...(raw as object), key: raw.key, name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key) } as IndexSpec;
   delete spec.background;
@@ -129,7 +131,26 @@ export function collectionStats(coll: Collection): Document {
   };
 }
 
+/** mongod's create-time rule: a capped collection needs its size, and size/max need capped. */
+function checkCappedOptions(cmd: Record<string, unknown>): void {
+  const given = (v: unknown): boolean => v !== undefined && v !== null && v !== 0 && v !== false;
+  if (given(cmd.capped) && !given(cmd.size)) throw new CommandError(72, "the 'size' field is required when 'capped' is true");
+  if (!given(cmd.capped) && (given(cmd.size) || given(cmd.max))) {
+    throw new CommandError(72, "the 'capped' field needs to be true when either the 'size' or 'max' fields are present");
+  }
+}
+
+/**
+ * Geo indexes are refused when they are created rather than accepted and then ignored: the
+ * engine has no geo index, so $near/$nearSphere/$geoNear (which require one) could never run.
+ */
+function refuseGeoIndex(field: string, type: unknown): void {
+  if (type !== '2dsphere' && type !== '2d') return;
+  throw new CommandError(67, `${String(type)} indexes are not supported by the embedded engine (index on '${field}'): geo queries ($near, $nearSphere, $geoNear) need a real mongod`);
+}
+
 export const collectionCommands: Record<string, CommandHandler> = {
+  validate: validateCollection,
   collStats: (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collStats));
     if (!coll) throw nsNotFound(ctx, cmd.collStats);
@@ -137,12 +158,13 @@ export const collectionCommands: Record<string, CommandHandler> = {
   },
   create: (cmd, ctx) => {
     validateCollectionName(cmd.create);
+    checkCappedOptions(cmd);
     const db = ctx.engine.catalog.db(ctx.dbName);
     if (db.get(cmd.create)) throw new CommandError(48, `Collection ${ctx.dbName}.${cmd.create} already exists.`);
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(cmd)) {
       if (['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)) continue;
-      options[k] = v;
+      setOwnField(options, k, v);
     }
     db.getOrCreate(cmd.create);
     Object.assign(db.get(cmd.create)!.options, options);

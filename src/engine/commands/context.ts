@@ -12,6 +12,8 @@ export interface EngineState {
   /** Logical session ids seen in `lsid`, for $listLocalSessions. */
   sessions: Map<string, unknown>;
   failPoints: FailPoints;
+  /** mongod's enableTestCommands: without it `configureFailPoint` does not exist (59). */
+  testCommandsEnabled: boolean;
   /** Profiling level and slowms per database (the `profile` command). */
   profiling: Map<string, { level: number; slowms: number }>;
   /** mongod's query memory and size limits (server parameters). */

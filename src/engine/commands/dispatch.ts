@@ -69,7 +69,8 @@ function runCommandNow(cmd: Document, dbName: string, engine: EngineState, conne
       const app = (cmd.client as { application?: { name?: unknown } } | undefined)?.application?.name;
       if (typeof app === 'string') engine.failPoints.appNames.set(connectionId, app);
     }
-    if (name === 'configureFailPoint') return engine.failPoints.configure(cmd);
+    // Without enableTestCommands mongod has no such command: it falls through to 59 below.
+    if (name === 'configureFailPoint' && engine.testCommandsEnabled) return engine.failPoints.configure(cmd);
     const effect = name === undefined ? undefined : engine.failPoints.intercept(name, connectionId);
     const finish = (): Document | typeof CLOSE_CONNECTION | Promise<Document> => {
       if (effect?.close) return CLOSE_CONNECTION;

@@ -117,7 +117,14 @@ function record(
       user: '',
     };
     if (entry.ninserted === undefined) delete entry.ninserted;
-    engine.catalog.db(dbName).getOrCreate('system.profile').insert(prepareInsert(entry));
+    const profile = engine.catalog.db(dbName).getOrCreate('system.profile');
+    try {
+      profile.insert(prepareInsert(entry));
+    } catch {
+      // An entry is a document too (16 MiB, 180 levels): a huge or deep command is recorded
+      // truncated, as mongod does, and profiling never fails the command it records.
+      profile.insert(prepareInsert({ ...entry, command: { $truncated: `${name} on ${String(entry.ns)}` } }));
+    }
   }
   return reply;
 }

@@ -2,7 +2,7 @@
 // next (and the whole command before any other connection's), so unique checks cannot race.
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
-import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { ObjectId, type Document } from 'bson';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -12,7 +12,7 @@ import { drain } from '../query/stages.js';
 import { applyUpdate, buildUpsert, validateUpdate, type UpdateSpec } from '../query/update.js';
 import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection, Doc } from '../storage/collection.js';
-import { MAX_BSON_OBJECT_SIZE } from '../wire/messages.js';
+import { checkInsertedDocument, checkUpdatedDocument, checkUpsertedDocument } from '../storage/document-limits.js';
 import type { CommandContext, CommandHandler } from './context.js';
 
 function errorOf(error: unknown): CommandError {
@@ -20,13 +20,34 @@ function errorOf(error: unknown): CommandError {
   return new CommandError(1, error instanceof Error ? error.message : String(error));
 }
 
-function checkSize(doc: Doc): void {
-  if (calculateObjectSize(doc) > MAX_BSON_OBJECT_SIZE) {
-    throw new CommandError(10334, `object to insert too large. size in bytes: ${calculateObjectSize(doc)}, max size: ${MAX_BSON_OBJECT_SIZE}`);
-  }
+// js-bson reads a field named _bsontype as a type tag and cannot serialize a document holding
+// one, so it could never be read back: such writes are refused (js drivers cannot send one).
+function bsonTypeFieldError(detail: string): CommandError {
+  return new CommandError(2, `a document with a field named '_bsontype' cannot be stored by the embedded engine: ${detail}`);
 }
 
+function hasBsonTypeField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasBsonTypeField);
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '_bsontype' && value[key] != null) return true;
+    const child = value[key];
+    if (typeof child === 'object' && child !== null && hasBsonTypeField(child)) return true;
+  }
+  return false;
+}
+
+/** What an insert stores: _id first (generated when missing), mongod's _id rules and its limits. */
 export function prepareInsert(doc: unknown): Doc {
+  return prepareDocument(doc, checkInsertedDocument);
+}
+
+/** An upsert's new document: the same rules as an insert, with the upsert's own limit errors. */
+function prepareUpsert(doc: unknown): Doc {
+  return prepareDocument(doc, checkUpsertedDocument);
+}
+
+function prepareDocument(doc: unknown, checkLimits: (doc: Doc) => void): Doc {
   if (!isPlainObject(doc)) throw new CommandError(2, 'document to insert must be an object');
   let out = doc;
   if (out._id === undefined) out = { _id: new ObjectId(), ...out };
@@ -36,7 +57,9 @@ export function prepareInsert(doc: unknown): Doc {
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
   if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
-  // No size check here: the wire layer already refuses any document over the 16 MiB limit.
+  // Before the limits: measuring such a document is what js-bson cannot do.
+  if (hasBsonTypeField(out)) throw bsonTypeFieldError('it could never be sent back');
+  checkLimits(out);
   if (isPlainObject(out._id)) {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));
     if (dollar) throw new CommandError(52, `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`);
@@ -96,7 +119,8 @@ export function updateOne(
   const before = coll.records.get(rid) as Doc;
   const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query, variables });
   if (changed) {
-    checkSize(after);
+    if (hasBsonTypeField(after)) throw bsonTypeFieldError('it could never be sent back');
+    checkUpdatedDocument(after);
     checkValidator(coll, after, bypassValidation);
     coll.replace(rid, after);
   }
@@ -157,8 +181,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         const rids = matchingRids(coll, query, { one: !multi, hint: statement.hint, variables, collation });
         if (rids.length === 0) {
           if (statement.upsert === true) {
-            const doc = buildUpsert(query, update, arrayFilters, variables);
-            checkSize(doc);
+            const doc = prepareUpsert(buildUpsert(query, update, arrayFilters, variables));
             checkValidator(coll, doc, cmd.bypassDocumentValidation);
             coll.insert(doc);
             n += 1;
@@ -249,8 +272,7 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const rid = matchingRids(coll, query, selection)[0];
   if (rid === undefined) {
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-    const doc = buildUpsert(query, update, arrayFilters, variables);
-    checkSize(doc);
+    const doc = prepareUpsert(buildUpsert(query, update, arrayFilters, variables));
     checkValidator(coll, doc, cmd.bypassDocumentValidation);
     coll.insert(doc);
     return {

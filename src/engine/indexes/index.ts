@@ -2,7 +2,7 @@
 // list for range scans and, for unique indexes, a hash map from key to record id so that a
 // duplicate check costs O(1) instead of a scan.
 import { compareValues, keyString } from '../bson/order.js';
-import { isPlainObject, valuesAtPath } from '../bson/paths.js';
+import { isPlainObject, ownField, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, type Predicate } from '../query/matcher.js';
 import { SortedEntries, type IndexEntry } from './sorted-entries.js';
@@ -74,7 +74,7 @@ export class Index {
       const key: unknown[] = [];
       let present = false;
       for (const path of this.simplePaths) {
-        const value = doc[path];
+        const value = ownField(doc, path);
         if (Array.isArray(value) || isPlainObject(value)) {
           key.length = 0;
           break;

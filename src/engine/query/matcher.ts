@@ -4,9 +4,11 @@
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
 // $expr, $where and $jsonSchema are evaluated through mingo.
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, keyString, toNumber } from '../bson/order.js';
-import { isPlainObject } from '../bson/paths.js';
+import { isPlainObject, ownField, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import { mingoAggregator, mingoQuery } from './mingo-context.js';
+import { mingoAggregator, mingoQuery, refuseServerJavaScript } from './mingo-context.js';
+import { compileBitTest } from './bits.js';
+import { compileGeoWithin } from './geo.js';
 import { compileRegex, type CompiledRegex } from './regex.js';
 import { compileText } from './text.js';
 
@@ -40,10 +42,11 @@ export function evaluateLet(spec: unknown): Record<string, unknown> | undefined 
   const out: Record<string, unknown> = {};
   for (const [name, expr] of Object.entries(spec)) {
     if (!isPlainObject(expr) && !(typeof expr === 'string' && expr.startsWith('$'))) {
-      out[name] = expr;
+      setOwnField(out, name, expr);
       continue;
     }
-    out[name] = (mingoAggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v;
+    refuseServerJavaScript(expr);
+    setOwnField(out, name, (mingoAggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v);
   }
   return out;
 }
@@ -95,21 +98,34 @@ function compileTopLevel(key: string, value: unknown): Predicate {
     case '$expr':
     case '$where':
     case '$jsonSchema': {
+      refuseServerJavaScript({ [key]: value });
       const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
       return (doc) => query.test(doc);
     }
     case '$text':
       return compileText(value, current.options.textFields);
     default:
-      if (key.startsWith('$')) throw new CommandError(2, `unknown top level operator: ${key}`);
+      if (key.startsWith('$') && !DBREF_FIELDS.has(key)) throw new CommandError(2, `unknown top level operator: ${key}`);
       return compilePath(key, value);
   }
 }
 
+// A DBRef's fields ($ref, $id, $db) are field names, not operators, as in mongod's parser.
+const DBREF_FIELDS = new Set(['$ref', '$id', '$db']);
+
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
   if (!isPlainObject(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && (keys[0] as string).startsWith('$');
+  const first = Object.keys(value)[0];
+  return first !== undefined && first.startsWith('$') && !DBREF_FIELDS.has(first);
+}
+
+/** A DBRef (deserialized into bson's class) seen as the document it is on the wire. */
+function asDocument(value: unknown): Record<string, unknown> | undefined {
+  if (isPlainObject(value)) return value;
+  if (value !== null && typeof value === 'object' && (value as { _bsontype?: unknown })._bsontype === 'DBRef') {
+    return (value as { toJSON(): Record<string, unknown> }).toJSON();
+  }
+  return undefined;
 }
 
 /** Candidate values a path reaches, with implicit array traversal. undefined = missing. */
@@ -126,12 +142,14 @@ export function pathCandidates(doc: unknown, parts: string[], i = 0, out: unknow
       if (element !== undefined) pathCandidates(element, parts, i + 1, out);
     }
     for (const element of doc) {
-      if (isPlainObject(element)) pathCandidates(element, parts, i, out);
+      const sub = asDocument(element);
+      if (sub) pathCandidates(sub, parts, i, out);
     }
     if (out.length === before) out.push(undefined);
     return out;
   }
-  if (isPlainObject(doc)) return pathCandidates(doc[part], parts, i + 1, out);
+  const sub = asDocument(doc);
+  if (sub) return pathCandidates(ownField(sub, part), parts, i + 1, out);
   out.push(undefined);
   return out;
 }
@@ -139,7 +157,7 @@ export function pathCandidates(doc: unknown, parts: string[], i = 0, out: unknow
 function compilePath(path: string, condition: unknown): Predicate {
   const parts = path.split('.');
   const test = isOperatorObject(condition) ? compileOperators(condition) : compileEquality(condition);
-  if (parts.length === 1) return (doc) => test([doc[path]]);
+  if (parts.length === 1) return (doc) => test([ownField(doc, path)]);
   return (doc) => test(pathCandidates(doc, parts));
 }
 
@@ -370,11 +388,16 @@ function compileOperators(ops: Record<string, unknown>): ValuePredicate {
         break;
       }
       case '$elemMatch': {
-        if (!isPlainObject(arg)) throw new CommandError(2, '$elemMatch needs an Object');
-        const valueForm = isOperatorObject(arg) && !['$and', '$or', '$nor', '$expr'].includes(Object.keys(arg)[0] as string);
+        // {$ref, $id} arrives as a DBRef instance: a query on those two fields.
+        const spec = asDocument(arg);
+        if (!spec) throw new CommandError(2, '$elemMatch needs an Object');
+        const valueForm = isOperatorObject(spec) && !['$and', '$or', '$nor', '$expr'].includes(Object.keys(spec)[0] as string);
         const elementTest: (e: unknown) => boolean = valueForm
-          ? ((t) => (e: unknown) => t([e]))(compileOperators(arg))
-          : ((p) => (e: unknown) => isPlainObject(e) && p(e))(compileFilterInner(arg));
+          ? ((t) => (e: unknown) => t([e]))(compileOperators(spec))
+          : ((p) => (e: unknown) => {
+              const sub = asDocument(e);
+              return sub !== undefined && p(sub);
+            })(compileFilterInner(spec));
         tests.push((c) => c.some((v) => Array.isArray(v) && v.some(elementTest)));
         break;
       }
@@ -401,19 +424,19 @@ function compileOperators(ops: Record<string, unknown>): ValuePredicate {
       case '$bitsAnySet':
       case '$bitsAllClear':
       case '$bitsAnyClear': {
-        const mask = Array.isArray(arg) ? arg.reduce((m: number, bit) => m | (1 << toNumber(bit)), 0) : toNumber(arg);
-        tests.push((c) =>
-          c.some((v) => {
-            if (!isNumeric(v)) return false;
-            const n = toNumber(v) | 0;
-            if (op === '$bitsAllSet') return (n & mask) === mask;
-            if (op === '$bitsAnySet') return (n & mask) !== 0;
-            if (op === '$bitsAllClear') return (n & mask) === 0;
-            return (n & mask) !== mask;
-          }),
-        );
+        const test = compileBitTest(op, arg);
+        tests.push((c) => expand(c).some(test));
         break;
       }
+      case '$geoWithin':
+      case '$geoIntersects': {
+        const test = compileGeoWithin(op, arg);
+        tests.push((c) => c.some(test));
+        break;
+      }
+      case '$near':
+      case '$nearSphere':
+        throw new CommandError(291, `error processing query: planner returned error :: caused by :: unable to find index for $geoNear query: the embedded engine has no geo index (${op} needs one; 2d and 2dsphere indexes are refused at creation)`);
       case '$comment':
         break;
       default:

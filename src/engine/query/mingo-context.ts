@@ -14,6 +14,7 @@ import { Query as QueryBase } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { bsonTypeOf } from '../bson/order.js';
 import { CommandError } from '../errors.js';
+import { escapeDocument, escapeSpec, restoreDocument } from './mingo-fields.js';
 import { compileRegex } from './regex.js';
 
 type ExpressionOp = (obj: Record<string, unknown>, expr: unknown, options: Options) => unknown;
@@ -66,4 +67,35 @@ export function mingoAggregator(pipeline: Record<string, unknown>[], options: Pa
 
 export function mingoQuery(condition: Record<string, unknown>, options: Partial<Options> = {}): QueryBase<Record<string, unknown>> {
   return new QueryBase(condition, { ...options, context: ENGINE_CONTEXT });
+}
+
+/**
+ * Runs a pipeline through mingo on copies of `docs` with inherited field names escaped (see
+ * mingo-fields.ts); the results carry the client's field names again.
+ */
+const SERVER_JAVASCRIPT = new Map([['$where', 6108304], ['$function', 31264], ['$accumulator', 31264]]);
+
+/**
+ * mongod runs `$where`, `$function` and `$accumulator` in its JavaScript engine; the embedded
+ * engine has none (mingo would try to call a string and fail with "fn.body.apply is not a
+ * function"). Refused with the codes a mongod started with --noscripting answers.
+ */
+export function refuseServerJavaScript(spec: unknown): void {
+  if (Array.isArray(spec)) {
+    for (const item of spec) refuseServerJavaScript(item);
+    return;
+  }
+  if (spec === null || typeof spec !== 'object' || (spec as { _bsontype?: unknown })._bsontype !== undefined) return;
+  for (const [key, value] of Object.entries(spec)) {
+    const code = SERVER_JAVASCRIPT.get(key);
+    if (code !== undefined) throw new CommandError(code, `${key}: server-side JavaScript is not supported by the embedded engine`);
+    if (key !== '$literal') refuseServerJavaScript(value);
+  }
+}
+
+export function runMingoPipeline(pipeline: Record<string, unknown>[], docs: Record<string, unknown>[], options: Partial<Options> = {}): Record<string, unknown>[] {
+  refuseServerJavaScript(pipeline);
+  const safeOptions = options.variables ? { ...options, variables: escapeDocument(options.variables) } : options;
+  const results = mingoAggregator(escapeSpec(pipeline), safeOptions).run(docs.map(escapeDocument)) as Record<string, unknown>[];
+  return results.map(restoreDocument);
 }

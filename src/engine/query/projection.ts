@@ -1,12 +1,15 @@
-// find() projections: inclusion or exclusion of (dotted) fields, _id kept unless excluded,
-// $slice and $elemMatch on arrays, and the positional `arr.$`. Anything else (aggregation
-// expressions, allowed in find projections since 4.4) goes through mingo's $project.
+// find() projections as mongod (4.4+) reads them: inclusion or exclusion of (dotted) fields,
+// _id kept unless excluded (`{_id: 1}` alone returns only _id), `$slice` (keeps the other
+// fields unless the projection includes some), `$elemMatch` and the positional `arr.$` (both
+// inclusions: the projected array holds the one matching element), `$meta: 'textScore'`.
+// Anything else (aggregation expressions, allowed since 4.4) goes through mingo's $project.
+// Field names are client data: reads and writes use own properties only (see bson/paths.ts).
 import { deepClone } from '../bson/clone.js';
-import { isPlainObject } from '../bson/paths.js';
+import { getPath, hasOwnField, isPlainObject, ownField, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
 import { compileFilter } from './matcher.js';
-import { mingoAggregator } from './mingo-context.js';
+import { runMingoPipeline } from './mingo-context.js';
 import { textScore } from './text.js';
 
 export type Projector = (doc: Doc) => Doc;
@@ -20,108 +23,130 @@ export interface ProjectionInfo {
   includesId: boolean;
 }
 
+type Special = { path: string; kind: 'slice' | 'elemMatch' | 'meta' | 'positional'; arg: unknown };
+
+function isFlag(value: unknown): value is number | boolean {
+  return typeof value === 'number' || typeof value === 'boolean';
+}
+
 export function compileProjection(spec: unknown, filter?: Record<string, unknown>): ProjectionInfo | undefined {
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) return undefined;
   let includeId = true;
   let mode: 'include' | 'exclude' | undefined;
-  const fields: Array<[string, unknown]> = [];
-  let simple = true;
-  let needsMingo = false;
+  const plain: string[] = [];
+  const specials: Special[] = [];
+  const setMode = (path: string, m: 'include' | 'exclude'): void => {
+    if (mode !== undefined && mode !== m) {
+      throw m === 'exclude'
+        ? new CommandError(31254, `Cannot do exclusion on field ${path} in inclusion projection`)
+        : new CommandError(31253, `Cannot do inclusion on field ${path} in exclusion projection`);
+    }
+    mode = m;
+  };
   for (const [path, value] of Object.entries(spec)) {
-    if (path === '_id' && (value === 0 || value === false)) {
-      includeId = false;
+    if (path === '_id' && isFlag(value)) {
+      includeId = Boolean(value);
       continue;
     }
-    if (path === '_id' && (value === 1 || value === true)) continue;
-    if (value === 1 || value === true || value === 0 || value === false || typeof value === 'number' || typeof value === 'boolean') {
-      const m = value ? 'include' : 'exclude';
-      if (mode !== undefined && mode !== m) {
-        throw new CommandError(
-          31254,
-          `Cannot do ${mode === 'include' ? 'exclusion' : 'inclusion'} on field ${path} in ${mode} projection`,
-        );
-      }
-      mode = m;
-      fields.push([path, value]);
-    } else if (isPlainObject(value) && ('$slice' in value || '$elemMatch' in value || value.$meta === 'textScore')) {
-      simple = false;
-      fields.push([path, value]);
+    if (path.endsWith('.$') && isFlag(value)) {
+      if (!value) throw new CommandError(31395, 'positional projection cannot be used with exclusion');
+      if (specials.some((s) => s.kind === 'positional')) throw new CommandError(31276, 'Cannot specify more than one positional projection per query.');
+      setMode(path, 'include');
+      specials.push({ path: path.slice(0, -2), kind: 'positional', arg: undefined });
+    } else if (isFlag(value)) {
+      setMode(path, value ? 'include' : 'exclude');
+      plain.push(path);
+    } else if (isPlainObject(value) && hasOwnField(value, '$slice')) {
+      specials.push({ path, kind: 'slice', arg: value.$slice });
+    } else if (isPlainObject(value) && hasOwnField(value, '$elemMatch')) {
+      if (path.includes('.')) throw new CommandError(31275, 'Cannot use $elemMatch projection on a nested field.');
+      setMode(path, 'include');
+      specials.push({ path, kind: 'elemMatch', arg: value.$elemMatch });
+    } else if (isPlainObject(value) && value.$meta === 'textScore') {
+      specials.push({ path, kind: 'meta', arg: undefined });
     } else {
-      needsMingo = true;
+      return mingoProjection(spec, includeId);
     }
   }
-  if (needsMingo) {
-    const aggregator = mingoAggregator([{ $project: spec }]);
-    return {
-      project: (doc) => (aggregator.run([doc])[0] ?? {}) as Doc,
-      stage: 'PROJECTION_DEFAULT',
-      includesId: includeId,
-    };
-  }
-  const positional = fields.filter(([p]) => p.endsWith('.$'));
-  if (positional.length > 0) simple = false;
-  const exclusion = mode === 'exclude' || (mode === undefined && !fields.some(([, v]) => isPlainObject(v)) && !includeId);
-  const specials = fields.filter(([, v]) => isPlainObject(v));
-  const plain = fields.filter(([, v]) => !isPlainObject(v)).map(([p]) => p);
-  const inclusion = mode === 'include' || (mode === undefined && specials.length === 0 && includeId);
+  // Without a field that decides, `{_id: 1}` is an inclusion (only _id) and `{_id: 0}`, `$slice`
+  // or `$meta` alone are exclusions (every other field is kept).
+  const inclusion = mode === 'include' || (mode === undefined && includeId && specials.length === 0);
+  const elemMatches = specials.filter((s) => s.kind === 'elemMatch').map((s) => ({ ...s, test: compileFilter({ x: { $elemMatch: s.arg } }) }));
   const project: Projector = (doc) => {
     let out: Doc;
-    if (inclusion || (mode === undefined && specials.length > 0)) {
+    if (inclusion) {
       out = {};
       if (includeId && doc._id !== undefined) out._id = doc._id;
-      for (const path of plain) {
-        const p = path.endsWith('.$') ? path.slice(0, -2) : path;
-        includePath(doc, out, p.split('.'));
-      }
-      if (mode === undefined) {
-        // Only $slice/$elemMatch: every other field is kept.
-        out = { ...deepClone(doc) };
-        if (!includeId) delete out._id;
-      }
-      for (const [path] of positional) applyPositional(doc, out, path.slice(0, -2), filter);
+      for (const path of plain) includePath(doc, out, path.split('.'));
     } else {
       out = deepClone(doc);
       if (!includeId) delete out._id;
-      if (exclusion) for (const path of plain) excludePath(out, path.split('.'));
+      for (const path of plain) excludePath(out, path.split('.'));
     }
-    for (const [path, value] of specials) applySpecial(doc, out, path, value as Record<string, unknown>);
-    return out;
+    for (const special of specials) {
+      if (special.kind === 'meta') setOwnField(out, special.path, textScore(doc));
+      else if (special.kind === 'slice') applySlice(doc, out, special.path, special.arg);
+      else if (special.kind === 'positional') applyPositional(doc, out, special.path, filter);
+    }
+    for (const { path, test } of elemMatches) {
+      const array = ownField(doc, path);
+      const found = Array.isArray(array) ? array.find((el) => test({ x: [el] })) : undefined;
+      if (found === undefined) delete out[path];
+      else setOwnField(out, path, [deepClone(found)]);
+    }
+    return inclusion ? orderLikeDocument(doc, out) : out;
   };
   return {
     project,
-    stage: simple ? 'PROJECTION_SIMPLE' : 'PROJECTION_DEFAULT',
-    inclusionPaths: inclusion ? plain : undefined,
+    stage: specials.length === 0 ? 'PROJECTION_SIMPLE' : 'PROJECTION_DEFAULT',
+    inclusionPaths: inclusion && specials.length === 0 ? plain : undefined,
     includesId: includeId,
   };
+}
+
+function mingoProjection(spec: Record<string, unknown>, includeId: boolean): ProjectionInfo {
+  const pipeline = [{ $project: spec }];
+  return { project: (doc) => (runMingoPipeline(pipeline, [doc])[0] ?? {}) as Doc, stage: 'PROJECTION_DEFAULT', includesId: includeId };
+}
+
+/** An inclusion keeps the fields in the order the document holds them, as mongod does. */
+function orderLikeDocument(doc: Doc, out: Doc): Doc {
+  const keys = Object.keys(out);
+  const ordered = Object.keys(doc).filter((k) => hasOwnField(out, k));
+  if (ordered.length === keys.length && ordered.every((k, i) => keys[i] === k)) return out;
+  const result: Doc = {};
+  for (const key of ordered) setOwnField(result, key, out[key]);
+  for (const key of keys) if (!hasOwnField(result, key)) setOwnField(result, key, out[key]);
+  return result;
 }
 
 function includePath(src: unknown, dst: Doc, parts: string[]): void {
   if (!isPlainObject(src)) return;
   const [head, ...rest] = parts as [string, ...string[]];
-  const value = src[head];
+  const value = ownField(src, head);
   if (value === undefined) return;
   if (rest.length === 0) {
-    dst[head] = deepClone(value);
+    setOwnField(dst, head, deepClone(value));
     return;
   }
+  const existing = ownField(dst, head);
   if (Array.isArray(value)) {
-    const existing = Array.isArray(dst[head]) ? (dst[head] as unknown[]) : undefined;
+    const previous = Array.isArray(existing) ? existing : undefined;
     const arr = value
       .map((el, i) => {
-        if (Array.isArray(el)) return undefined;
         if (!isPlainObject(el)) return undefined;
-        const target = (existing?.[i] as Doc | undefined) ?? {};
+        const target = (previous?.[i] as Doc | undefined) ?? {};
         includePath(el, target, rest);
         return target;
       })
       .filter((el) => el !== undefined);
-    dst[head] = arr;
+    setOwnField(dst, head, arr);
     return;
   }
   if (isPlainObject(value)) {
-    const target = isPlainObject(dst[head]) ? (dst[head] as Doc) : {};
+    const target = isPlainObject(existing) ? existing : {};
     includePath(value, target, rest);
-    dst[head] = target;
+    setOwnField(dst, head, target);
   }
 }
 
@@ -132,56 +157,89 @@ function excludePath(doc: unknown, parts: string[]): void {
   }
   if (!isPlainObject(doc)) return;
   const [head, ...rest] = parts as [string, ...string[]];
+  if (!hasOwnField(doc, head)) return;
   if (rest.length === 0) delete doc[head];
   else excludePath(doc[head], rest);
 }
 
-function applySpecial(src: Doc, out: Doc, path: string, value: Record<string, unknown>): void {
-  if (value.$meta === 'textScore') {
-    out[path] = textScore(src);
-    return;
+/** The (copied) object at a dotted path of a projection's output, created when missing. */
+function outputParent(out: Doc, parts: string[]): Doc | undefined {
+  let target = out;
+  for (const part of parts.slice(0, -1)) {
+    const next = ownField(target, part);
+    if (next === undefined) {
+      const created: Doc = {};
+      setOwnField(target, part, created);
+      target = created;
+    } else if (isPlainObject(next)) target = next;
+    else return undefined;
   }
-  const arr = src[path];
-  if ('$slice' in value) {
-    if (!Array.isArray(arr)) {
-      if (arr !== undefined) out[path] = deepClone(arr);
-      return;
-    }
-    const s = value.$slice;
-    let sliced: unknown[];
-    if (Array.isArray(s)) {
-      const skip = Number(s[0]);
-      const limit = Number(s[1]);
-      const start = skip < 0 ? Math.max(arr.length + skip, 0) : skip;
-      sliced = arr.slice(start, start + limit);
-    } else {
-      const n = Number(s);
-      sliced = n >= 0 ? arr.slice(0, n) : arr.slice(n);
-    }
-    out[path] = deepClone(sliced);
-    return;
-  }
-  if ('$elemMatch' in value) {
-    const test = compileFilter({ x: { $elemMatch: value.$elemMatch } });
-    if (!Array.isArray(arr)) {
-      delete out[path];
-      return;
-    }
-    const found = arr.find((el) => test({ x: [el] }));
-    if (found === undefined) delete out[path];
-    else out[path] = [deepClone(found)];
-  }
+  return target;
 }
 
+function applySlice(src: Doc, out: Doc, path: string, s: unknown): void {
+  const parts = path.split('.');
+  const arr = getPath(src, path);
+  const parent = outputParent(out, parts);
+  const leaf = parts[parts.length - 1] as string;
+  if (!parent || arr === undefined) return;
+  if (!Array.isArray(arr)) {
+    setOwnField(parent, leaf, deepClone(arr));
+    return;
+  }
+  let sliced: unknown[];
+  if (Array.isArray(s)) {
+    const skip = Number(s[0]);
+    const limit = Number(s[1]);
+    const start = skip < 0 ? Math.max(arr.length + skip, 0) : skip;
+    sliced = arr.slice(start, start + limit);
+  } else {
+    const n = Number(s);
+    sliced = n >= 0 ? arr.slice(0, n) : arr.slice(n);
+  }
+  setOwnField(parent, leaf, deepClone(sliced));
+}
+
+/** Query clauses on the array at `path` (and below it), which pick the element `arr.$` returns. */
+function clausesOn(filter: Record<string, unknown>, path: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === path || key.startsWith(`${path}.`)) setOwnField(out, key, value);
+    else if (key === '$and' && Array.isArray(value)) {
+      const subs = value.filter(isPlainObject).map((sub) => clausesOn(sub, path)).filter((sub) => Object.keys(sub).length > 0);
+      if (subs.length > 0) out.$and = subs;
+    }
+  }
+  return out;
+}
+
+const POSITIONAL_NOT_FOUND = "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array";
+
 function applyPositional(src: Doc, out: Doc, path: string, filter?: Record<string, unknown>): void {
-  const arr = src[path];
-  if (!Array.isArray(arr) || !filter) return;
-  const conditions = Object.entries(filter).filter(([k]) => k === path || k.startsWith(`${path}.`));
-  const index = arr.findIndex((el) =>
-    conditions.every(([k, cond]) => {
-      const sub = k === path ? 'x' : `x.${k.slice(path.length + 1)}`;
-      return compileFilter({ [sub]: cond })({ x: el });
-    }),
-  );
-  if (index >= 0) out[path] = [deepClone(arr[index])];
+  const parts = path.split('.');
+  const arr = getPath(src, path);
+  if (arr === undefined) return;
+  const parent = outputParent(out, parts);
+  const leaf = parts[parts.length - 1] as string;
+  if (!parent) return;
+  if (!Array.isArray(arr)) {
+    setOwnField(parent, leaf, deepClone(arr));
+    return;
+  }
+  const clauses = filter ? clausesOn(filter, path) : {};
+  if (Object.keys(clauses).length === 0) throw new CommandError(51246, POSITIONAL_NOT_FOUND);
+  const test = compileFilter(clauses);
+  const index = arr.findIndex((el) => {
+    const probe: Doc = {};
+    let target = probe;
+    for (const part of parts.slice(0, -1)) {
+      const next: Doc = {};
+      setOwnField(target, part, next);
+      target = next;
+    }
+    setOwnField(target, leaf, [el]);
+    return test(probe);
+  });
+  if (index < 0) throw new CommandError(51246, POSITIONAL_NOT_FOUND);
+  setOwnField(parent, leaf, [deepClone(arr[index])]);
 }

@@ -1,7 +1,7 @@
 // In-memory sort with mongod's rules: BSON type order across types, and an array field sorts by
 // its smallest element ascending and its largest descending.
 import { compareValues } from '../bson/order.js';
-import { valuesAtPath } from '../bson/paths.js';
+import { ownField, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
 import { textScore } from './text.js';
@@ -25,7 +25,7 @@ export function parseSort(spec: unknown): SortField[] {
 
 export function sortKey(doc: Doc, field: SortField): unknown {
   if (!field.path.includes('.')) {
-    const direct = doc[field.path];
+    const direct = ownField(doc, field.path);
     if (!Array.isArray(direct)) return direct;
   }
   const raw = valuesAtPath(doc, field.path);

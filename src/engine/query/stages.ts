@@ -5,6 +5,7 @@ import { calculateObjectSize } from 'bson';
 import { compareValues, MAX_KEY, MIN_KEY } from '../bson/order.js';
 import { CommandError } from '../errors.js';
 import { formatValue } from '../bson/format.js';
+import { setPath } from '../bson/paths.js';
 import type { Index } from '../indexes/index.js';
 import type { IndexEntry } from '../indexes/sorted-entries.js';
 import type { Collection, Doc } from '../storage/collection.js';
@@ -745,15 +746,9 @@ export class CoveredProjectionStage extends PlanStage {
   }
 }
 
+// Index paths come from clients: setPath writes `__proto__` as a field, never as the prototype.
 function setDotted(doc: Doc, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let target = doc;
-  for (let i = 0; i < parts.length - 1; i += 1) {
-    const p = parts[i] as string;
-    if (typeof target[p] !== 'object' || target[p] === null) target[p] = {};
-    target = target[p] as Doc;
-  }
-  target[parts[parts.length - 1] as string] = value;
+  setPath(doc, path, value);
 }
 
 /** Materialises a plan: every row until EOF, without yielding (writes and explain). */

@@ -1,17 +1,22 @@
 // Applying an update to one document: replacement, operator ($set, $inc, ...) or pipeline form.
-// mingo does the operator work; this module adds what mongod enforces around it: $setOnInsert
-// only on upsert-inserts, _id immutable (code 66) yet `$set: {_id: sameValue}` allowed,
-// conflicting paths (code 40), unknown modifiers (code 9).
+// Operator updates are the engine's own (update-paths.ts parses and expands paths,
+// update-operators.ts applies them; src/engine/README.md says why they are not delegated to
+// mingo); pipeline updates run through the aggregation stages. Around them this module enforces
+// what mongod does: $setOnInsert only on upsert-inserts, _id immutable (code 66) yet
+// `$set: {_id: sameValue}` allowed, unknown modifiers (code 9), no new top-level `$` field (52).
 import { ObjectId } from 'bson';
-import { update as mingoUpdate } from 'mingo';
-import { mingoAggregator } from './mingo-context.js';
+import { runMingoPipeline } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
-import { getPath, isPlainObject, setPath } from '../bson/paths.js';
+import { getPath, hasOwnField, isPlainObject, setOwnField, setPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
 import { collectPredicates } from './bounds.js';
+import { compileFilter } from './matcher.js';
+import { DocumentWriter } from './update-operators.js';
+import { isIntegral } from './update-numbers.js';
+import { expandPath, parseOperatorUpdate, type ParsedUpdate, type UpdateStep } from './update-paths.js';
 
 const MODIFIERS = new Set([
   '$set',
@@ -62,24 +67,6 @@ export function validateUpdate(update: unknown): asserts update is UpdateSpec {
   }
 }
 
-function checkConflicts(modifier: Record<string, Record<string, unknown>>): void {
-  const seen: string[] = [];
-  for (const [op, fields] of Object.entries(modifier)) {
-    for (const path of Object.keys(fields)) {
-      const paths = op === '$rename' ? [path, String(fields[path])] : [path];
-      for (const p of paths) {
-        const base = p.replace(/\.\$(\[[^\]]*\])?/g, '');
-        for (const other of seen) {
-          if (other === base || other.startsWith(`${base}.`) || base.startsWith(`${other}.`)) {
-            throw new CommandError(40, `Updating the path '${p}' would create a conflict at '${other.length < base.length ? other : base}'`);
-          }
-        }
-        seen.push(base);
-      }
-    }
-  }
-}
-
 export interface ApplyOptions {
   isInsert: boolean;
   arrayFilters?: Doc[];
@@ -92,50 +79,13 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
+    result = (runMingoPipeline(update, [doc], options.variables ? { variables: options.variables } : {})[0] ?? {}) as Doc;
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {
     result = replacement(doc, update);
   } else {
-    const modifier: Record<string, Record<string, unknown>> = {};
-    for (const [op, fields] of Object.entries(update)) {
-      if (op === '$setOnInsert') {
-        if (!options.isInsert) continue;
-        modifier.$set = { ...(modifier.$set ?? {}), ...(fields as Doc) };
-        continue;
-      }
-      modifier[op] = { ...(modifier[op] ?? {}), ...(fields as Doc) };
-    }
-    checkConflicts(modifier);
-    if (!options.isInsert) {
-      for (const [op, fields] of Object.entries(modifier)) {
-        for (const path of Object.keys(fields)) {
-          if (path === '_id' || path.startsWith('_id.')) {
-            if (op === '$set' && compareValues(getPath(doc, path), fields[path]) === 0) {
-              delete fields[path];
-              continue;
-            }
-            throw new CommandError(66, `Performing an update on the path '_id' would modify the immutable field '_id'`);
-          }
-        }
-      }
-    }
-    for (const [op, fields] of Object.entries(modifier)) if (Object.keys(fields).length === 0) delete modifier[op];
-    checkOperandTypes(doc, modifier);
-    const fast = applySimpleOperators(doc, modifier, options.arrayFilters);
-    if (fast) return finishFast(doc, fast);
-    result = deepClone(doc);
-    if (Object.keys(modifier).length > 0) {
-      try {
-        // The query only matters for the positional `$`; mingo re-checks it with its own matcher,
-        // which would disagree with a collation, so pass it only when needed.
-        const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((p) => /\.\$(\.|$)/.test(p)));
-        mingoUpdate(result, modifier, options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
-      } catch (error) {
-        throw translateMingoError(error, doc);
-      }
-    }
+    result = applyOperators(doc, update, options);
   }
   if (originalId !== undefined && (result._id === undefined || compareValues(result._id, originalId) !== 0)) {
     if (result._id === undefined && !Array.isArray(update) && !isOperatorUpdate(update)) {
@@ -154,163 +104,175 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   return { doc: result, changed: keyString(result) !== keyString(doc) };
 }
 
-const SIMPLE_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate']);
+// An updateMany applies the same statement to every matched document: parse it once.
+const parsedUpdates = new WeakMap<object, { arrayFilters: Doc[] | undefined; parsed: ParsedUpdate }>();
 
-function finishFast(doc: Doc, fast: { doc: Doc; changed: boolean }): { doc: Doc; changed: boolean } {
-  if (!fast.changed) return { doc, changed: false };
-  if (doc._id !== undefined && compareValues(fast.doc._id, doc._id) !== 0) {
-    throw new CommandError(66, `Performing an update on the path '_id' would modify the immutable field '_id'`);
-  }
-  return fast;
+function parseOnce(update: Doc, arrayFilters: Doc[] | undefined): ParsedUpdate {
+  const cached = parsedUpdates.get(update);
+  if (cached && cached.arrayFilters === arrayFilters) return cached.parsed;
+  const parsed = parseOperatorUpdate(update, arrayFilters);
+  for (const step of parsed.steps) checkOperand(step);
+  parsedUpdates.set(update, { arrayFilters, parsed });
+  return parsed;
 }
 
-function addNumbers(a: unknown, b: unknown, multiply: boolean): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return multiply ? a * b : a + b;
+/** Component-wise order of two paths: mongod applies an update's fields in this order (5.0+). */
+function comparePaths(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x === y) continue;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function applyOperators(doc: Doc, update: Doc, options: ApplyOptions): Doc {
+  const parsed = parseOnce(update, options.arrayFilters);
+  const context = {
+    filters: parsed.filters,
+    positional: (prefix: string[]) => (options.isInsert ? undefined : positionalIndex(doc, prefix, options.query)),
+  };
+  const writes: Array<{ step: UpdateStep; parts: string[] }> = [];
+  const touched = new Set<string>();
+  for (const step of parsed.steps) {
+    if (step.op === '$setOnInsert' && !options.isInsert) continue;
+    if (!options.isInsert && (step.parts[0] === '_id' || step.to?.[0] === '_id')) {
+      // `$set: {_id: sameValue}` is allowed, as on mongod; anything else touching _id is not.
+      if (step.op === '$set' && compareValues(getPath(doc, step.path), step.arg) === 0) continue;
+      throw new CommandError(66, `Performing an update on the path '_id' would modify the immutable field '_id'`);
+    }
+    for (const parts of expandPath(doc, step, context)) {
+      // Static paths were checked when parsing; two dynamic ones may still land on one element.
+      if (parsed.dynamic) checkTouched(touched, step.to ? [parts, step.to] : [parts]);
+      writes.push({ step, parts });
+    }
+  }
+  if (writes.length > 1) writes.sort((x, y) => comparePaths(x.step.to ?? x.parts, y.step.to ?? y.parts));
+  const writer = new DocumentWriter(doc);
+  for (const { step, parts } of writes) writer.apply(step.op, parts, step.arg, step.to);
+  const result = writer.root;
+  if (parsed.dollarTopLevel) {
+    for (const key of Object.keys(result)) {
+      if (key.startsWith('$') && !hasOwnField(doc, key)) {
+        throw new CommandError(52, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      }
+    }
+  }
+  return result;
+}
+
+/** mongod's apply-time conflict: two writes to one element, or to an element and inside it. */
+function checkTouched(touched: Set<string>, keys: string[][]): void {
+  for (const key of keys) {
+    for (let i = 1; i <= key.length; i += 1) {
+      const prefix = key.slice(0, i).join('.');
+      if (touched.has(prefix) || (i === key.length && [...touched].some((t) => t.startsWith(`${prefix}.`)))) {
+        throw new CommandError(40, `Update created a conflict at '${prefix}'`);
+      }
+    }
+    touched.add(key.join('.'));
+  }
+}
+
+/** Query clauses about the array at `path` (and below), for finding the element `$` stands for. */
+function clausesOn(query: Doc, path: string): Doc | undefined {
+  const out: Doc = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (key === path || key.startsWith(`${path}.`)) setOwnField(out, key, value);
+    else if (key === '$and' && Array.isArray(value)) {
+      const subs = value.filter(isPlainObject).map((sub) => clausesOn(sub, path)).filter((sub) => sub !== undefined);
+      if (subs.length > 0) out.$and = subs;
+    } else if (key === '$or' && Array.isArray(value)) {
+      const subs = value.filter(isPlainObject).map((sub) => clausesOn(sub, path));
+      if (subs.length > 0 && subs.every((sub) => sub !== undefined)) out.$or = subs;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The element the positional `$` names: the first element of the array at `prefix` that the
+ * query's clauses on that array match on their own (mongod records it while matching).
+ */
+function positionalIndex(doc: Doc, prefix: string[], query: Doc | undefined): number | undefined {
+  const path = prefix.join('.');
+  const array = getPath(doc, path);
+  const clauses = query ? clausesOn(query, path) : undefined;
+  if (!Array.isArray(array) || !clauses) return undefined;
+  const test = compileFilter(clauses);
+  for (let i = 0; i < array.length; i += 1) {
+    const probe: Doc = {};
+    setPath(probe, path, [array[i]]);
+    if (test(probe)) return i;
+  }
   return undefined;
 }
 
-/**
- * The common operators ($set, $unset, $inc, $mul, $min, $max, $currentDate) on plain dotted
- * paths, applied natively with copy-on-write along the touched paths: mingo builds an operator
- * context per call, which made a 100-document updateMany take hundreds of milliseconds.
- * Returns undefined when the update needs mingo (positional paths, arrays on the way, other operators).
- */
-function applySimpleOperators(
-  doc: Doc,
-  modifier: Record<string, Record<string, unknown>>,
-  arrayFilters: Doc[] | undefined,
-): { doc: Doc; changed: boolean } | undefined {
-  if (arrayFilters && arrayFilters.length > 0) return undefined;
-  for (const [op, fields] of Object.entries(modifier)) {
-    if (!SIMPLE_OPS.has(op)) return undefined;
-    for (const [path, arg] of Object.entries(fields)) {
-      if (path.includes('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
-      if (op === '$currentDate' && isPlainObject(arg) && arg.$type === 'timestamp') return undefined;
-      if ((op === '$inc' || op === '$mul') && typeof arg !== 'number') return undefined;
-    }
-  }
-  const root: Doc = { ...doc };
-  const copied = new Set<unknown>([root]);
-  let changed = false;
-  // mongod applies the fields of an update in lexicographic order (MongoDB 5.0+).
-  const steps = Object.entries(modifier).flatMap(([op, fields]) => Object.entries(fields).map(([path, arg]) => ({ op, path, arg })));
-  steps.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-  for (const { op, path, arg } of steps) {
-    const parts = path.split('.');
-    let parent: Doc = root;
-    let viable = true;
-    for (let i = 0; i < parts.length - 1; i += 1) {
-      const part = parts[i] as string;
-      const next = parent[part];
-      if (next === undefined || next === null) {
-        if (op === '$unset') {
-          viable = false;
-          break;
-        }
-        const created: Doc = {};
-        copied.add(created);
-        parent[part] = created;
-        parent = created;
-        continue;
-      }
-      if (!isPlainObject(next)) return undefined; // arrays on the way: mingo's semantics
-      if (!copied.has(next)) {
-        const copy = { ...next };
-        copied.add(copy);
-        parent[part] = copy;
-        parent = copy;
-      } else parent = next;
-    }
-    if (!viable) continue;
-    const leaf = parts[parts.length - 1] as string;
-    const current = parent[leaf];
-    let next: unknown;
-    switch (op) {
-      case '$set':
-        next = deepClone(arg);
-        break;
-      case '$unset':
-        if (leaf in parent) {
-          delete parent[leaf];
-          changed = true;
-        }
-        continue;
-      case '$inc':
-        next = current === undefined ? arg : addNumbers(current, arg, false);
-        break;
-      case '$mul':
-        next = current === undefined ? 0 : addNumbers(current, arg, true);
-        break;
-      case '$min':
-        next = current === undefined || compareValues(arg, current) < 0 ? deepClone(arg) : current;
-        break;
-      case '$max':
-        next = current === undefined || compareValues(arg, current) > 0 ? deepClone(arg) : current;
-        break;
-      case '$currentDate':
-        next = new Date();
-        break;
-      default:
-        return undefined;
-    }
-    if (next === undefined) return undefined; // e.g. $inc on a Long: leave it to mingo
-    if (current === undefined || keyString(current) !== keyString(next) || bsonTypeOf(current) !== bsonTypeOf(next)) changed = true;
-    parent[leaf] = next;
-  }
-  return { doc: root, changed };
-}
+const PUSH_MODIFIERS = new Set(['$each', '$slice', '$sort', '$position']);
 
-const NUMERIC_OPS = new Set(['$inc', '$mul']);
-const ARRAY_OPS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll']);
-
-function bsonTypeName(value: unknown): string {
-  const t = bsonTypeOf(value);
-  return t === 'double' && Number.isInteger(value) ? 'int' : t;
-}
-
-/**
- * mingo skips operations that do not fit the document; mongod rejects the whole update:
- * $inc on a string (14 TypeMismatch), $push on a non-array (2 BadValue), a path through a
- * scalar (28 PathNotViable).
- */
-function checkOperandTypes(doc: Doc, modifier: Record<string, Record<string, unknown>>): void {
-  const idText = `{_id: ${formatValue(doc._id)}}`;
-  for (const [op, fields] of Object.entries(modifier)) {
-    for (const [path, arg] of Object.entries(fields)) {
-      if (path.includes('$')) continue;
-      const parts = path.split('.');
-      let value: unknown = doc;
-      for (let i = 0; i < parts.length; i += 1) {
-        const part = parts[i] as string;
-        if (value === undefined || value === null) {
-          value = undefined;
-          break;
-        }
-        if (Array.isArray(value)) {
-          if (!/^\d+$/.test(part)) {
-            if (op === '$unset' || op === '$pull' || op === '$pullAll' || op === '$pop') { value = undefined; break; }
-            throw new CommandError(28, `Cannot create field '${part}' in element {${parts[i - 1] ?? ''}: ${formatValue(value)}}`);
-          }
-          value = value[Number(part)];
-        } else if (isPlainObject(value)) {
-          value = value[part];
-        } else {
-          if (op === '$unset') { value = undefined; break; }
-          throw new CommandError(28, `Cannot create field '${part}' in element {${parts[i - 1] ?? ''}: ${formatValue(value)}}`);
+/** mongod's parse-time checks of an operator's argument. */
+function checkOperand({ op, path, arg }: UpdateStep): void {
+  switch (op) {
+    case '$inc':
+    case '$mul':
+      if (!isNumeric(arg)) {
+        throw new CommandError(14, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(arg)}}`);
+      }
+      return;
+    case '$push':
+    case '$addToSet': {
+      if (!isPlainObject(arg) || !hasOwnField(arg, '$each')) return;
+      if (!Array.isArray(arg.$each)) {
+        const type = bsonTypeOf(arg.$each);
+        if (op === '$addToSet') throw new CommandError(14, `The argument to $each in $addToSet must be an array but it was of type ${type}`);
+        throw new CommandError(2, `The argument to $each in $push must be an array but it was of type: ${type}`);
+      }
+      for (const key of Object.keys(arg)) {
+        if (op === '$addToSet' ? key !== '$each' : !PUSH_MODIFIERS.has(key)) {
+          throw new CommandError(2, op === '$addToSet' ? `Found unexpected fields after $each in $addToSet: ${formatValue(arg)}` : `Unrecognized clause in $push: ${key}`);
         }
       }
-      if (NUMERIC_OPS.has(op)) {
-        if (!isNumeric(arg)) {
-          throw new CommandError(14, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${formatValue(arg)}}`);
-        }
-        if (value !== undefined && !isNumeric(value)) {
-          throw new CommandError(14, `Cannot apply ${op} to a value of non-numeric type. ${idText} has the field '${parts[parts.length - 1] ?? path}' of non-numeric type ${bsonTypeName(value)}`);
-        }
+      if (arg.$slice !== undefined && !Number.isInteger(Number(arg.$slice))) {
+        throw new CommandError(2, `The value for $slice must be an integer value but was given type: ${bsonTypeOf(arg.$slice)}`);
       }
-      if (ARRAY_OPS.has(op) && value !== undefined && !Array.isArray(value)) {
-        throw new CommandError(2, `The field '${path}' must be an array but is of type ${bsonTypeName(value)} in document ${idText}`);
+      if (arg.$position !== undefined && !Number.isInteger(Number(arg.$position))) {
+        throw new CommandError(2, `The value for $position must be an integer value, not of type: ${bsonTypeOf(arg.$position)}`);
       }
+      if (arg.$sort !== undefined && !isPlainObject(arg.$sort) && Number(arg.$sort) !== 1 && Number(arg.$sort) !== -1) {
+        throw new CommandError(2, 'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+      }
+      return;
     }
+    case '$pop':
+      if (Number(arg) !== 1 && Number(arg) !== -1) throw new CommandError(9, `$pop expects 1 or -1, found: ${formatValue(arg)}`);
+      return;
+    case '$pullAll':
+      if (!Array.isArray(arg)) throw new CommandError(2, `$pullAll requires an array argument but was given a ${bsonTypeOf(arg)}`);
+      return;
+    case '$bit':
+      if (!isPlainObject(arg)) {
+        throw new CommandError(2, `The $bit modifier is not compatible with a ${bsonTypeOf(arg)}. You must pass in an embedded document: {$bit: {field: {and/or/xor: #}}`);
+      }
+      for (const [bitOp, operand] of Object.entries(arg)) {
+        if (bitOp !== 'and' && bitOp !== 'or' && bitOp !== 'xor') {
+          throw new CommandError(2, `The $bit modifier only supports 'and', 'or', and 'xor', not '${bitOp}' which is an unknown operator: {${bitOp}: ${formatValue(operand)}}`);
+        }
+        if (!isIntegral(operand)) {
+          throw new CommandError(2, `The $bit modifier field must be an Integer(32/64 bit); a '${bsonTypeOf(operand)}' is not supported here: {${bitOp}: ${formatValue(operand)}}`);
+        }
+      }
+      return;
+    case '$currentDate': {
+      if (typeof arg === 'boolean') return;
+      const type = isPlainObject(arg) ? arg.$type : undefined;
+      if (type !== 'date' && type !== 'timestamp') {
+        throw new CommandError(2, "The '$type' string field is required to be 'date' or 'timestamp': {$currentDate: {field : {$type: 'date'}}}");
+      }
+      return;
+    }
+    default:
   }
 }
 
@@ -328,19 +290,9 @@ function replacement(doc: Doc, update: Doc): Doc {
       out._id = value;
       continue;
     }
-    out[key] = deepClone(value);
+    setOwnField(out, key, deepClone(value));
   }
   return out;
-}
-
-function translateMingoError(error: unknown, doc: Doc): CommandError {
-  if (error instanceof CommandError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/numeric|number/i.test(message)) {
-    return new CommandError(14, `Cannot apply $inc to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} ${message}`);
-  }
-  if (/array/i.test(message)) return new CommandError(2, message);
-  return new CommandError(2, message);
 }
 
 /** The document an upsert starts from: the equality fields of its query. */
@@ -368,7 +320,7 @@ export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]
     doc = {};
     if (update._id !== undefined) doc._id = update._id;
     else if (seedId !== undefined) doc._id = seedId;
-    for (const [k, v] of Object.entries(update)) if (k !== '_id') doc[k] = deepClone(v);
+    for (const [k, v] of Object.entries(update)) if (k !== '_id') setOwnField(doc, k, deepClone(v));
   } else {
     doc = applyUpdate(upsertSeed(query), update, { isInsert: true, arrayFilters, query, variables }).doc;
   }

@@ -1,4 +1,5 @@
 // Starts a replica set of embedded engines: N members on N loopback ports, member 0 primary.
+import type { InputLimits } from '../api.js';
 import type { EngineState } from '../commands/context.js';
 import { WireServer } from '../server.js';
 import { expireDocuments } from '../ttl.js';
@@ -36,6 +37,7 @@ export interface ReplicaSetOptions {
   enableTestCommands: boolean;
   /** A fresh engine state for one member (the standalone engine's, with the same options). */
   newState: () => EngineState;
+  inputLimits: InputLimits;
 }
 
 export async function startReplicaSet(options: ReplicaSetOptions): Promise<StartedReplicaSet> {
@@ -49,7 +51,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Start
     const state = options.newState();
     // The member's commands need the member, which needs the port: the server asks for them lazily.
     const member: { commands?: MemberCommands } = {};
-    const server = new WireServer(state, (cmd, dbName, engine, connectionId) => member.commands!.run(cmd, dbName, engine, connectionId));
+    const server = new WireServer(state, options.inputLimits, (cmd, dbName, engine, connectionId) => member.commands!.run(cmd, dbName, engine, connectionId));
     const port = await server.listen(0, options.host);
     state.port = port;
     servers.push(server);

@@ -2,19 +2,49 @@
 // arrives as a legacy OP_QUERY on admin.$cmd and must be answered with OP_REPLY.
 // https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
 import { deserialize, serialize, type Document } from 'bson';
+import { nestsDeeperThan } from './bson-depth.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
 export const OP_MSG = 2013;
+/** Legacy opcodes mongod 6.0+ no longer serves (OP_UPDATE, OP_INSERT, OP_GET_MORE, OP_DELETE, OP_KILL_CURSORS). */
+export const OP_UPDATE = 2001;
+export const OP_INSERT = 2002;
+export const OP_GET_MORE = 2005;
+export const OP_DELETE = 2006;
+export const OP_KILL_CURSORS = 2007;
+
+/** OP_REPLY responseFlags bit 1 (QueryFailure): the one document is an error ({$err, code}). */
+export const REPLY_QUERY_FAILURE = 2;
 
 export const MSG_CHECKSUM_PRESENT = 1;
 export const MSG_MORE_TO_COME = 2;
 export const MSG_EXHAUST_ALLOWED = 1 << 16;
 
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
+/** mongod accepts documents up to 16 MiB + 16 KiB in a message (BSONObjMaxInternalSize): commands wrap user documents. */
+export const MAX_BSON_INTERNAL_SIZE = MAX_BSON_OBJECT_SIZE + 16 * 1024;
 export const MAX_MESSAGE_SIZE = 48_000_000;
+/** BSONDepth::kDefaultMaxAllowableDepth: deeper documents are refused before they are parsed. */
+export const MAX_BSON_DEPTH = 200;
 
+/** Input that cannot be framed or parsed: the connection is closed. */
 export class ProtocolViolation extends Error {}
+
+/** A well-framed message mongod answers with an error, keeping the connection. */
+export class MessageRefusal extends Error {
+  constructor(
+    readonly code: number,
+    readonly codeName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toReply(): Document {
+    return { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName };
+  }
+}
 
 export interface ParsedMessage {
   requestId: number;
@@ -32,7 +62,13 @@ function readDocument(buf: Buffer, offset: number, end: number): { doc: Document
   if (offset + 5 > end) throw new ProtocolViolation('truncated BSON document');
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolViolation('invalid BSON document length');
-  if (size > MAX_BSON_OBJECT_SIZE + 16 * 1024) throw new ProtocolViolation('BSON document too large');
+  if (size > MAX_BSON_INTERNAL_SIZE) {
+    // mongod's BSONObj size check, answered as an error rather than a dropped connection.
+    throw new MessageRefusal(10334, 'BSONObjectTooLarge', `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_INTERNAL_SIZE}(16MB)`);
+  }
+  if (nestsDeeperThan(buf, offset, offset + size, MAX_BSON_DEPTH)) {
+    throw new MessageRefusal(15, 'Overflow', `BSONObj exceeded maximum nested object depth: ${MAX_BSON_DEPTH}`);
+  }
   try {
     const doc = deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
     return { doc, next: offset + size };
@@ -126,10 +162,10 @@ export function encodeOpMsg(responseTo: number, reply: Document, flags = 0): Buf
   return Buffer.concat([header(16 + 5 + body.length, responseTo, OP_MSG), prefix, body]);
 }
 
-export function encodeOpReply(responseTo: number, reply: Document): Buffer {
+export function encodeOpReply(responseTo: number, reply: Document, responseFlags = 0): Buffer {
   const body = serialize(reply, SERIALIZE_OPTIONS);
   const fields = Buffer.alloc(20);
-  fields.writeInt32LE(0, 0); // responseFlags
+  fields.writeInt32LE(responseFlags, 0);
   fields.writeBigInt64LE(0n, 4); // cursorID
   fields.writeInt32LE(0, 12); // startingFrom
   fields.writeInt32LE(1, 16); // numberReturned
