@@ -78,8 +78,15 @@ async function engineBench(): Promise<void> {
   await runEngineBench();
 }
 
+async function replicaSetBench(): Promise<void> {
+  const { runReplicaSetBench } = (await import(new URL('./replica-set.ts', import.meta.url).href)) as { runReplicaSetBench: () => Promise<void> };
+  console.log('');
+  await runReplicaSetBench();
+}
+
 console.log(`backend-scenarios bench · Node ${process.versions.node} · load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 console.log('');
 startupComparison();
 demoRuns();
 await engineBench();
+await replicaSetBench();

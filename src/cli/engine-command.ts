@@ -1,24 +1,43 @@
 // `engine`: the embedded MongoDB-compatible engine in the foreground, for mongosh, the conformance
-// runner or `--engine uri`. Ctrl-C (or SIGTERM) closes every client socket and exits.
+// runner, your own tests or `--engine uri`. `--replset` starts a replica set instead (transactions,
+// change streams, secondaries). Ctrl-C (or SIGTERM) closes every client socket and exits.
 import { startEmbedded } from '../runtime/engines.js';
 import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
 
-export async function engineCommand(options: { port: number; enableTestCommands?: boolean }): Promise<void> {
+export interface EngineCommandOptions {
+  port: number;
+  replset?: boolean;
+  members: number;
+  enableTestCommands?: boolean;
+}
+
+export async function engineCommand(options: EngineCommandOptions): Promise<void> {
   const terminal = createTerminal();
   const { style } = terminal;
+  if (options.replset && options.port !== 0) {
+    throw new UserError('--port names one port, but a replica set listens on one port per member.', { hint: 'Leave --port out with --replset: each member gets a free port, and the URI lists them all.' });
+  }
   let server;
   try {
-    server = await startEmbedded({ port: options.port, enableTestCommands: options.enableTestCommands === true });
+    server = await startEmbedded({
+      port: options.port,
+      enableTestCommands: options.enableTestCommands === true,
+      ...(options.replset ? { replicaSet: { name: 'rs0', members: options.members } } : {}),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UserError(`Port ${options.port} is already in use.`, { hint: 'Pick another with --port, or leave it out to get a free one.' });
     }
     throw error;
   }
-  terminal.line(`${style.green('●')} embedded engine (MongoDB ${server.version}) listening on ${style.bold(server.uri)}`);
-  if (options.enableTestCommands) terminal.line(style.dim('  test commands enabled: configureFailPoint is accepted from any client'));
-  terminal.line(style.dim(`  try: MONGODB_URI=${server.uri} backend-scenarios run 24 --engine uri`));
+  const kind = server.replicaSet ? `replica set ${server.replicaSet.name} of ${server.replicaSet.hosts.length}` : 'standalone';
+  terminal.line(`${style.green('●')} embedded engine (MongoDB ${server.version}, ${kind}) listening on ${style.bold(server.uri)}`);
+  if (server.replicaSet) {
+    server.replicaSet.hosts.forEach((host, index) => terminal.line(style.dim(`  ${index === server.replicaSet!.primary() ? 'primary  ' : 'secondary'} ${host}`)));
+  }
+  if (options.enableTestCommands) terminal.line(style.dim('  test commands enabled: configureFailPoint (failCommand, rsSyncApplyStop, onPrimaryTransactionalWrite)'));
+  terminal.line(style.dim(`  try: mongosh "${server.uri}"`));
   terminal.line(style.dim('  Ctrl-C to stop'));
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -3,6 +3,7 @@
 // when that command runs, so `list`, `show` and `--help` stay close to bare Node's start-up time.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerQuizCommands } from './quiz-commands.js';
+import type { EngineCommandOptions } from './engine-command.js';
 import { packageVersion } from './package-info.js';
 import { engineChoices } from '../runtime/engine-choices.js';
 import { terminalWidth } from '../ui/terminal.js';
@@ -44,6 +45,12 @@ Examples:
 Engines: MONGODB_URI when set, else mongodb-memory-server
 when a mongod is already on disk, else the built-in
 embedded engine (offline). Force one with run --engine.`;
+
+function parseMembers(value: string): number {
+  const members = Number(value);
+  if (!/^\d+$/.test(value.trim()) || members < 1 || members > 7) throw new InvalidArgumentError('expected 1 to 7 members.');
+  return members;
+}
 
 export function createProgram(): Command {
   const program = new Command();
@@ -115,8 +122,10 @@ Examples:
     .command('engine')
     .description('run the embedded MongoDB-compatible engine in the foreground until Ctrl-C')
     .addOption(new Option('-p, --port <port>', 'port to listen on').argParser(parsePort).default(0, 'any free port'))
-    .option('--enable-test-commands', "accept configureFailPoint, as mongod's enableTestCommands=1 does (for driver test suites)")
-    .action(async (options: { port: number; enableTestCommands?: boolean }) => {
+    .option('--replset', 'start a replica set (one primary, secondaries that apply the oplog): transactions, change streams, read preferences')
+    .addOption(new Option('--members <n>', 'replica-set members, with --replset').argParser(parseMembers).default(3))
+    .option('--enable-test-commands', 'accept test-only commands (fail points), as mongod --setParameter enableTestCommands=1')
+    .action(async (options: EngineCommandOptions) => {
       const { engineCommand } = await import('./engine-command.js');
       await engineCommand(options);
     });

@@ -9,19 +9,16 @@ import { WireServer } from './server.js';
 import { inputLimitsFrom } from './wire/input-limits.js';
 import { Catalog } from './storage/catalog.js';
 import { expireDocuments } from './ttl.js';
+import { startReplicaSet } from './replication/start.js';
 import { ENGINE_VERSION } from './version.js';
 
 export type { EmbeddedMongo, EmbeddedMongoOptions } from './api.js';
 
 const HOUSEKEEPING_MS = 1000;
 
-export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
-  const host = options.host ?? '127.0.0.1';
-  // No authentication: the engine must never be reachable from another machine.
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    throw new Error(`the embedded engine only listens on a loopback address, not ${host}`);
-  }
-  const state: EngineState = {
+/** One server's state: a standalone engine has one, each replica-set member its own. */
+function newEngineState(options: EmbeddedMongoOptions): EngineState {
+  return {
     catalog: new Catalog(),
     cursors: new CursorStore({ idleTimeoutMs: options.cursorTimeoutMillis, memoryLimitBytes: options.cursorMemoryLimitBytes }),
     port: 0,
@@ -32,6 +29,24 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     profiling: new Map(),
     limits: defaultQueryLimits(),
   };
+}
+
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
+  const host = options.host ?? '127.0.0.1';
+  // No authentication: the engine must never be reachable from another machine.
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`the embedded engine only listens on a loopback address, not ${host}`);
+  }
+  if (options.replicaSet) {
+    const started = await startReplicaSet({
+      name: options.replicaSet.name ?? 'rs0', members: options.replicaSet.members ?? 3, host, enableTestCommands: options.enableTestCommands === true,
+      newState: () => newEngineState(options),
+      inputLimits: inputLimitsFrom(options.inputLimits),
+    });
+    const [, firstPort] = started.control.hosts[0]!.split(':');
+    return { uri: started.uri, port: Number(firstPort), version: ENGINE_VERSION, close: started.close, replicaSet: started.control };
+  }
+  const state = newEngineState(options);
   const server = new WireServer(state, inputLimitsFrom(options.inputLimits));
   const port = await server.listen(options.port ?? 0, host);
   state.port = port;

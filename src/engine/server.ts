@@ -27,6 +27,13 @@ function isDeferred(value: unknown): value is DeferredReply {
   return typeof value === 'object' && value !== null && 'delayMs' in value && 'produce' in value;
 }
 
+/**
+ * Runs one command. A plain reply is written at once; a promise (a read that yields, a replica-set
+ * member waiting for replication, a change stream waiting for events) is written when it settles,
+ * and meanwhile the server goes on serving every other connection.
+ */
+export type CommandRunner = (cmd: Document, dbName: string, engine: EngineState, connectionId: number) => CommandReply | Promise<CommandReply>;
+
 type Encoder = (doc: Document) => Buffer;
 
 /**
@@ -59,6 +66,7 @@ export class WireServer {
   constructor(
     private readonly engine: EngineState,
     private readonly limits: InputLimits,
+    private readonly run: CommandRunner = runCommand,
   ) {
     this.budget = new InputBudget(limits.maxBufferedInputBytes);
     this.server = createServer((socket) => this.accept(socket));
@@ -164,11 +172,11 @@ export class WireServer {
         socket.write(encodeOpReply(requestId, refusal.reply, refusal.responseFlags));
         return true;
       }
-      const reply = runCommand(command, name.slice(0, -'.$cmd'.length), this.engine, connectionId);
+      const reply = this.run(command, name.slice(0, -'.$cmd'.length), this.engine, connectionId);
       return this.respond(socket, reply, encode);
     }
     const dbName = typeof parsed.command.$db === 'string' ? parsed.command.$db : 'admin';
-    const reply = runCommand(parsed.command, dbName, this.engine, connectionId);
+    const reply = this.run(parsed.command, dbName, this.engine, connectionId);
     if ((parsed.flags & MSG_MORE_TO_COME) !== 0) {
       // Fire-and-forget: no reply is written, but a fail point may still close the connection.
       if (reply instanceof Promise) {

@@ -87,6 +87,11 @@ function runCommandNow(cmd: Document, dbName: string, engine: EngineState, conne
   }
 }
 
+/** Runs a command without fail points (a replica-set member applies those itself, around sessions). */
+export function executeCommand(cmd: Document, dbName: string, engine: EngineState, connectionId: number): Document | Promise<Document> {
+  return execute(cmd, Object.keys(cmd)[0], dbName, engine, connectionId);
+}
+
 function execute(cmd: Document, name: string | undefined, dbName: string, engine: EngineState, connectionId: number): Document | Promise<Document> {
   try {
     if (name === undefined) throw new CommandError(59, 'no such command: ""');

@@ -2,9 +2,12 @@
 // first write, as in mongod; dropDatabase forgets everything so memory is freed.
 import { CommandError } from '../errors.js';
 import { Collection } from './collection.js';
+import type { CollectionObserver } from './collection.js';
 
 export class Database {
   readonly collections = new Map<string, Collection>();
+  /** Handed to every collection this database creates (see CollectionObserver). */
+  observer: CollectionObserver | undefined;
   constructor(readonly name: string) {}
 
   get(name: string): Collection | undefined {
@@ -16,6 +19,7 @@ export class Database {
     if (coll === undefined) {
       validateCollectionName(name);
       coll = new Collection(this.name, name);
+      coll.observer = this.observer;
       this.collections.set(name, coll);
     }
     return coll;
@@ -33,11 +37,14 @@ export function validateCollectionName(name: unknown): asserts name is string {
 
 export class Catalog {
   readonly databases = new Map<string, Database>();
+  /** Handed to every database (and so every collection) this catalog creates. */
+  observer: CollectionObserver | undefined;
 
   db(name: string): Database {
     let db = this.databases.get(name);
     if (db === undefined) {
       db = new Database(name);
+      db.observer = this.observer;
       this.databases.set(name, db);
     }
     return db;

@@ -10,11 +10,23 @@ import { Index, type IndexSpec } from '../indexes/index.js';
 
 export type Doc = Record<string, unknown>;
 
+/**
+ * Told of every document a collection stores, replaces or removes, after the fact: the replica
+ * set's oplog and a transaction's write set are built from these calls, so no write path can
+ * forget to report itself.
+ */
+export interface CollectionObserver {
+  inserted(coll: Collection, doc: Doc): void;
+  replaced(coll: Collection, before: Doc, after: Doc): void;
+  removed(coll: Collection, doc: Doc): void;
+}
+
 export class Collection {
   readonly records = new Map<number, Doc>();
   readonly indexes: Index[] = [];
   readonly uuid = randomUUID();
   private nextRid = 1;
+  observer: CollectionObserver | undefined;
 
   constructor(
     public dbName: string,
@@ -66,6 +78,7 @@ export class Collection {
     this.nextRid += 1;
     this.records.set(rid, doc);
     this.indexes.forEach((index, i) => index.add(rid, keys[i] as unknown[][]));
+    this.observer?.inserted(this, doc);
     return rid;
   }
 
@@ -87,6 +100,7 @@ export class Collection {
       index.add(rid, after);
     });
     this.records.set(rid, doc);
+    this.observer?.replaced(this, old, doc);
   }
 
   remove(rid: number): Doc | undefined {
@@ -95,7 +109,24 @@ export class Collection {
     const oldKeys = this.keysOf(old);
     this.indexes.forEach((index, i) => index.remove(rid, oldKeys[i] as unknown[][]));
     this.records.delete(rid);
+    this.observer?.removed(this, old);
     return old;
+  }
+
+  /**
+   * A copy that later writes to either side do not affect: the same documents (stored documents
+   * are never mutated in place, every update stores a new object) under freshly built indexes.
+   * A transaction reads and writes such a copy until it commits.
+   */
+  snapshot(): Collection {
+    const copy = new Collection(this.dbName, this.name, this.options);
+    copy.nextRid = this.nextRid;
+    for (const [rid, doc] of this.records) {
+      copy.records.set(rid, doc);
+      copy.idIndex.add(rid, copy.idIndex.keysFor(doc));
+    }
+    for (const index of this.indexes.slice(1)) copy.createIndex(index.spec);
+    return copy;
   }
 
   findById(id: unknown): number | undefined {
