@@ -6,10 +6,10 @@ import type { ChalkInstance, Options as ChalkOptions } from 'chalk';
 
 export interface Terminal {
   out: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Columns to wrap prose at (capped for readability). */
-  width: number;
-  /** The terminal's full width, for tables that may use it all. */
-  columns: number;
+  /** Columns to wrap prose at (capped for readability); follows a resize. */
+  readonly width: number;
+  /** The terminal's full width, for tables that may use it all; follows a resize. */
+  readonly columns: number;
   /** A person is watching: spinners and prompts make sense. */
   interactive: boolean;
   color: boolean;
@@ -58,12 +58,20 @@ export function createStyle(color: boolean): ChalkInstance {
   return new Chalk({ level: 1 });
 }
 
+/**
+ * `width` and `columns` are read again on every use: a terminal resized mid-run (SIGWINCH, which
+ * Node turns into a new stdout.columns) wraps what comes next at the new width.
+ */
 export function createTerminal(out: NodeJS.WriteStream = process.stdout): Terminal {
   const color = colorWanted(out);
   return {
     out,
-    width: terminalWidth(out),
-    columns: terminalColumns(out),
+    get width() {
+      return terminalWidth(out);
+    },
+    get columns() {
+      return terminalColumns(out);
+    },
     interactive: out.isTTY === true && process.stdin.isTTY === true && process.env['CI'] === undefined,
     color,
     style: createStyle(color),
