@@ -19,6 +19,8 @@ export interface RunOptions {
   pause: boolean;
   step?: boolean;
   json?: boolean;
+  /** From the quiz: the demo and its summary only (the question and the answer were just shown). */
+  demoOnly?: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -94,6 +96,7 @@ export function createProgram(): Command {
     .option('--no-pause', 'do not wait for Enter (after the question, after the bug)')
     .option('--step', 'pause before every demo step (for presenting)')
     .option('--json', 'print the run as JSON instead of prose')
+    .addOption(new Option('--demo-only', 'the demo and its summary, without the question and answer (the quiz uses it)').hideHelp())
     .addHelpText('after', `
 Exit codes: 0 every check held, 1 a check failed or the
 demo broke, 2 bad input, 130 interrupted (Ctrl-C),

@@ -210,10 +210,15 @@ async function runOne(
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return exitCodeFor([report], interrupt);
   }
-  for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
-  for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
-  terminal.line();
-  if (options.pause && terminal.interactive) {
+  if (options.demoOnly) {
+    for (const line of ruleLines(terminal, `Live demo · scenario ${scenario.id}`, scenario.title)) terminal.line(line);
+    terminal.line(terminal.style.dim(`  ${engineLine(engine)}`));
+  } else {
+    for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
+    for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
+    terminal.line();
+  }
+  if (options.pause && !options.demoOnly && terminal.interactive) {
     const answer = await waitForKey(terminal.style.dim('Think about your answer first, then press Enter to watch the demo · q to leave'), { signal: interrupt.signal });
     if (answer === 'quit') throw new SilentExit(ExitCode.ok);
     if (answer === 'interrupt') {
@@ -221,7 +226,7 @@ async function runOne(
       throw interruptedBeforeDemo(interrupt);
     }
   }
-  terminal.line(rule(terminal, 'Live demo'));
+  if (!options.demoOnly) terminal.line(rule(terminal, 'Live demo'));
   const reporter = createConsoleReporter(terminal, {
     highlight,
     pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt),
@@ -238,13 +243,17 @@ async function runOne(
     throw interruptedError(interrupt);
   }
   terminal.line();
+  if (options.demoOnly) {
+    for (const line of renderSummary(report, terminal)) terminal.line(line);
+    return exitCodeFor([report], interrupt);
+  }
   if (scenario.answer.short) for (const line of renderSection('The 30-second answer', scenario.answer.short, terminal)) terminal.line(line);
   for (const line of renderKeyPoints(scenario, terminal, report)) terminal.line(line);
   terminal.line();
   for (const line of wrap(terminal.style.dim(`How a candidate reasons it through, and what a senior adds: ${command(`show ${scenario.id}`)}`), terminal.width, '  ', '  ')) terminal.line(line);
   for (const line of renderSummary(report, terminal)) terminal.line(line);
   terminal.line();
-  for (const line of wrap(await nextLine(scenario, files), terminal.width, '      ')) terminal.line(terminal.style.bold(line));
+  for (const line of wrap(await nextLine(scenario, files), terminal.width, '      ', '')) terminal.line(terminal.style.bold(line));
   return exitCodeFor([report], interrupt);
 }
 

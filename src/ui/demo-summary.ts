@@ -21,17 +21,14 @@ const maxRows = 6;
 
 /** [201, 201, 201] → "201×3"; [201, 409, 409] → "201 + 409×2"; other values as printed during the run. */
 export function compactValue(value: JsonValue, label = '', unit?: string): string {
-  if (Array.isArray(value) && value.length > 1 && value.every((item) => typeof item === 'number' || typeof item === 'string')) {
-    const runs: { item: string | number; count: number }[] = [];
-    for (const item of value as (string | number)[]) {
+  if (Array.isArray(value) && value.length > 1 && value.every((item) => typeof item === 'number')) {
+    const runs: { item: number; count: number }[] = [];
+    for (const item of value as number[]) {
       const last = runs.at(-1);
       if (last && last.item === item) last.count += 1;
       else runs.push({ item, count: 1 });
     }
-    if (runs.length < value.length) {
-      const text = runs.map(({ item, count }) => `${typeof item === 'number' ? formatNumber(item, label) : item}${count > 1 ? `×${count}` : ''}`).join(' + ');
-      return withUnit(text, unit);
-    }
+    return withUnit(runs.map(({ item, count }) => `${formatNumber(item, label)}${count > 1 ? `×${count}` : ''}`).join(' + '), unit);
   }
   return withUnit(formatValue(value, false, label), unit);
 }

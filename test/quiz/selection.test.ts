@@ -40,9 +40,9 @@ test('--tag narrows case-insensitively; an unknown tag names the tags in use', (
     (error: unknown) => error instanceof UserError && /redis/.test(error.message) && /express, mongodb, security/.test(error.hint ?? ''));
 });
 
-test('--id includes scenarios that are not due yet, after due and new ones', () => {
+test('--id includes scenarios that are not due yet, and asks them in the order typed', () => {
   const items = selectSession(scenarios, progressAt(), { count: 5, ids: [28, 24, 27] }, hours(2));
-  assert.deepEqual(items.map((i) => [i.scenario.id, i.kind]), [[27, 'due'], [24, 'new'], [28, 'ahead']]);
+  assert.deepEqual(items.map((i) => [i.scenario.id, i.kind]), [[28, 'ahead'], [24, 'new'], [27, 'due']]);
 });
 
 test('--id with an unknown id is a user error', () => {
