@@ -46,7 +46,7 @@ export interface HttpResponse {
 
 export interface RedisHandle {
   client: Redis;
-  /** 'redis' (REDIS_URL) or 'in-memory (ioredis-mock)' */
+  /** 'Redis 7.0 at 127.0.0.1:6390' (REDIS_URL) or 'in-memory (ioredis-mock)' */
   name: string;
 }
 

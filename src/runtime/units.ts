@@ -34,6 +34,16 @@ export function unitOf(label: string, value: unknown, explicit?: string): Labell
 }
 
 /**
+ * The label and unit to print for a recorded observation: the unit moves out of the label when the
+ * label is where it came from ("median ms" + ms → "median" + ms), and stays put otherwise.
+ */
+export function displayed(label: string, value: unknown, recordedUnit: string | undefined): LabelledUnit {
+  const fromLabel = unitOf(label, value);
+  if (fromLabel.unit !== undefined && (recordedUnit === undefined || recordedUnit === fromLabel.unit)) return fromLabel;
+  return recordedUnit === undefined ? { label } : { label, unit: recordedUnit };
+}
+
+/**
  * 20000 → "20 000" (a narrow no-break space, as SI writes it; four-digit numbers stay whole), decimals
  * kept as given. `label` keeps ports, codes and ids ungrouped.
  */

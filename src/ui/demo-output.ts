@@ -3,7 +3,7 @@
 import type { DemoReporter, CodeLanguage } from '../runtime/run-scenario.js';
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult, JsonValue, StepReport } from '../runtime/report.js';
-import { formatNumber, unitOf, withUnit } from '../runtime/units.js';
+import { displayed, formatNumber, withUnit } from '../runtime/units.js';
 import type { Terminal } from './terminal.js';
 import { Spinner } from './spinner.js';
 import { visibleLength, wrap } from './text.js';
@@ -42,8 +42,8 @@ export function formatValue(value: JsonValue, nested = false, label = ''): strin
 
 /** One observation as printed: `median: 13 ms` (the unit moved from the label to the value). */
 export function formatObservation(label: string, value: JsonValue, unit?: string): { label: string; value: string } {
-  const shown = unitOf(label, value, unit);
-  return { label: shown.label, value: withUnit(formatValue(value, false, label), shown.unit ?? unit) };
+  const shown = displayed(label, value, unit);
+  return { label: shown.label, value: withUnit(formatValue(value, false, label), shown.unit) };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { JsonValue, ScenarioReport, StepReport } from '../runtime/report.js';
 import type { Terminal } from './terminal.js';
 import { checkLine, formatValue } from './demo-output.js';
-import { formatNumber, unitOf, withUnit } from '../runtime/units.js';
+import { displayed, formatNumber, withUnit } from '../runtime/units.js';
 import { padEnd, visibleLength, wrap } from './text.js';
 
 export interface BeforeAfter {
@@ -45,11 +45,11 @@ export function beforeAfter(report: ScenarioReport): BeforeAfter[] {
       const fix = report.steps.slice(index + 1).find((later: StepReport) => later.shows === 'fix' && label in later.observations);
       if (!fix) continue;
       const after = fix.observations[label]!;
-      const unit = step.units?.[label] ?? fix.units?.[label];
+      const unit = displayed(label, before, step.units?.[label] ?? fix.units?.[label]).unit;
       const beforeText = compactValue(before, label, unit);
       const afterText = compactValue(after, label, unit);
       if (beforeText === afterText) continue;
-      const shownLabel = unitOf(label, before, unit).label;
+      const shownLabel = displayed(label, before, unit).label;
       const name = seen.has(shownLabel) ? `${shownLabel} (${step.senior ? 'senior' : `step ${index + 1}`})` : shownLabel;
       seen.add(shownLabel);
       const row: BeforeAfter = { label: name, before: beforeText, after: afterText };
