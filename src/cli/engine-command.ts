@@ -3,6 +3,7 @@
 import { startEmbedded } from '../runtime/engines.js';
 import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
+import { command } from './invocation.js';
 
 export async function engineCommand(options: { port: number }): Promise<void> {
   const terminal = createTerminal();
@@ -17,7 +18,8 @@ export async function engineCommand(options: { port: number }): Promise<void> {
     throw error;
   }
   terminal.line(`${style.green('●')} embedded engine (MongoDB ${server.version}) listening on ${style.bold(server.uri)}`);
-  terminal.line(style.dim(`  try: MONGODB_URI=${server.uri} backend-scenarios run 24 --engine uri`));
+  terminal.line(style.dim(`  a shell:   mongosh ${server.uri}   (or npx mongosh …)`));
+  terminal.line(style.dim(`  a demo:    MONGODB_URI=${server.uri} ${command('run 24 --engine uri')}`));
   terminal.line(style.dim('  Ctrl-C to stop'));
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

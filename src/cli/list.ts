@@ -9,6 +9,7 @@ import type { ListOptions } from './program.js';
 import { visibleLength, wrap } from '../ui/text.js';
 import type { ChalkInstance } from 'chalk';
 import { command } from './invocation.js';
+import { closest } from './suggest.js';
 import type { Progress } from '../quiz/progress.js';
 
 /**
@@ -68,8 +69,9 @@ export async function listCommand(options: ListOptions): Promise<void> {
   const selected = tags.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, tags)) : all;
   if (tags.length > 0 && selected.length === 0) {
     const known = [...new Set(all.flatMap((scenario) => scenario.tags))].sort();
+    const near = [...new Set(tags.flatMap((tag) => closest(tag, known)))];
     throw new UserError(`No scenario is tagged ${tags.map((tag) => `"${tag}"`).join(' or ')}.`, {
-      hint: `Tags in use: ${known.join(', ') || 'none'}.`,
+      hint: `${near.length > 0 ? `Did you mean ${near.join(', ')}? ` : ''}Tags in use: ${known.join(', ') || 'none'}.`,
     });
   }
   if (options.json) {

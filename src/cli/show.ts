@@ -7,6 +7,7 @@ import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
 import { renderScenarioHeading, renderSection, renderAnswer } from '../ui/scenario-text.js';
 import { command } from './invocation.js';
+import { wrap } from '../ui/text.js';
 
 export interface ShowOptions {
   json?: boolean;
@@ -51,5 +52,6 @@ export async function showCommand(idText: string | undefined, options: ShowOptio
   for (const line of renderSection('The question', scenario.question, terminal)) terminal.line(line);
   for (const line of await renderAnswer(scenario, terminal, { includeCode: true })) terminal.line(line);
   terminal.line();
-  terminal.line(terminal.style.dim(`Watch it live: ${command(`run ${scenario.id}`)} · answer it from memory: ${command(`quiz --id ${scenario.id}`)}`));
+  const next = `Watch it live: ${command(`run ${scenario.id}`)} · answer it from memory: ${command(`quiz --id ${scenario.id}`)}`;
+  for (const line of wrap(next, terminal.width, '  ')) terminal.line(terminal.style.dim(line));
 }
