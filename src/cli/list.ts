@@ -90,9 +90,14 @@ export async function listCommand(options: ListOptions): Promise<void> {
   // Progress columns sit between the id and the title; more (practice) can join them there.
   const columns = [{ header: 'ID', align: 'right' as const }, { header: 'QUIZ' }, { header: 'TITLE' }, { header: 'TAGS' }, { header: 'SUMMARY', flexible: true }];
   const rows = selected.map((scenario) => [String(scenario.id), quizOf(scenario.id), scenario.title, scenario.tags.join(', '), scenario.summary]);
+  // Widest first: every column; then without tags (a 100–130 column terminal keeps one line per
+  // scenario, so the top does not scroll off); then cards.
+  const withoutTags = (cells: string[]): string[] => cells.filter((_, index) => index !== 3);
   const lines = fitsAsTable(rows, terminal.columns)
     ? renderTable(columns, rows, terminal.columns, (text) => style.bold(text))
-    : renderCards(selected, terminal.width, style, quizOf);
+    : fitsAsTable(rows.map((row) => [...withoutTags(row).slice(0, 3), '']), terminal.columns)
+      ? renderTable(columns.filter((column) => column.header !== 'TAGS'), rows.map(withoutTags), terminal.columns, (text) => style.bold(text))
+      : renderCards(selected, terminal.width, style, quizOf);
   for (const line of lines) terminal.line(line);
   terminal.line();
   const due = selected.filter((scenario) => quizOf(scenario.id) === 'due').length;

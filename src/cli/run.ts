@@ -90,7 +90,7 @@ function isPromptInterruption(error: unknown): boolean {
  * run the way Ctrl-C does. Nothing typed is echoed, so nothing appears only to be thrown away.
  */
 async function pauseForKey(message: string, terminal: Terminal, interrupt: InterruptWatcher): Promise<void> {
-  const answer = await waitForKey(terminal.style.dim(`${message} · q to stop`), { signal: interrupt.signal });
+  const answer = await waitForKey(terminal.style.dim(`${message} (q stops)`), { signal: interrupt.signal });
   if (answer !== 'enter') interrupt.trigger();
 }
 
@@ -178,8 +178,8 @@ function pauseAfterFailure(options: RunOptions, terminal: Terminal, interrupt: I
   if (!options.pause || options.step || options.json || !terminal.interactive) return undefined;
   return (nextTitle: string): Promise<void> => {
     terminal.line();
-    const next = stepOptionsFromTitle(nextTitle).shows === 'fix' ? 'watch the fix' : `go on (${nextTitle})`;
-    return pauseForKey(`The bug is reproduced above. Press Enter to ${next}`, terminal, interrupt);
+    const next = stepOptionsFromTitle(nextTitle).shows === 'fix' ? 'watch the fix' : 'go on';
+    return pauseForKey(`The bug is reproduced above: press Enter to ${next}`, terminal, interrupt);
   };
 }
 
@@ -219,7 +219,7 @@ async function runOne(
     terminal.line();
   }
   if (options.pause && !options.demoOnly && terminal.interactive) {
-    const answer = await waitForKey(terminal.style.dim('Think about your answer first, then press Enter to watch the demo · q to leave'), { signal: interrupt.signal });
+    const answer = await waitForKey(terminal.style.dim('Think of your answer, then press Enter for the demo (q leaves)'), { signal: interrupt.signal });
     if (answer === 'quit') throw new SilentExit(ExitCode.ok);
     if (answer === 'interrupt') {
       interrupt.trigger();
@@ -362,7 +362,7 @@ async function runEvery(
   }
   const failed = reports.filter((report) => !report.passed).length;
   print(failed === 0
-    ? style.green.bold(`${reports.length === 1 ? 'The scenario' : `All ${reports.length} scenarios`} passed on the ${engineLabel(engine)}.`)
+    ? style.green.bold(`${reports.length === 1 ? 'The scenario' : reports.length === 2 ? 'Both scenarios' : `All ${reports.length} scenarios`} behaved as claimed on the ${engineLabel(engine)}.`)
     : style.red.bold(`${failed} of ${reports.length} scenarios failed.`));
   return exitCodeFor(reports, interrupt);
 }

@@ -3,6 +3,7 @@
 // away; the prompt line is erased once a key is taken. Only for an interactive terminal: callers
 // check `terminal.interactive` first.
 import { emitKeypressEvents } from 'node:readline';
+import { visibleLength } from './text.js';
 
 export type KeyAnswer = 'enter' | 'quit' | 'interrupt' | string;
 
@@ -41,7 +42,9 @@ export function waitForKey(message: string, options: KeyPromptOptions = {}): Pro
       options.signal?.removeEventListener('abort', onAbort);
       if (input.isTTY) input.setRawMode(wasRaw);
       input.pause();
-      output.write('\r\x1b[2K');
+      // A prompt longer than the terminal is wide took several rows: erase each of them.
+      const rows = Math.max(1, Math.ceil(visibleLength(message) / Math.max(1, output.columns || 80)));
+      output.write(`\r\x1b[2K${'\x1b[1A\x1b[2K'.repeat(rows - 1)}`);
       resolve(answer);
     };
     const onAbort = (): void => finish('interrupt');
