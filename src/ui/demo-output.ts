@@ -40,9 +40,14 @@ export function formatValue(value: JsonValue, nested = false, label = ''): strin
   return JSON.stringify(value);
 }
 
-/** One observation as printed: `median: 13 ms` (the unit moved from the label to the value). */
-export function formatObservation(label: string, value: JsonValue, unit?: string): { label: string; value: string } {
+/**
+ * One observation as printed: `median: 13 ms` (the unit moved from the label to the value). When the
+ * shortened label is another figure's label in the same step ("1st" beside "1st ms"), both stay apart:
+ * the unit is left in the label.
+ */
+export function formatObservation(label: string, value: JsonValue, unit?: string, siblings: ReadonlySet<string> = new Set()): { label: string; value: string } {
   const shown = displayed(label, value, unit);
+  if (shown.label !== label && siblings.has(shown.label)) return { label, value: formatValue(value, false, label) };
   return { label: shown.label, value: withUnit(formatValue(value, false, label), shown.unit) };
 }
 
@@ -93,9 +98,12 @@ export function createConsoleReporter(terminal: Terminal, options: ConsoleReport
   const print = (lines: string[]): void => lines.forEach((line) => spinner.print(line));
   const indent = '   ';
   let failureShown = false;
+  /** The labels of the running step, so a shortened label never reads like another figure. */
+  let stepLabels = new Set<string>();
   let pausedAfterFailure = false;
   const reporter: DemoReporter & { dispose(): void } = {
     stepStarted(number, title) {
+      stepLabels = new Set();
       print(['', ...wrap(style.bold(title), terminal.width, `${indent} `, style.cyan(`${String(number).padStart(2)}.`) + ' ')]);
       spinner.start(style.dim(`step ${number} running…`));
     },
@@ -116,7 +124,8 @@ export function createConsoleReporter(terminal: Terminal, options: ConsoleReport
       print(wrap(style.dim(text), terminal.width, indent));
     },
     observed(label, value, unit) {
-      const shown = formatObservation(label, value, unit);
+      const shown = formatObservation(label, value, unit, stepLabels);
+      stepLabels.add(label);
       print(wrap(`${style.yellow(shown.label)}: ${style.bold(shown.value)}`, terminal.width, `${indent}    `, `${indent}• `));
     },
     checked(check) {

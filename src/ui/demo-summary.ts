@@ -49,7 +49,8 @@ export function beforeAfter(report: ScenarioReport): BeforeAfter[] {
       const beforeText = compactValue(before, label, unit);
       const afterText = compactValue(after, label, unit);
       if (beforeText === afterText) continue;
-      const shownLabel = displayed(label, before, unit).label;
+      const shortened = displayed(label, before, unit).label;
+      const shownLabel = shortened !== label && shortened in step.observations ? label : shortened;
       const name = seen.has(shownLabel) ? `${shownLabel} (${step.senior ? 'senior' : `step ${index + 1}`})` : shownLabel;
       seen.add(shownLabel);
       const row: BeforeAfter = { label: name, before: beforeText, after: afterText };
