@@ -436,8 +436,23 @@ describe('run', () => {
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /Stopped at once \(second SIGINT\): temp directories removed/);
+    assert.match(result.stderr, /Stopped at once \(second SIGINT\): temp directories removed, 1 child process killed/);
     assert.equal(existsSync(dir), false, 'the temp directory with the .env file is gone');
+    const childPid = Number(/child pid: (\d+)/.exec(seen)?.[1]);
+    assert.ok(childPid > 0, `the demo's child process was reported:\n${seen}`);
+    // SIGKILLed: gone, or a zombie waiting for whoever inherited it to reap it (not running either way).
+    const running = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      return !/^\d+ \(.*\) Z/.test(stat);
+    };
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && running(childPid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(running(childPid), false, 'the child process the demo started was killed');
     assertNoStackTrace(result.stderr);
   });
 
