@@ -48,9 +48,6 @@ Examples:
   $ ${pad(`${cli} quiz`)}practise
   $ ${pad(`${cli} doctor`)}engines here
 
-Ids start at 24: they are the numbers of the source
-material the scenarios come from.
-
 Engines: MONGODB_URI when set, else mongodb-memory-server
 when a mongod is already on disk, else the built-in
 embedded engine (offline). Force one with run --engine.`;

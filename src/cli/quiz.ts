@@ -74,6 +74,7 @@ async function runInteractive(options: QuizCommandOptions, filter: { ids?: numbe
   ]);
   say(terminal, `This session: ${countsLine(sessionCounts(items, progress))}. Cards you mark Again come back before it ends.`, (line) => terminal.style.bold(line));
   const write = (text: string): void => { terminal.out.write(text); };
+  let leftByChoice = false;
   const result = await runQuizSession(items, options.mode, {
     store,
     prompter: inquirerPrompter({}, write, terminal.width),
@@ -88,6 +89,7 @@ async function runInteractive(options: QuizCommandOptions, filter: { ids?: numbe
       // The demo's end stays on screen until the learner asks for the next question.
       const answer = await waitForKey(terminal.style.dim('Press Enter for the next question · q to end the session'));
       if (answer !== 'enter') {
+        leftByChoice = answer === 'quit';
         const stop = new Error('session ended at the learner\'s request');
         stop.name = 'ExitPromptError';
         throw stop;
@@ -97,8 +99,9 @@ async function runInteractive(options: QuizCommandOptions, filter: { ids?: numbe
   const kept = `${result.graded.length} answer${result.graded.length === 1 ? '' : 's'} graded and saved`;
   terminal.line();
   if (result.interrupted) {
-    say(terminal, `Stopped. ${kept}; run \`${command('quiz')}\` to carry on.`);
-    process.exitCode = ExitCode.interrupted;
+    say(terminal, `${leftByChoice ? 'Session ended' : 'Stopped'}. ${kept}; run \`${command('quiz')}\` to carry on.`);
+    // q is a choice, Ctrl-C an interruption: only the latter exits 130.
+    if (!leftByChoice) process.exitCode = ExitCode.interrupted;
     return;
   }
   say(terminal, `Session done: ${kept}. \`${command('stats')}\` shows what is due next.`);

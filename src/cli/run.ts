@@ -33,6 +33,8 @@ type StopSignal = keyof typeof signalExitCodes;
 class InterruptWatcher {
   private readonly controller = new AbortController();
   private signalName: StopSignal = 'SIGINT';
+  /** Stopped with q at a pause: the learner's choice, not a signal (exit 0). */
+  private byChoice = false;
   private readonly onSignal = (name: StopSignal): void => {
     this.signalName = name;
     if (this.controller.signal.aborted) {
@@ -62,17 +64,23 @@ class InterruptWatcher {
 
   /** 130 for Ctrl-C, 143 for SIGTERM (128 + the signal's number, as shells report it). */
   get exitCode(): number {
-    return signalExitCodes[this.signalName];
+    return this.byChoice ? ExitCode.ok : signalExitCodes[this.signalName];
   }
 
   /** How the stop is named in the message: Ctrl-C interrupts, SIGTERM terminates. */
   get stopWord(): string {
+    if (this.byChoice) return 'Stopped (q)';
     return this.signalName === 'SIGTERM' ? 'Terminated (SIGTERM)' : 'Stopped (Ctrl-C)';
   }
 
-  /** Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal. */
-  trigger(): void {
-    if (!this.controller.signal.aborted) this.controller.abort(new DemoInterruptedError());
+  /**
+   * Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal;
+   * `byChoice`: q or Esc at a pause.
+   */
+  trigger(byChoice = false): void {
+    if (this.controller.signal.aborted) return;
+    this.byChoice = byChoice;
+    this.controller.abort(new DemoInterruptedError());
   }
 
   dispose(): void {
@@ -91,7 +99,7 @@ function isPromptInterruption(error: unknown): boolean {
  */
 async function pauseForKey(message: string, terminal: Terminal, interrupt: InterruptWatcher): Promise<void> {
   const answer = await waitForKey(terminal.style.dim(`${message} (q stops)`), { signal: interrupt.signal });
-  if (answer !== 'enter') interrupt.trigger();
+  if (answer !== 'enter') interrupt.trigger(answer === 'quit');
 }
 
 function engineLine(engine: MongoEngineHandle): string {
