@@ -146,3 +146,26 @@ describe('pacing', () => {
     reporter.dispose();
   });
 });
+
+describe('key points backed by a check', () => {
+  test('show marks a point with provenBy; after a run, only when that step ran and every check held', async () => {
+    const { renderKeyPoints } = await import('../../src/ui/scenario-text.js');
+    const { fixtureScenario } = await import('../quiz/support/fixtures.js');
+    const scenario = fixtureScenario(24);
+    scenario.answer.keyPoints = [
+      { text: 'A unique index decides', terms: [['unique index']], provenBy: 'Fix:' },
+      { text: 'It is a race', terms: [['race']], provenBy: 'Naive:' },
+      { text: 'Reasoning only', terms: [['x']] },
+    ];
+    const shown = renderKeyPoints(scenario, terminal(200)).join('\n');
+    assert.match(shown, /✔ A unique index decides \(proven by the demo: Fix:\)/);
+    assert.match(shown, /• Reasoning only/);
+    const ran = report([
+      step('Naive: race', 'failure', {}, [check('reproduces-failure', false)]),
+      step('Fix: index', 'fix', {}, [check('proves-fix', true)]),
+    ], false);
+    const after = renderKeyPoints(scenario, terminal(200), ran).join('\n');
+    assert.match(after, /✔ A unique index decides \(proven in this run: Fix: index\)/);
+    assert.match(after, /‼ It is a race \(its step did not behave as claimed: Naive: race\)/);
+  });
+});
