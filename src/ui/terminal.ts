@@ -29,14 +29,28 @@ export function colorWanted(stream: { isTTY?: boolean }, argv: readonly string[]
   return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
-export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * COLUMNS, else the stream's own width, else (piped into a pager: `run 24 | less`) the width of the
+ * terminal stderr still shows on, else 80.
+ */
+export function terminalColumns(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+  viewer: { isTTY?: boolean; columns?: number } = process.stderr,
+): number {
   const fromEnv = Number(env['COLUMNS']);
-  const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : stream.isTTY && stream.columns ? stream.columns : 80;
+  const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv
+    : stream.isTTY && stream.columns ? stream.columns
+      : viewer.isTTY && viewer.columns ? viewer.columns : 80;
   return Math.max(minWidth, columns);
 }
 
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
-  return Math.min(maxWidth, terminalColumns(stream, env));
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+  viewer: { isTTY?: boolean; columns?: number } = process.stderr,
+): number {
+  return Math.min(maxWidth, terminalColumns(stream, env, viewer));
 }
 
 /** Chained style calls (style.red.bold(text)) that return the text unchanged. */
