@@ -351,6 +351,14 @@ describe('run', () => {
     assert.match(bare.stderr.replace(/\s+/g, ' '), /(?<!npx )`backend-scenarios list` shows them all/);
   });
 
+  test('--demo-only (the quiz\'s live demo) prints the demo and its summary, not the question or the answer again', async () => {
+    const result = await cli(['run', '89', '--demo-only', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /Live demo · scenario 89/);
+    assert.match(result.stdout, /The demo behaved as claimed/);
+    assert.doesNotMatch(result.stdout, /The interviewer asks|Key points|How a candidate reasons|Next:/);
+  });
+
   test('piped, the run never waits and leaves no note behind (nothing for `| less` to strand on screen)', async () => {
     const result = await cli(['run', '89', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     assert.equal(result.exitCode, 0, result.stderr);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIdList, selectSession } from '../../src/quiz/selection.js';
+import { parseIdList, selectSession, sessionCounts } from '../../src/quiz/selection.js';
 import { applyGrade } from '../../src/quiz/scheduler.js';
 import { emptyProgress } from '../../src/quiz/progress.js';
 import type { Progress } from '../../src/quiz/progress.js';
@@ -53,4 +53,12 @@ test('--id with an unknown id is a user error', () => {
 test('id lists are parsed and bad ones rejected', () => {
   assert.deepEqual(parseIdList('24, 28,24'), [24, 28]);
   for (const bad of ['', 'abc', '24,x', ',']) assert.throws(() => parseIdList(bad), UserError);
+});
+
+test('a session opens with its counts: due reviews, cards still learning, new', () => {
+  const progress = progressAt();
+  // 28 was graded easy (a review card), due again days later.
+  progress.scenarios['28'] = applyGrade(progress.scenarios['28'], 'good', hours(24 * 30), { mode: 'recall' });
+  const items = selectSession(scenarios, progress, { count: 5 }, hours(24 * 400));
+  assert.deepEqual(sessionCounts(items, progress), { due: 1, learning: 2, new: 2 });
 });
