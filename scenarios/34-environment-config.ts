@@ -333,14 +333,14 @@ export const scenario = defineScenario({
 
       // A child with exactly the environment given: nothing leaks in from the shell running the demo.
       const runNode = (script: string, cwd: string, env: Record<string, string>, nodeFlags: string[] = []) =>
-        execa(process.execPath, [...nodeFlags, join(root, script)], {
+        ctx.trackProcess(execa(process.execPath, [...nodeFlags, join(root, script)], {
           cwd,
           env,
           extendEnv: false,
           reject: false,
           timeout: CHILD_TIMEOUT_MS,
           cancelSignal: ctx.signal,
-        });
+        }));
 
       // Secrets of this run only; checks search the output for them, nothing prints them.
       const shortSecret = randomBytes(6).toString('hex');
@@ -360,7 +360,7 @@ export const scenario = defineScenario({
       await writeFile(join(app, '.env'), [
         'PORT=3000', 'LOG_LEVEL=debug', 'CACHE_TTL_S=5',
         'MONGODB_URI=mongodb://127.0.0.1:27017/shop_dev', `JWT_SECRET=${randomBytes(32).toString('base64url')}`, '',
-      ].join('\n'));
+      ].join('\n'), { mode: 0o600 });
       await writeFile(join(app, '.env.production'), ['PORT=8080', 'LOG_LEVEL=warn', ''].join('\n'));
 
       // --env-file-if-exists needs Node 22.9+ or 20.19+ (--env-file: 20.6+); where this Node lacks

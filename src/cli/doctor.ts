@@ -13,8 +13,11 @@ export async function doctorCommand(): Promise<void> {
   const { style } = terminal;
   const ok = style.green('✔');
   const no = style.red('✘');
-  const item = (good: boolean, text: string): void => {
-    for (const line of wrap(text, terminal.width, '    ', `  ${good ? ok : no} `)) terminal.line(line);
+  // Optional and simply not set up is neither good nor bad: a neutral ○, never red.
+  const neutral = style.dim('○');
+  const item = (good: boolean | 'neutral', text: string): void => {
+    const mark = good === 'neutral' ? neutral : good ? ok : no;
+    for (const line of wrap(text, terminal.width, '    ', `  ${mark} `)) terminal.line(line);
   };
   let healthy = true;
 
@@ -27,7 +30,10 @@ export async function doctorCommand(): Promise<void> {
   terminal.line();
   for (const line of wrap(`${style.bold('MongoDB engines')}  ${style.dim('(auto: MONGODB_URI if set, else a mongod on disk, else embedded)')}`, terminal.width, '  ')) terminal.line(line);
   const engines = await describeEngines();
-  for (const engine of engines) item(engine.available, `${style.bold(engine.name)}: ${engine.reason}`);
+  for (const engine of engines) {
+    const state = engine.available ? true : engine.notConfigured ? 'neutral' : false;
+    item(state, `${style.bold(engine.name)}: ${engine.notConfigured ? `not configured (optional): ${engine.reason}` : engine.reason}`);
+  }
   // The same rule as `run --engine auto`: a MONGODB_URI that is set is used (and fails) even when
   // another engine would work, so doctor must not promise a fallback that run will not take.
   const mongodOnDisk = engines.some((engine) => engine.name === 'memory-server' && engine.available);
@@ -45,7 +51,7 @@ export async function doctorCommand(): Promise<void> {
   terminal.line();
   terminal.line(style.bold('Redis') + style.dim('  (some demos use it)'));
   const redisUrl = process.env['REDIS_URL'];
-  item(true, redisUrl ? `REDIS_URL=${maskUri(redisUrl)}` : 'REDIS_URL is not set: demos use an in-memory Redis (ioredis-mock)');
+  item(redisUrl ? true : 'neutral', redisUrl ? `REDIS_URL=${maskUri(redisUrl)}` : 'REDIS_URL is not set: demos use an in-memory Redis (ioredis-mock)');
 
   terminal.line();
   terminal.line(style.bold('Scenarios'));

@@ -4,6 +4,7 @@
 import { startEmbedded } from '../runtime/engines.js';
 import { UserError } from './errors.js';
 import { createTerminal } from '../ui/terminal.js';
+import { command } from './invocation.js';
 
 export interface EngineCommandOptions {
   port: number;
@@ -37,7 +38,8 @@ export async function engineCommand(options: EngineCommandOptions): Promise<void
     server.replicaSet.hosts.forEach((host, index) => terminal.line(style.dim(`  ${index === server.replicaSet!.primary() ? 'primary  ' : 'secondary'} ${host}`)));
   }
   if (options.enableTestCommands) terminal.line(style.dim('  test commands enabled: configureFailPoint (failCommand, rsSyncApplyStop, onPrimaryTransactionalWrite)'));
-  terminal.line(style.dim(`  try: mongosh "${server.uri}"`));
+  terminal.line(style.dim(`  a shell:   mongosh "${server.uri}"   (or npx mongosh …)`));
+  terminal.line(style.dim(`  a demo:    MONGODB_URI="${server.uri}" ${command('run 24 --engine uri')}`));
   terminal.line(style.dim('  Ctrl-C to stop'));
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -28,10 +28,13 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError;
 }
 
-/** Ends a command with an exit code and nothing to say (Ctrl-C before anything had started). */
+/**
+ * Ends a command with an exit code and no error: Ctrl-C before anything had started (nothing to
+ * say), or a stop the user chose, told plainly in `notice` (no "error:" prefix: it is not one).
+ */
 export class SilentExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
+  constructor(readonly exitCode: number, readonly notice?: string) {
+    super(notice ?? `exit ${exitCode}`);
     this.name = 'SilentExit';
   }
 }

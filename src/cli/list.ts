@@ -8,21 +8,52 @@ import { renderTable } from '../ui/table.js';
 import type { ListOptions } from './program.js';
 import { visibleLength, wrap } from '../ui/text.js';
 import type { ChalkInstance } from 'chalk';
+import { command } from './invocation.js';
+import { closest } from './suggest.js';
+import type { Progress } from '../quiz/progress.js';
+
+/**
+ * Where each scenario stands in the quiz: new (never answered), learning (answered, still in short
+ * steps), due (its review time has come) or the time of its next review. Read without the lock and
+ * never written: `list` must not repair or move a progress file, only show it.
+ */
+async function quizStates(now: Date): Promise<Map<number, string>> {
+  const states = new Map<number, string>();
+  let progress: Progress;
+  try {
+    const [{ readFile }, { progressFilePath }, { parseProgress }] = await Promise.all([
+      import('node:fs/promises'), import('../quiz/progress-location.js'), import('../quiz/progress.js'),
+    ]);
+    progress = parseProgress(await readFile(progressFilePath(), 'utf8'));
+  } catch {
+    // No file yet, or one `quiz` will have to repair: every scenario shows as new meanwhile.
+    return states;
+  }
+  const { describeInterval } = await import('../quiz/scheduler.js');
+  for (const [id, entry] of Object.entries(progress.scenarios)) {
+    const due = new Date(entry.card.due);
+    const state = due.getTime() <= now.getTime() ? 'due'
+      : entry.card.state === 'Learning' || entry.card.state === 'Relearning' ? 'learning'
+        : `review ${describeInterval(due, now)}`;
+    states.set(Number(id), state);
+  }
+  return states;
+}
 
 /** A one-line-per-scenario table only when id, title and tags fit with room left for a summary. */
 function fitsAsTable(rows: string[][], width: number): boolean {
   const widest = (index: number): number => Math.max(...rows.map((row) => visibleLength(row[index] ?? '')));
-  return widest(0) + widest(1) + widest(2) + 6 + 30 <= width;
+  return widest(0) + widest(1) + widest(2) + widest(3) + 8 + 30 <= width;
 }
 
 /** Narrower terminals: id and title on one line, tags and summary wrapped beneath. */
-function renderCards(scenarios: CatalogEntry[], width: number, style: ChalkInstance): string[] {
+function renderCards(scenarios: CatalogEntry[], width: number, style: ChalkInstance, quizOf: (id: number) => string): string[] {
   const idWidth = Math.max(...scenarios.map((scenario) => String(scenario.id).length));
   const indent = ' '.repeat(idWidth + 2);
   return scenarios.flatMap((scenario, index) => [
     ...(index > 0 ? [''] : []),
     ...wrap(style.bold(scenario.title), width, indent, `${style.cyan(String(scenario.id).padStart(idWidth))}  `),
-    ...wrap(style.dim(scenario.tags.join(' · ')), width, indent),
+    ...wrap(style.dim(`${scenario.tags.join(' · ')} · quiz: ${quizOf(scenario.id)}`), width, indent),
     ...wrap(scenario.summary, width, indent),
   ]);
 }
@@ -38,8 +69,9 @@ export async function listCommand(options: ListOptions): Promise<void> {
   const selected = tags.length > 0 ? all.filter((scenario) => hasAnyTag(scenario, tags)) : all;
   if (tags.length > 0 && selected.length === 0) {
     const known = [...new Set(all.flatMap((scenario) => scenario.tags))].sort();
+    const near = [...new Set(tags.flatMap((tag) => closest(tag, known)))];
     throw new UserError(`No scenario is tagged ${tags.map((tag) => `"${tag}"`).join(' or ')}.`, {
-      hint: `Tags in use: ${known.join(', ') || 'none'}.`,
+      hint: `${near.length > 0 ? `Did you mean ${near.join(', ')}? ` : ''}Tags in use: ${known.join(', ') || 'none'}.`,
     });
   }
   if (options.json) {
@@ -53,13 +85,26 @@ export async function listCommand(options: ListOptions): Promise<void> {
     terminal.line('No scenarios installed (scenarios/NN-slug.ts).');
     return;
   }
-  const columns = [{ header: 'ID', align: 'right' as const }, { header: 'TITLE' }, { header: 'TAGS' }, { header: 'SUMMARY', flexible: true }];
-  const rows = selected.map((scenario) => [String(scenario.id), scenario.title, scenario.tags.join(', '), scenario.summary]);
+  const quiz = await quizStates(new Date());
+  const quizOf = (id: number): string => quiz.get(id) ?? 'new';
+  // Progress columns sit between the id and the title; more (practice) can join them there.
+  const columns = [{ header: 'ID', align: 'right' as const }, { header: 'QUIZ' }, { header: 'TITLE' }, { header: 'TAGS' }, { header: 'SUMMARY', flexible: true }];
+  const rows = selected.map((scenario) => [String(scenario.id), quizOf(scenario.id), scenario.title, scenario.tags.join(', '), scenario.summary]);
+  // Widest first: every column; then without tags (a 100–130 column terminal keeps one line per
+  // scenario, so the top does not scroll off); then cards.
+  const withoutTags = (cells: string[]): string[] => cells.filter((_, index) => index !== 3);
   const lines = fitsAsTable(rows, terminal.columns)
     ? renderTable(columns, rows, terminal.columns, (text) => style.bold(text))
-    : renderCards(selected, terminal.width, style);
+    : fitsAsTable(rows.map((row) => [...withoutTags(row).slice(0, 3), '']), terminal.columns)
+      ? renderTable(columns.filter((column) => column.header !== 'TAGS'), rows.map(withoutTags), terminal.columns, (text) => style.bold(text))
+      : renderCards(selected, terminal.width, style, quizOf);
   for (const line of lines) terminal.line(line);
   terminal.line();
-  const footer = `${selected.length} scenario${selected.length === 1 ? '' : 's'} · \`backend-scenarios show <id>\` for the answer, \`run <id>\` for the live demo`;
-  for (const line of wrap(footer, terminal.width)) terminal.line(style.dim(line));
+  const due = selected.filter((scenario) => quizOf(scenario.id) === 'due').length;
+  const footer = [
+    `${selected.length} scenario${selected.length === 1 ? '' : 's'}${due > 0 ? `, ${due} due for review` : ''}.`,
+    `\`${command('show <id>')}\` for the answer, \`${command('run <id>')}\` for the live demo, \`${command('quiz')}\` to answer from memory.`,
+    'Ids start at 24 because they keep the numbers of the source material the scenarios come from.',
+  ];
+  for (const text of footer) for (const line of wrap(text, terminal.width)) terminal.line(style.dim(line));
 }

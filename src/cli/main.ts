@@ -6,6 +6,7 @@ import { createProgram } from './program.js';
 import { ExitCode, SilentExit, isUserError } from './errors.js';
 import { colorWanted, createStyle, terminalWidth } from '../ui/terminal.js';
 import { wrap } from '../ui/text.js';
+import { asTyped, command as typedCommand } from './invocation.js';
 
 const errorStyle = createStyle(colorWanted(process.stderr));
 
@@ -21,22 +22,28 @@ function errorLines(label: string, text: string, style: (text: string) => string
     index === 0 ? `${style(label)}${line.slice(label.length)}` : line));
 }
 
+/** Every hint passes through asTyped: the commands it names run as typed (npx or not). */
 function printUserError(message: string, hint: string | undefined): void {
   // A prompt or spinner may have left the cursor mid-line.
   if (process.stderr.isTTY) process.stderr.write('\n');
-  for (const line of errorLines('error:', message, (text) => errorStyle.red(text))) process.stderr.write(`${line}\n`);
-  if (hint) for (const line of errorLines('hint:', hint, (text) => text)) process.stderr.write(`${errorStyle.dim(line)}\n`);
+  for (const line of errorLines('error:', asTyped(message), (text) => errorStyle.red(text))) process.stderr.write(`${line}\n`);
+  if (hint) for (const line of errorLines('hint:', asTyped(hint), (text) => text)) process.stderr.write(`${errorStyle.dim(line)}\n`);
+}
+
+/** commander wraps its suggestion in parentheses: "(Did you mean run?)" reads better without. */
+function unwrapSuggestion(hint: string): string {
+  return hint.replace(/^\((Did you mean .*\?)\)$/, '$1');
 }
 
 /** commander's messages start with "error: " and may carry a "(Did you mean …?)" line. */
 function commanderMessage(error: CommanderError): { message: string; hint: string | undefined } {
   const [first = '', ...rest] = error.message.replace(/^error:\s*/i, '').split('\n').filter((line) => line.trim() !== '');
   const suggestion = rest.join(' ').trim();
-  return { message: first, hint: suggestion || undefined };
+  return { message: first, hint: suggestion ? unwrapSuggestion(suggestion) : undefined };
 }
 
 function commandNameFor(argv: string[]): string | undefined {
-  const known = ['list', 'show', 'run', 'quiz', 'stats', 'doctor', 'engine'];
+  const known = createProgram().commands.map((candidate) => candidate.name());
   return argv.find((arg) => known.includes(arg));
 }
 
@@ -63,11 +70,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return ExitCode.ok;
       const { message, hint } = commanderMessage(error);
       const command = commandNameFor(userArgs);
-      printUserError(message, hint ?? `See \`backend-scenarios ${command ? `${command} ` : ''}--help\`.`);
+      printUserError(message, hint ?? `See \`${typedCommand(`${command ? `${command} ` : ''}--help`)}\`.`);
       return ExitCode.usage;
     }
     if (error instanceof SilentExit) {
       if (process.stderr.isTTY) process.stderr.write('\n');
+      if (error.notice) for (const line of errorLines('', error.notice, (text) => text)) process.stderr.write(`${line.trimStart()}\n`);
       return error.exitCode;
     }
     if (isUserError(error)) {

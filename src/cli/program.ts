@@ -7,6 +7,7 @@ import type { EngineCommandOptions } from './engine-command.js';
 import { packageVersion } from './package-info.js';
 import { engineChoices } from '../runtime/engine-choices.js';
 import { terminalWidth } from '../ui/terminal.js';
+import { commandPrefix } from './invocation.js';
 
 export interface ListOptions {
   /** Absent when no --tag was given (a default of [] would show in --help as "(default: [])"). */
@@ -19,6 +20,8 @@ export interface RunOptions {
   pause: boolean;
   step?: boolean;
   json?: boolean;
+  /** From the quiz: the demo and its summary only (the question and the answer were just shown). */
+  demoOnly?: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -31,20 +34,25 @@ function parsePort(value: string): number {
   return port;
 }
 
-const examples = `
+/** The examples name the CLI the way it was started (npx or not), so each runs as typed. */
+function examples(): string {
+  const cli = commandPrefix();
+  const pad = (text: string): string => text.padEnd(cli.length + 24);
+  return `
 Examples:
-  $ backend-scenarios list                  all, by id
-  $ backend-scenarios list --tag security   one tag
-  $ backend-scenarios show 24               answer + fix
-  $ backend-scenarios run 24                live demo
-  $ backend-scenarios run 24 --json         as JSON
-  $ backend-scenarios run all --no-pause    every demo
-  $ backend-scenarios quiz                  practise
-  $ backend-scenarios doctor                engines here
+  $ ${pad(`${cli} list`)}all, by id
+  $ ${pad(`${cli} list --tag security`)}one tag
+  $ ${pad(`${cli} show 24`)}answer + fix
+  $ ${pad(`${cli} run 24`)}live demo
+  $ ${pad(`${cli} run 24 --json`)}as JSON
+  $ ${pad(`${cli} run all --no-pause`)}every demo
+  $ ${pad(`${cli} quiz`)}practise
+  $ ${pad(`${cli} doctor`)}engines here
 
 Engines: MONGODB_URI when set, else mongodb-memory-server
 when a mongod is already on disk, else the built-in
 embedded engine (offline). Force one with run --engine.`;
+}
 
 function parseMembers(value: string): number {
   const members = Number(value);
@@ -60,7 +68,7 @@ export function createProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version (-v works too)')
     .option('--no-color', 'plain output without colours (NO_COLOR works too)')
     .helpOption('-h, --help', 'show help')
-    .addHelpText('after', examples)
+    .addHelpText('after', examples())
     .showSuggestionAfterError(true)
     .configureHelp({ helpWidth: terminalWidth(process.stdout), minWidthToWrap: 20 });
 
@@ -78,9 +86,10 @@ export function createProgram(): Command {
     .command('show')
     .description('show a scenario: question, reasoning, key points and the code of the fix (no demo)')
     .argument('[id]', 'scenario id, e.g. 24')
-    .action(async (id: string | undefined) => {
+    .option('--json', 'print the content as JSON (question, answers, key points, quiz, follow-ups)')
+    .action(async (id: string | undefined, options: { json?: boolean }) => {
       const { showCommand } = await import('./show.js');
-      await showCommand(id);
+      await showCommand(id, options);
     });
 
   program
@@ -88,21 +97,22 @@ export function createProgram(): Command {
     .description('run a scenario\'s live demo (or all of them) and check what it proves')
     .argument('[ids...]', 'scenario ids or slugs, e.g. 24, "24 25", 24,25, registration-race, or "all"')
     .addOption(new Option('-e, --engine <name>', 'which MongoDB to run against').choices(engineChoices).default('auto'))
-    .option('--no-pause', 'do not wait for Enter after the question')
+    .option('--no-pause', 'do not wait for Enter (after the question, after the bug)')
     .option('--step', 'pause before every demo step (for presenting)')
     .option('--json', 'print the run as JSON instead of prose')
+    .addOption(new Option('--demo-only', 'the demo and its summary, without the question and answer (the quiz uses it)').hideHelp())
     .addHelpText('after', `
 Exit codes: 0 every check held, 1 a check failed or the
 demo broke, 2 bad input, 130 interrupted (Ctrl-C),
 143 terminated (SIGTERM).
 
 Examples:
-  $ backend-scenarios run 24
-  $ backend-scenarios run 24 --no-pause --engine embedded
-  $ backend-scenarios run 24 25 --no-pause
-  $ backend-scenarios run all --json
+  $ ${commandPrefix()} run 24
+  $ ${commandPrefix()} run 24 --no-pause --engine embedded
+  $ ${commandPrefix()} run 24 25 --no-pause
+  $ ${commandPrefix()} run all --json
   $ MONGODB_URI=mongodb://127.0.0.1:27017/ \\
-      backend-scenarios run 24 --engine uri`)
+      ${commandPrefix()} run 24 --engine uri`)
     .action(async (ids: string[], options: RunOptions) => {
       const { runCommand } = await import('./run.js');
       await runCommand(ids, options);

@@ -7,14 +7,17 @@ import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { ScenarioReport } from '../runtime/report.js';
 import { selectEngine } from '../runtime/engines.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
-import { runScenario, DemoInterruptedError, removeTempDirsSync } from '../runtime/run-scenario.js';
+import { runScenario, DemoInterruptedError, killChildrenSync, removeTempDirsSync, stepOptionsFromTitle, sweepLeftoverTempDirs } from '../runtime/run-scenario.js';
 import { ExitCode, SilentExit, UserError } from './errors.js';
 import type { RunOptions } from './program.js';
 import { createTerminal } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
 import { Spinner } from '../ui/spinner.js';
-import { renderScenarioHeading, renderSection, renderAnswer, rule, ruleLines } from '../ui/scenario-text.js';
-import { createConsoleReporter, loadHighlighter, renderSummary } from '../ui/demo-output.js';
+import { renderScenarioHeading, renderSection, renderKeyPoints, rule, ruleLines } from '../ui/scenario-text.js';
+import { createConsoleReporter, loadHighlighter } from '../ui/demo-output.js';
+import { engineLabel, renderSummary } from '../ui/demo-summary.js';
+import { waitForKey } from '../ui/keypress.js';
+import { command } from './invocation.js';
 import type { SyncHighlighter } from '../ui/demo-output.js';
 import { renderTable } from '../ui/table.js';
 import { wrap } from '../ui/text.js';
@@ -30,11 +33,15 @@ type StopSignal = keyof typeof signalExitCodes;
 class InterruptWatcher {
   private readonly controller = new AbortController();
   private signalName: StopSignal = 'SIGINT';
+  /** Stopped with q at a pause: the learner's choice, not a signal (exit 0). */
+  private byChoice = false;
   private readonly onSignal = (name: StopSignal): void => {
     this.signalName = name;
     if (this.controller.signal.aborted) {
       removeTempDirsSync();
-      process.stderr.write(`\nStopped at once (second ${name}): temp directories removed, the rest of the cleanup skipped.\n`);
+      const killed = killChildrenSync();
+      const children = killed > 0 ? `, ${killed} child process${killed === 1 ? '' : 'es'} killed` : '';
+      process.stderr.write(`\nStopped at once (second ${name}): temp directories removed${children}, the rest of the cleanup skipped.\n`);
       process.exit(this.exitCode);
     }
     this.controller.abort(new DemoInterruptedError());
@@ -57,17 +64,23 @@ class InterruptWatcher {
 
   /** 130 for Ctrl-C, 143 for SIGTERM (128 + the signal's number, as shells report it). */
   get exitCode(): number {
-    return signalExitCodes[this.signalName];
+    return this.byChoice ? ExitCode.ok : signalExitCodes[this.signalName];
   }
 
   /** How the stop is named in the message: Ctrl-C interrupts, SIGTERM terminates. */
   get stopWord(): string {
-    return this.signalName === 'SIGTERM' ? 'Terminated (SIGTERM)' : 'Interrupted';
+    if (this.byChoice) return 'Stopped (q)';
+    return this.signalName === 'SIGTERM' ? 'Terminated (SIGTERM)' : 'Stopped (Ctrl-C)';
   }
 
-  /** Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal. */
-  trigger(): void {
-    if (!this.controller.signal.aborted) this.controller.abort(new DemoInterruptedError());
+  /**
+   * Ctrl-C pressed while a prompt held the terminal in raw mode arrives as a key, not a signal;
+   * `byChoice`: q or Esc at a pause.
+   */
+  trigger(byChoice = false): void {
+    if (this.controller.signal.aborted) return;
+    this.byChoice = byChoice;
+    this.controller.abort(new DemoInterruptedError());
   }
 
   dispose(): void {
@@ -80,14 +93,17 @@ function isPromptInterruption(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');
 }
 
-async function waitForEnter(message: string, signal: AbortSignal): Promise<void> {
-  const { input } = await import('@inquirer/prompts');
-  await input({ message }, { signal, clearPromptOnDone: true });
+/**
+ * A single-key pause: Enter goes on; q or Esc (and Ctrl-C, which raw mode delivers as a key) stop the
+ * run the way Ctrl-C does. Nothing typed is echoed, so nothing appears only to be thrown away.
+ */
+async function pauseForKey(message: string, terminal: Terminal, interrupt: InterruptWatcher): Promise<void> {
+  const answer = await waitForKey(terminal.style.dim(`${message} (q stops)`), { signal: interrupt.signal });
+  if (answer !== 'enter') interrupt.trigger(answer === 'quit');
 }
 
 function engineLine(engine: MongoEngineHandle): string {
-  const what = engine.name === 'embedded' ? 'built in' : engine.name === 'memory-server' ? 'mongodb-memory-server' : 'MONGODB_URI';
-  return `engine: ${engine.name} ${engine.version} (${what}) · fresh database per run`;
+  return `engine: ${engineLabel(engine)} · fresh database per run`;
 }
 
 async function startEngine(options: RunOptions, terminal: Terminal, showProgress: boolean): Promise<MongoEngineHandle> {
@@ -100,8 +116,9 @@ async function startEngine(options: RunOptions, terminal: Terminal, showProgress
   }
 }
 
-function interruptedError(interrupt: InterruptWatcher, progress = 'the demo was stopped'): UserError {
-  return new UserError(`${interrupt.stopWord}: ${progress}; every server and connection is closed.`, { exitCode: interrupt.exitCode });
+/** Ctrl-C is the user's choice, not an error: said plainly, without "error:", with its exit code. */
+function interruptedError(interrupt: InterruptWatcher, progress = 'the demo was stopped'): SilentExit {
+  return new SilentExit(interrupt.exitCode, `${interrupt.stopWord}: ${progress}; every server and connection is closed.`);
 }
 
 /** Ctrl-C before any demo started (engine start-up, the "think first" prompt): nothing to report. */
@@ -109,21 +126,24 @@ function interruptedBeforeDemo(interrupt: InterruptWatcher): SilentExit {
   return new SilentExit(interrupt.exitCode);
 }
 
-/** Piped or in CI nobody can press Enter: say so once, on stderr, instead of silently not pausing. */
-function noticeDroppedPauses(options: RunOptions, terminal: Terminal, single: boolean): void {
-  if (options.json || terminal.interactive) return;
-  const dropped = [options.step ? '--step' : '', single && options.pause ? 'the pause after the question' : ''].filter(Boolean);
-  if (dropped.length === 0) return;
+/**
+ * --step was asked for and cannot be honoured (piped, CI): say so once on stderr. The pauses a
+ * person did not ask for (think first, after the bug) are simply not made when nobody can press
+ * Enter; a note about them would be left behind on the screen by `run 24 | less`.
+ */
+function noticeDroppedPauses(options: RunOptions, terminal: Terminal): void {
+  if (options.json || terminal.interactive || !options.step) return;
   const why = process.env['CI'] !== undefined ? 'CI is set' : 'not an interactive terminal';
-  const silence = options.step ? '' : ' (--no-pause silences this)';
-  process.stderr.write(`note: ${dropped.join(' and ')} skipped: ${why}${silence}.\n`);
+  process.stderr.write(`note: --step skipped: ${why}.\n`);
 }
 
 export async function runCommand(idTexts: readonly string[], options: RunOptions): Promise<void> {
   if (idTexts.every((text) => text.trim() === '')) {
-    throw new UserError('run needs a scenario id, or "all".', { hint: 'e.g. `backend-scenarios run 24`, `run 24 25`, `run all`; `backend-scenarios list` shows the ids.' });
+    throw new UserError('run needs a scenario id, or "all".', { hint: `e.g. \`${command('run 24')}\`, \`run 24 25\`, \`run all\`; \`${command('list')}\` shows the ids.` });
   }
   const files = await listScenarioFiles();
+  // A run killed with SIGKILL cannot clean up after itself; the next one does (its .env files hold secrets).
+  sweepLeftoverTempDirs();
   // Every id is validated here, before any engine starts.
   const selection = selectScenarios(files, idTexts);
   const chosen = selection.all ? files : selection.scenarios;
@@ -136,10 +156,10 @@ export async function runCommand(idTexts: readonly string[], options: RunOptions
   try {
     engine = await startEngine(options, terminal, !options.json);
     if (interrupt.interrupted) throw interruptedBeforeDemo(interrupt);
-    noticeDroppedPauses(options, terminal, single !== undefined);
+    noticeDroppedPauses(options, terminal);
     const highlight = options.json ? (code: string) => code : await loadHighlighter(terminal);
     const exitCode = single
-      ? await runOne(single, engine, options, terminal, interrupt, highlight)
+      ? await runOne(single, files, engine, options, terminal, interrupt, highlight)
       : await runEvery(chosen, engine, options, terminal, interrupt, highlight);
     process.exitCode = exitCode;
   } catch (error) {
@@ -158,18 +178,35 @@ function exitCodeFor(reports: ScenarioReport[], interrupt: InterruptWatcher): nu
 
 function pauseBeforeStep(options: RunOptions, terminal: Terminal, interrupt: InterruptWatcher) {
   if (!options.step || options.json || !terminal.interactive) return undefined;
-  return async (number: number, title: string): Promise<void> => {
-    try {
-      await waitForEnter(`Enter for step ${number}: ${title}`, interrupt.signal);
-    } catch (error) {
-      if (isPromptInterruption(error)) interrupt.trigger();
-      throw error;
-    }
+  return (number: number, title: string): Promise<void> => pauseForKey(`Enter for step ${number}: ${title}`, terminal, interrupt);
+}
+
+/** After the first failure step, on a terminal: the bug stays on screen until the learner goes on. */
+function pauseAfterFailure(options: RunOptions, terminal: Terminal, interrupt: InterruptWatcher) {
+  if (!options.pause || options.step || options.json || !terminal.interactive) return undefined;
+  return (nextTitle: string): Promise<void> => {
+    terminal.line();
+    const next = stepOptionsFromTitle(nextTitle).shows === 'fix' ? 'watch the fix' : 'go on';
+    return pauseForKey(`The bug is reproduced above: press Enter to ${next}`, terminal, interrupt);
   };
+}
+
+/** What to do after a run: answer it from memory, practise it (when that command exists), the next one. */
+async function nextLine(scenario: ScenarioDefinition, files: ScenarioFile[]): Promise<string> {
+  const { createProgram } = await import('./program.js');
+  const practice = createProgram().commands.some((candidate) => candidate.name() === 'practice');
+  const next = files.find((file) => file.id > scenario.id);
+  const steps = [
+    `${command(`quiz --id ${scenario.id}`)} (answer it from memory)`,
+    practice ? `${command(`practice ${scenario.id}`)} (fix it yourself)` : '',
+    next ? `${command(`run ${next.id}`)} (next scenario)` : '',
+  ].filter(Boolean);
+  return `Next: ${steps.join(' · ')}`;
 }
 
 async function runOne(
   scenario: ScenarioDefinition,
+  files: ScenarioFile[],
   engine: MongoEngineHandle,
   options: RunOptions,
   terminal: Terminal,
@@ -181,14 +218,28 @@ async function runOne(
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return exitCodeFor([report], interrupt);
   }
-  for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
-  for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
-  terminal.line();
-  if (options.pause && terminal.interactive) {
-    await waitForEnter('Think about your answer first, then press Enter to watch the demo', interrupt.signal);
+  if (options.demoOnly) {
+    for (const line of ruleLines(terminal, `Live demo · scenario ${scenario.id}`, scenario.title)) terminal.line(line);
+    terminal.line(terminal.style.dim(`  ${engineLine(engine)}`));
+  } else {
+    for (const line of renderScenarioHeading(scenario, terminal, engineLine(engine))) terminal.line(line);
+    for (const line of renderSection('The interviewer asks', scenario.question, terminal)) terminal.line(line);
+    terminal.line();
   }
-  terminal.line(rule(terminal, 'Live demo'));
-  const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
+  if (options.pause && !options.demoOnly && terminal.interactive) {
+    const answer = await waitForKey(terminal.style.dim('Think of your answer, then press Enter for the demo (q leaves)'), { signal: interrupt.signal });
+    if (answer === 'quit') throw new SilentExit(ExitCode.ok);
+    if (answer === 'interrupt') {
+      interrupt.trigger();
+      throw interruptedBeforeDemo(interrupt);
+    }
+  }
+  if (!options.demoOnly) terminal.line(rule(terminal, 'Live demo'));
+  const reporter = createConsoleReporter(terminal, {
+    highlight,
+    pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt),
+    pauseAfterFailure: pauseAfterFailure(options, terminal, interrupt),
+  });
   let report: ScenarioReport;
   try {
     report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
@@ -200,8 +251,17 @@ async function runOne(
     throw interruptedError(interrupt);
   }
   terminal.line();
-  for (const line of await renderAnswer(scenario, terminal, { includeCode: false })) terminal.line(line);
+  if (options.demoOnly) {
+    for (const line of renderSummary(report, terminal)) terminal.line(line);
+    return exitCodeFor([report], interrupt);
+  }
+  if (scenario.answer.short) for (const line of renderSection('The 30-second answer', scenario.answer.short, terminal)) terminal.line(line);
+  for (const line of renderKeyPoints(scenario, terminal, report)) terminal.line(line);
+  terminal.line();
+  for (const line of wrap(terminal.style.dim(`How a candidate reasons it through, and what a senior adds: ${command(`show ${scenario.id}`)}`), terminal.width, '  ', '  ')) terminal.line(line);
   for (const line of renderSummary(report, terminal)) terminal.line(line);
+  terminal.line();
+  for (const line of wrap(await nextLine(scenario, files), terminal.width, '      ', '')) terminal.line(terminal.style.bold(line));
   return exitCodeFor([report], interrupt);
 }
 
@@ -286,10 +346,10 @@ async function runEvery(
       if (interrupt.interrupted) {
         // Its checks so far are shown, but it neither passed nor failed: it was stopped.
         interruptedReport = report;
-        print(`${style.yellow.bold('■ INTERRUPTED')} after ${checksHeld(report)} checks held · ${report.durationMs} ms`);
+        print(`${style.yellow.bold('■ INTERRUPTED')} after ${checksHeld(report)} checks · ${report.durationMs} ms`);
       } else {
-        const verdict = report.passed ? style.green('✔ passed') : style.red.bold('✘ FAILED');
-        print(`${verdict} ${checksHeld(report)} checks held · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+        const verdict = report.passed ? style.green('✔ behaved as claimed') : style.magenta.bold.inverse('‼ FAILED: did not behave as claimed');
+        print(`${verdict} · ${checksHeld(report)} checks · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
       }
     } finally {
       reporter.dispose();
@@ -310,7 +370,7 @@ async function runEvery(
   }
   const failed = reports.filter((report) => !report.passed).length;
   print(failed === 0
-    ? style.green.bold(`All ${reports.length} scenarios passed on ${engine.name} ${engine.version}.`)
+    ? style.green.bold(`${reports.length === 1 ? 'The scenario' : reports.length === 2 ? 'Both scenarios' : `All ${reports.length} scenarios`} behaved as claimed on the ${engineLabel(engine)}.`)
     : style.red.bold(`${failed} of ${reports.length} scenarios failed.`));
   return exitCodeFor(reports, interrupt);
 }

@@ -50,8 +50,9 @@ function statsTable(summary: ProgressSummary, terminal: Terminal, now: Date): st
   ];
   let table: string[] = [];
   for (const layout of layouts) {
+    // A table may use the terminal's full width (prose is capped at 100 columns for reading; a row is not).
     table = renderTable(layout.map((entry) => entry.column), summary.scenarios.map((row) => layout.map((entry) => entry.cell(row))),
-      terminal.width, (text) => terminal.style.bold(text));
+      terminal.columns, (text) => terminal.style.bold(text));
     // A table that fits has a header line and one line per scenario; more means it was stacked.
     if (table.length === summary.scenarios.length + 1) return table;
   }

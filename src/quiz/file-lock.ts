@@ -14,6 +14,12 @@ export interface FileLockOptions {
   timeoutMs?: number;
   /** A lock older than this is considered abandoned even if its process id looks alive. */
   staleMs?: number;
+  /**
+   * A lock with no owner written in it, older than this, is abandoned: its creator got as far as
+   * creating the file and no further (a full disk, a kill between the two system calls). Writing
+   * the owner takes microseconds, so a few seconds is generous.
+   */
+  emptyStaleMs?: number;
 }
 
 export class LockTimeoutError extends Error {
@@ -60,11 +66,11 @@ function processIsGone(pid: number): boolean {
   }
 }
 
-async function isStale(path: string, content: LockContent | undefined, staleMs: number): Promise<boolean> {
+async function isStale(path: string, content: LockContent | undefined, options: Required<FileLockOptions>): Promise<boolean> {
   if (content && content.pid !== process.pid && processIsGone(content.pid)) return true;
   try {
     const { mtimeMs } = await stat(path);
-    return Date.now() - mtimeMs > staleMs;
+    return Date.now() - mtimeMs > (content ? options.staleMs : Math.min(options.emptyStaleMs, options.staleMs));
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
     throw error;
@@ -99,16 +105,21 @@ async function acquire(path: string, token: string, options: Required<FileLockOp
       const handle = await open(path, 'wx');
       try {
         await handle.writeFile(JSON.stringify({ pid: process.pid, token, at: new Date().toISOString() }));
-      } finally {
-        await handle.close();
+      } catch (writeError) {
+        // A full disk lets the empty file be created but not filled: take it away again, or every
+        // later save would wait for a holder that does not exist.
+        await handle.close().catch(() => undefined);
+        await unlink(path).catch(() => undefined);
+        throw writeError;
       }
+      await handle.close();
       return;
     } catch (error) {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
     const current = await readLock(path);
     if (current === undefined) continue;
-    if (await isStale(path, current.content, options.staleMs)) {
+    if (await isStale(path, current.content, options)) {
       await breakStaleLock(path, current.text);
       continue;
     }
@@ -128,7 +139,7 @@ async function release(path: string, token: string): Promise<void> {
 
 export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const token = `${process.pid}-${randomUUID()}`;
-  await acquire(lockPath, token, { timeoutMs: options.timeoutMs ?? 10_000, staleMs: options.staleMs ?? 30_000 });
+  await acquire(lockPath, token, { timeoutMs: options.timeoutMs ?? 10_000, staleMs: options.staleMs ?? 30_000, emptyStaleMs: options.emptyStaleMs ?? 3_000 });
   try {
     return await work();
   } finally {

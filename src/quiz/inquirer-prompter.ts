@@ -31,6 +31,20 @@ function contextForOnePrompt(context: PromptContext): PromptContext {
 
 const answerInstructions = 'Type your answer (as many lines as you like; an empty line finishes). Press Enter right away to answer in your head.';
 
+/** The footer under a choice list: number keys work (as in Anki), so say so. */
+function numberKeysTheme(count: number) {
+  return { style: { keysHelpTip: () => `\x1b[2m1–${count} or ↑↓ choose · ⏎ confirm\x1b[22m` } };
+}
+
+/**
+ * A choice's text wrapped with a hanging indent under its own first word ("1. Each call…" continues
+ * under "Each"), leaving room for the prompt's cursor column.
+ */
+export function choiceLabel(number: number, text: string, width: number): string {
+  const head = `${number}. `;
+  return wrap(text, Math.max(20, width - 2), ' '.repeat(head.length + 2), head).map((line, index) => (index === 0 ? line : line.slice(2))).join('\n');
+}
+
 /** `width`: columns to wrap the instructions printed around prompts at (the terminal's). */
 export function inquirerPrompter(base: PromptContext = {}, write: (text: string) => void = () => undefined, width = 80): QuizPrompter {
   const context = (): PromptContext => contextForOnePrompt(base);
@@ -45,17 +59,21 @@ export function inquirerPrompter(base: PromptContext = {}, write: (text: string)
       }
       return lines.join('\n');
     },
-    async grade(nextReview: Record<GradeName, string>) {
-      return select<GradeName>({
+    async grade(nextReview: Record<GradeName, string>, options: { canExpand?: boolean } = {}) {
+      const grades = gradeNames.map((grade, index) => ({ value: grade as GradeName | 'reasoning', name: `${index + 1}. ${gradeLabels[grade]}  (next review ${nextReview[grade]})`, short: grade }));
+      const expand = options.canExpand ? [{ value: 'reasoning' as const, name: `${grades.length + 1}. Show the full reasoning and what a senior adds first`, short: 'reasoning' }] : [];
+      return select<GradeName | 'reasoning'>({
         message: 'How well did you answer?',
-        choices: gradeNames.map((grade) => ({ value: grade, name: `${gradeLabels[grade]}  (next review ${nextReview[grade]})`, short: grade })),
+        choices: [...grades, ...expand],
         default: 'good',
+        theme: numberKeysTheme(grades.length + expand.length),
       }, context());
     },
     async choose(question: ChoiceQuestion) {
       return select<number>({
         message: 'Your choice:',
-        choices: question.options.map((option, index) => ({ value: index, name: `${index + 1}. ${option.text}`, short: String(index + 1) })),
+        choices: question.options.map((option, index) => ({ value: index, name: choiceLabel(index + 1, option.text, width), short: String(index + 1) })),
+        theme: numberKeysTheme(question.options.length),
       }, context());
     },
     async offerDemo(scenario: ScenarioDefinition) {

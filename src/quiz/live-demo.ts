@@ -22,8 +22,9 @@ export async function runLiveDemo(id: number, cli: CliInvocation = currentCliInv
   process.on('SIGINT', ignoreInterrupt);
   try {
     return await new Promise<number>((resolve, reject) => {
-      // --no-pause: the user has just answered the question; the demo need not ask them to think first.
-      const child = spawn(cli.command, [...cli.args, 'run', String(id), '--no-pause'], { stdio: 'inherit' });
+      // --demo-only: the user has just answered the question and seen the model answer; the demo
+      // alone follows (no question, no "think first", no reasoning again), still pausing after the bug.
+      const child = spawn(cli.command, [...cli.args, 'run', String(id), '--demo-only'], { stdio: 'inherit' });
       child.once('error', reject);
       child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
     });

@@ -17,7 +17,13 @@ export interface QuizView {
   width: number;
 }
 
-const kindLabel: Record<SessionItem['kind'], string> = { due: 'review', new: 'new', ahead: 'practice ahead' };
+const kindLabel: Record<SessionItem['kind'], string> = { due: 'review', new: 'new', ahead: 'practice ahead', again: 'again: you missed it earlier' };
+
+/** "2026-11-30 07:20": the same in every locale, sortable, local time (the user's clock). */
+export function formatDateTime(date: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
 
 function block(view: QuizView, text: string, indent = '', firstIndent = indent): string {
   return wrap(text, view.width, indent, firstIndent).join('\n');
@@ -59,30 +65,58 @@ export function renderAnswerEcho(view: QuizView, answer: string): string {
   return `${block(view, text, '        ', 'Answer: ')}\n`;
 }
 
-export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition, answer: string, coverage: KeyPointCoverage[]): string {
+/** The key points, each marked as mentioned or missed by the typed answer (or listed, for an answer given in the head). */
+export function renderCoverage(view: QuizView, answer: string, coverage: KeyPointCoverage[]): string {
   const { style } = view;
   const lines: string[] = [];
   if (answer.trim().length > 0) {
     const covered = coverage.filter((point) => point.covered).length;
-    lines.push(styledBlock(view, `Key points (${covered} of ${coverage.length} mentioned in your answer; a hint for grading, not a verdict):`, (line) => style.bold(line)));
+    const partly = coverage.filter((point) => point.partial).length;
+    lines.push(styledBlock(view, `Key points (${covered} of ${coverage.length} mentioned in your answer${partly > 0 ? `, ${partly} partly` : ''}; a hint for grading, not a verdict):`, (line) => style.bold(line)));
     for (const point of coverage) {
-      const note = point.covered
-        ? `(you said: ${point.matched.filter((term): term is string => term !== undefined).join(', ')})`
-        : `(not mentioned: ${point.missing.join(', ')})`;
-      const mark = point.covered ? style.green('✓') : style.yellow('✗');
+      const said = [...new Set(point.matched.filter((term): term is string => term !== undefined))].join(', ');
+      const note = point.covered ? `(you said: ${said})`
+        : point.partial ? `(partly: you said ${said}; not mentioned: ${point.missing.join(', ')})`
+          : `(not mentioned: ${point.missing.join(', ')})`;
+      const mark = point.covered ? style.green('✓') : point.partial ? style.yellow('~') : style.yellow('✗');
       lines.push(`${block(view, `${point.text} ${paintWords(note, (word) => style.dim(word))}`, '    ', `  ${mark} `)}`);
     }
   } else {
     lines.push(styledBlock(view, 'Key points of a strong answer (compare with the one in your head):', (line) => style.bold(line)));
     for (const point of coverage) lines.push(block(view, point.text, '    ', '  • '));
   }
-  lines.push('', style.bold('The reasoning:'));
+  return `\n${lines.join('\n')}\n`;
+}
+
+/** The long part of the model answer: the full reasoning and what a senior adds. */
+export function renderReasoning(view: QuizView, scenario: ScenarioDefinition): string {
+  const { style } = view;
+  const lines: string[] = ['', style.bold('The reasoning:')];
   for (const paragraph of scenario.answer.reasoning) lines.push(block(view, paragraph, '  '), '');
   if (scenario.answer.seniorNotes.length > 0) {
     lines.push(style.bold('What a senior adds:'));
     for (const note of scenario.answer.seniorNotes) lines.push(block(view, note, '    ', '  • '));
   }
-  return `\n${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+export interface RevealOptions {
+  /**
+   * Interactive: the reasoning and senior notes stay folded (a choice at the grade prompt shows
+   * them), so the 30-second answer and the coverage fit one screen right above the grade prompt.
+   * Scripted output is read later, not on a screen: everything, coverage last.
+   */
+  fold?: boolean;
+}
+
+/** The reveal: the 30-second answer when there is one, the reasoning unless folded, the coverage last. */
+export function renderRecallReveal(view: QuizView, scenario: ScenarioDefinition, answer: string, coverage: KeyPointCoverage[], options: RevealOptions = {}): string {
+  const { style } = view;
+  const parts: string[] = [];
+  if (scenario.answer.short) parts.push(`\n${style.bold('The 30-second answer:')}\n${block(view, scenario.answer.short, '  ')}\n`);
+  if (!options.fold) parts.push(renderReasoning(view, scenario));
+  parts.push(renderCoverage(view, answer, coverage));
+  return parts.join('');
 }
 
 export function renderChoiceQuestion(view: QuizView, scenario: ScenarioDefinition, question: ChoiceQuestion, position: number, total: number): string {
@@ -103,6 +137,6 @@ export function renderChoiceReveal(view: QuizView, question: ChoiceQuestion, cho
 }
 
 export function renderScheduled(view: QuizView, scenario: ScenarioDefinition, grade: GradeName, due: Date, now: Date): string {
-  const text = `Graded ${grade}. Next review of #${scenario.id} ${describeInterval(due, now)} (${due.toLocaleString()}).`;
+  const text = `Graded ${grade}. Next review of #${scenario.id} ${describeInterval(due, now)} (${formatDateTime(due)}).`;
   return `${styledBlock(view, text, (line) => view.style.dim(line))}\n`;
 }

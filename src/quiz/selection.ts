@@ -13,7 +13,8 @@ export interface SessionFilter {
 
 export interface SessionItem {
   scenario: ScenarioDefinition;
-  kind: 'due' | 'new' | 'ahead';
+  /** 'again': graded Again earlier in this session and asked once more (a learning step, as in Anki). */
+  kind: 'due' | 'new' | 'ahead' | 'again';
 }
 
 /** Parses "24,28" (spaces allowed) into ids; throws a UserError naming what is not an id. */
@@ -78,7 +79,25 @@ export function selectSession(scenarios: ScenarioDefinition[], progress: Progres
       .sort((a, b) => dueTime(a)! - dueTime(b)! || a.id - b.id)
       .map((scenario): SessionItem => ({ scenario, kind: 'ahead' }))
     : [];
-  return [...due, ...fresh, ...ahead].slice(0, filter.count);
+  const chosen = [...due, ...fresh, ...ahead].slice(0, filter.count);
+  // `--id 35,27` asks 35 first: the order typed is the order wanted.
+  if (filter.ids && filter.ids.length > 0) {
+    const position = new Map(filter.ids.map((id, index) => [id, index]));
+    chosen.sort((a, b) => position.get(a.scenario.id)! - position.get(b.scenario.id)!);
+  }
+  return chosen;
+}
+
+/** What a session is about to ask, as Anki's deck screen counts it: due reviews, cards still learning, new. */
+export function sessionCounts(items: SessionItem[], progress: Progress): { due: number; learning: number; new: number } {
+  const counts = { due: 0, learning: 0, new: 0 };
+  for (const item of items) {
+    const state = progress.scenarios[String(item.scenario.id)]?.card.state;
+    if (item.kind === 'new') counts.new += 1;
+    else if (state === 'Learning' || state === 'Relearning') counts.learning += 1;
+    else counts.due += 1;
+  }
+  return counts;
 }
 
 /** The earliest upcoming review among the pool, for "nothing is due until ..." messages. */

@@ -8,7 +8,7 @@ import type { GradeName, QuizMode } from './grades.js';
 import type { Progress, ScenarioProgress } from './progress.js';
 import type { ProgressStore } from './progress-store.js';
 import {
-  renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled,
+  renderChoiceQuestion, renderChoiceReveal, renderCoverage, renderQuestionHeader, renderReasoning, renderRecallReveal, renderScheduled,
 } from './reveal.js';
 import type { QuizView } from './reveal.js';
 import { applyGrade, describeInterval, previewDueDates } from './scheduler.js';
@@ -20,8 +20,11 @@ import type { SessionItem } from './selection.js';
 export interface QuizPrompter {
   /** The user's (possibly multi-line) answer; empty when they answered in their head. */
   answer(): Promise<string>;
-  /** Self-grade; `nextReview` says, per grade, when the scenario would come back. */
-  grade(nextReview: Record<GradeName, string>): Promise<GradeName>;
+  /**
+   * Self-grade; `nextReview` says, per grade, when the scenario would come back. With `canExpand`
+   * the prompter may answer 'reasoning' instead: show the folded reasoning, then ask again.
+   */
+  grade(nextReview: Record<GradeName, string>, options?: { canExpand?: boolean }): Promise<GradeName | 'reasoning'>;
   /** Index of the option chosen. */
   choose(question: ChoiceQuestion): Promise<number>;
   offerDemo(scenario: ScenarioDefinition): Promise<boolean>;
@@ -93,13 +96,22 @@ async function askRecall(item: SessionItem, position: number, total: number, pro
   const { scenario } = item;
   deps.write(renderQuestionHeader(deps.view, scenario, position, total, item.kind));
   const answer = await deps.prompter.answer();
-  deps.write(renderRecallReveal(deps.view, scenario, answer, keyPointCoverage(answer, scenario.answer.keyPoints)));
+  const coverage = keyPointCoverage(answer, scenario.answer.keyPoints);
+  // Folded: the short answer and the coverage fit one screen, right above the grade prompt.
+  deps.write(renderRecallReveal(deps.view, scenario, answer, coverage, { fold: true }));
   const previewAt = now();
   const previews = previewDueDates(progress.scenarios[String(scenario.id)], previewAt);
   const nextReview = Object.fromEntries(
     Object.entries(previews).map(([grade, due]) => [grade, describeInterval(due, previewAt)]),
   ) as Record<GradeName, string>;
-  const grade = await deps.prompter.grade(nextReview);
+  let choice = await deps.prompter.grade(nextReview, { canExpand: true });
+  if (choice === 'reasoning') {
+    // Unfolded on request; the coverage is printed again so it is still right above the prompt.
+    deps.write(renderReasoning(deps.view, scenario));
+    deps.write(renderCoverage(deps.view, answer, coverage));
+    choice = await deps.prompter.grade(nextReview, { canExpand: false });
+  }
+  const grade: GradeName = choice === 'reasoning' ? 'good' : choice;
   const gradedAt = now();
   const due = await recordGradeOrExplain(deps.store, scenario, grade, gradedAt, 'recall', undefined, savedBefore);
   deps.write(renderScheduled(deps.view, scenario, grade, due, gradedAt));
@@ -125,16 +137,29 @@ async function askChoice(item: SessionItem, position: number, total: number, pro
   return { grade, due };
 }
 
+/** How often one scenario may come back in a session after Again (Anki's learning steps, bounded). */
+export const maxAgainPerSession = 2;
+
 export async function runQuizSession(items: SessionItem[], mode: QuizMode, deps: SessionDependencies): Promise<SessionResult> {
   const now = deps.now ?? (() => new Date());
   const result: SessionResult = { graded: [], interrupted: false };
+  const queue = [...items];
+  const again = new Map<number, number>();
   try {
-    for (const [index, item] of items.entries()) {
+    for (let index = 0; index < queue.length; index += 1) {
+      const item = queue[index]!;
       const progress = await deps.store.read();
       const ask = mode === 'choice' ? askChoice : askRecall;
-      const { grade, due } = await ask(item, index + 1, items.length, progress, deps, now, result.graded);
+      const { grade, due } = await ask(item, index + 1, queue.length, progress, deps, now, result.graded);
       result.graded.push({ id: item.scenario.id, grade, due: due.toISOString() });
-      if (deps.runDemo && await deps.prompter.offerDemo(item.scenario)) await deps.runDemo(item.scenario);
+      // Again: the card comes back at the end of this session instead of waiting for the next one.
+      const times = again.get(item.scenario.id) ?? 0;
+      if (grade === 'again' && times < maxAgainPerSession) {
+        again.set(item.scenario.id, times + 1);
+        queue.push({ scenario: item.scenario, kind: 'again' });
+        deps.write(`${deps.view.style.dim(`#${item.scenario.id} comes back at the end of this session.`)}\n`);
+      }
+      if (deps.runDemo && item.kind !== 'again' && await deps.prompter.offerDemo(item.scenario)) await deps.runDemo(item.scenario);
     }
   } catch (error) {
     if (!isPromptExit(error)) throw error;

@@ -46,7 +46,7 @@ export interface HttpResponse {
 
 export interface RedisHandle {
   client: Redis;
-  /** 'redis' (REDIS_URL) or 'in-memory (ioredis-mock)' */
+  /** 'Redis 7.0 at 127.0.0.1:6390' (REDIS_URL) or 'in-memory (ioredis-mock)' */
   name: string;
 }
 
@@ -60,6 +60,17 @@ export interface StepOptions {
   shows: 'failure' | 'fix' | 'context';
   /** Beyond the textbook answer: what a senior adds. */
   senior?: boolean;
+}
+
+export interface ObserveOptions {
+  /** The figure's unit: 'ms', 's', 'bytes', '%', '×' (a ratio) or any word ('docs', 'requests'). */
+  unit?: string;
+}
+
+/** A child process a demo started (execa's or node:child_process's both fit). */
+export interface TrackedProcess {
+  pid?: number | undefined;
+  kill(signal?: NodeJS.Signals | number): boolean;
 }
 
 export interface DemoContext {
@@ -76,8 +87,20 @@ export interface DemoContext {
 
   /** A numbered step of the story; observations and checks made inside belong to it. */
   step(title: string, body: () => Promise<void>, options?: StepOptions): Promise<void>;
-  /** Record and print one measured figure of the current step. Returns the value for chaining. */
-  observe<T extends JsonValue>(label: string, value: T): T;
+  /**
+   * Record and print one measured figure of the current step. Returns the value for chaining.
+   *
+   * Units: `ctx.observe('median', 13, { unit: 'ms' })` prints `median: 13 ms`; `{ unit: '×' }` prints
+   * `9.3×`. Without `unit`, a label whose last word is a unit and whose value is a number gives the
+   * unit: `observe('median ms', 13)` prints the same `median: 13 ms` (recognised: ms, s, min, bytes,
+   * B, KiB, MiB, %, ×; a trailing parenthesis is kept: "skip http ms (median of 3)"). Numbers from
+   * 10 000 up are grouped in thousands (`20 000`), except when the label names a port, code or id.
+   * The unit is recorded in the report (`StepReport.units`); the value itself stays a plain number.
+   *
+   * The end-of-run summary pairs figures by label: the same label observed in a failure step and in
+   * a later fix step prints as a before/after (`documents 5 → 1`), so give the two the same label.
+   */
+  observe<T extends JsonValue>(label: string, value: T, options?: ObserveOptions): T;
   /** Record and print a claim and whether it held. A failed check fails the demo's exit code. */
   check(claim: string, passed: boolean, detail?: string): boolean;
   /** Print a line of narration (what is about to happen, why). */
@@ -87,8 +110,16 @@ export interface DemoContext {
 
   /** Redis: real one when REDIS_URL is set, in-memory otherwise. Closed by the runtime. */
   redis(): Promise<RedisHandle>;
-  /** A fresh temporary directory removed at the end. */
+  /**
+   * A fresh temporary directory (mode 0700) removed at the end, and by a forced exit (second Ctrl-C);
+   * one left behind by a killed run is swept by the next run. Write secrets in it with mode 0600.
+   */
   tempDir(): Promise<string>;
+  /**
+   * Registers a child process the demo started, so that a forced exit (second Ctrl-C) kills it too:
+   * `const child = ctx.trackProcess(execa(...))`. The demo still awaits and ends it normally.
+   */
+  trackProcess<T extends TrackedProcess>(child: T): T;
   /** Register cleanup to run at the end (reverse order), even on error, timeout or Ctrl-C. */
   defer(cleanup: () => Promise<void> | void): void;
   /** Aborted when the demo times out or the user presses Ctrl-C. */

@@ -253,6 +253,11 @@ export interface EngineAvailability {
   reason: string;
   /** What to do about it, when it is not available. */
   hint?: string;
+  /**
+   * Not available because nobody asked for it (no MONGODB_URI, no mongod downloaded): optional, not
+   * broken, so `doctor` shows it neutrally. Unset when something configured does not work.
+   */
+  notConfigured?: boolean;
 }
 
 /** What `doctor` prints: each engine, whether `auto` could pick it, and why. */
@@ -260,7 +265,7 @@ export async function describeEngines(env: NodeJS.ProcessEnv = process.env): Pro
   const result: EngineAvailability[] = [];
   const uri = env['MONGODB_URI'];
   if (!uri) {
-    result.push({ name: 'uri', available: false, reason: 'MONGODB_URI is not set' });
+    result.push({ name: 'uri', available: false, notConfigured: true, reason: 'MONGODB_URI is not set' });
   } else {
     try {
       const version = await probeVersion(uri);
@@ -276,7 +281,7 @@ export async function describeEngines(env: NodeJS.ProcessEnv = process.env): Pro
     ? { name: 'memory-server', available: true, reason: `mongod found at ${binary.path} (${binary.source})` }
     : missing
       ? { name: 'memory-server', available: false, reason: missingSystemBinaryMessage(missing), hint: missingSystemBinaryHint }
-      : { name: 'memory-server', available: false, reason: 'no mongod on disk (set MONGOMS_SYSTEM_BINARY, or run it once online to download one)' });
+      : { name: 'memory-server', available: false, notConfigured: true, reason: 'no mongod on disk (set MONGOMS_SYSTEM_BINARY, or run it once online to download one)' });
   try {
     const server = await startEmbedded();
     result.push({ name: 'embedded', available: true, reason: `built in; answers as MongoDB ${server.version}` });

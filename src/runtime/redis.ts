@@ -6,6 +6,20 @@ import type { Cleanup } from './teardown.js';
 
 const connectTimeoutMs = 3_000;
 
+/** "Redis 7.0 at 127.0.0.1:6390": which server the demo really talked to (password never shown). */
+async function describeServer(client: Redis, url: string): Promise<string> {
+  const info = await client.info('server').catch(() => '');
+  const version = /redis_version:(\d+\.\d+)/.exec(info)?.[1];
+  let where = 'REDIS_URL';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    // Not a URL ioredis could still take (a socket path): keep the neutral name.
+  }
+  return `Redis ${version ?? '(unknown version)'} at ${where}`;
+}
+
 /** `namespace` is unique per demo run; `defer` registers cleanup with the run's teardown. */
 export async function openRedis(namespace: string, defer: (cleanup: Cleanup) => void, env: NodeJS.ProcessEnv = process.env): Promise<RedisHandle> {
   const url = env['REDIS_URL'];
@@ -20,7 +34,7 @@ export async function openRedis(namespace: string, defer: (cleanup: Cleanup) => 
       if (keys.length > 0) await client.del(...keys.map((key) => key.slice(keyPrefix.length)));
       await client.quit();
     });
-    return { client, name: 'redis' };
+    return { client, name: await describeServer(client, url) };
   }
   const { default: RedisMock } = await import('ioredis-mock');
   // ioredis-mock shares data between instances with the same host and port, like a real server:

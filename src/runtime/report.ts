@@ -23,6 +23,8 @@ export interface StepReport {
   shows?: 'failure' | 'fix' | 'context';
   senior?: boolean;
   observations: Record<string, JsonValue>;
+  /** The unit of an observation, by label, when it has one (see DemoContext.observe). */
+  units?: Record<string, string>;
   checks: CheckResult[];
   durationMs: number;
 }

@@ -2,18 +2,19 @@
 // bound, and a teardown that runs whatever happens (success, failed check, thrown error, timeout,
 // Ctrl-C). mongoose and express are loaded here with import() so `list` and `show` never load them.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioDefinition } from '../scenario/contract.js';
-import type { DemoContext, ServedApp, StepOptions } from './context.js';
+import type { DemoContext, ServedApp, StepOptions, TrackedProcess } from './context.js';
 import type { CheckResult, CheckRole, JsonValue, ScenarioReport, StepReport } from './report.js';
 import type { MongoEngineHandle } from './engines.js';
 import { Deadline } from './deadline.js';
 import { Teardown } from './teardown.js';
 import { serveOnLoopback } from './served-app.js';
 import { openRedis } from './redis.js';
+import { unitOf } from './units.js';
 
 export type CodeLanguage = 'ts' | 'js' | 'json' | 'bash' | 'text';
 
@@ -24,7 +25,8 @@ export interface DemoReporter {
   stepStarted?(number: number, title: string): void;
   stepFinished?(number: number, step: StepReport, error?: unknown): void;
   said?(text: string): void;
-  observed?(label: string, value: JsonValue): void;
+  /** `unit` as recorded in the report (explicit, or read from the label). */
+  observed?(label: string, value: JsonValue, unit?: string): void;
   checked?(check: CheckResult): void;
   codeShown?(title: string, code: string, language: CodeLanguage): void;
 }
@@ -58,6 +60,72 @@ export function removeTempDirsSync(): number {
       // Exiting anyway: nothing better to do with a directory that will not go.
     }
     liveTempDirs.delete(dir);
+  }
+  return removed;
+}
+
+/** Child processes registered with ctx.trackProcess() that have not exited yet. */
+const liveChildren = new Set<TrackedProcess>();
+
+/** A forced exit (second Ctrl-C) kills what the demos started: nothing outlives the CLI. */
+export function killChildrenSync(): number {
+  let killed = 0;
+  for (const child of liveChildren) {
+    try {
+      if (child.kill('SIGKILL')) killed += 1;
+    } catch {
+      // Already gone.
+    }
+  }
+  liveChildren.clear();
+  return killed;
+}
+
+/** Temp dirs are named after the process that made them, so a later run can tell a leftover. */
+export const tempDirPrefix = 'backend-scenarios-';
+const tempDirPattern = /^backend-scenarios-(\d+)-[A-Za-z0-9]{6}$/;
+/** Before PIDs were in the name, nobody can tell whose it is: only very old ones are swept. */
+const unownedTempDirPattern = /^backend-scenarios-[A-Za-z0-9]{6}$/;
+const unownedTempDirMaxAgeMs = 24 * 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp dirs of runs that died without cleaning up (SIGKILL, power loss): they may hold
+ * .env files with secrets. A dir whose PID is alive belongs to a running demo and is left alone.
+ * Returns the paths removed.
+ */
+export function sweepLeftoverTempDirs(dir: string = tmpdir(), now: number = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const owned = tempDirPattern.exec(name);
+    const path = join(dir, name);
+    try {
+      if (owned) {
+        const pid = Number(owned[1]);
+        if (pid === process.pid || processAlive(pid)) continue;
+      } else if (!unownedTempDirPattern.test(name) || now - statSync(path).mtimeMs < unownedTempDirMaxAgeMs) {
+        continue;
+      }
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // Someone else's, or already gone: not ours to insist on.
+    }
   }
   return removed;
 }
@@ -219,11 +287,14 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
           currentStep = previous;
         }
       },
-      observe(label, value) {
+      observe(label, value, observeOptions) {
         if (teardown.closed) return value;
         const json = toJson(label, value);
-        currentOrImplicitStep().observations[label] = json;
-        reporter.observed?.(label, json);
+        const step = currentOrImplicitStep();
+        step.observations[label] = json;
+        const { unit } = unitOf(label, json, observeOptions?.unit);
+        if (unit !== undefined) step.units = { ...step.units, [label]: unit };
+        reporter.observed?.(label, json, unit);
         return value;
       },
       check(claim, passed, detail) {
@@ -247,13 +318,21 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
       },
       async tempDir() {
         controller.signal.throwIfAborted();
-        const dir = await mkdtemp(join(tmpdir(), 'backend-scenarios-'));
+        const dir = await mkdtemp(join(tmpdir(), `${tempDirPrefix}${process.pid}-`));
         liveTempDirs.add(dir);
         teardown.push(async () => {
           await rm(dir, { recursive: true, force: true });
           liveTempDirs.delete(dir);
         });
         return dir;
+      },
+      trackProcess(child) {
+        liveChildren.add(child);
+        const forget = (): void => { liveChildren.delete(child); };
+        const events = child as unknown as { once?: (event: string, listener: () => void) => void };
+        events.once?.('exit', forget);
+        teardown.push(forget);
+        return child;
       },
       defer(cleanup) {
         teardown.push(cleanup);

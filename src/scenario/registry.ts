@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { validateScenario } from './validate.js';
 import { UserError } from '../cli/errors.js';
+import { closest } from '../cli/suggest.js';
 
 const scenarioFilePattern = /^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(?:ts|js)$/;
 
@@ -107,15 +108,20 @@ export interface FindScenarioOptions {
 export function findScenario<T extends { id: number; slug: string }>(scenarios: T[], idText: string, options: FindScenarioOptions = {}): T {
   const known = scenarios.map((s) => s.id);
   const range = known.length > 0 ? `${known[0]}–${known[known.length - 1]}` : 'none installed';
-  const text = idText.trim().toLowerCase();
+  // "24." or "#24": the number is plain to see, so take it (P9: a typo should not be an error).
+  const text = idText.trim().toLowerCase().replace(/^#(?=\d)/, '').replace(/(?<=^\d+)[.,;:]$/, '');
   if (!/^\d+$/.test(text)) {
     const bySlug = scenarios.find((s) => s.slug === text);
     if (bySlug) return bySlug;
     if (text === 'all') {
       throw new UserError('"all" works with run, not here.', { hint: '`backend-scenarios list` shows every scenario; then pick one by id or slug.' });
     }
-    // A word out of a slug ("registration") most likely meant that scenario.
-    const containing = text === '' ? [] : scenarios.filter((s) => s.slug.includes(text)).map((s) => `${s.slug} (${s.id})`);
+    // A word out of a slug ("registration") most likely meant that scenario; a near-miss of a
+    // slug ("reg-race", "registraton-race") the closest slugs.
+    const contained = text === '' ? [] : scenarios.filter((s) => s.slug.includes(text));
+    const near = closest(text, scenarios.map((s) => s.slug)).map((slug) => scenarios.find((s) => s.slug === slug)!);
+    const abbreviated = scenarios.filter((s) => text.includes('-') && text.split('-').every((part) => part !== '' && s.slug.split('-').some((word) => word.startsWith(part))));
+    const containing = [...new Set([...contained, ...near, ...abbreviated])].map((s) => `${s.slug} (${s.id})`);
     const first = scenarios[0];
     const forms = first
       ? `a number such as ${first.id} (${range}), a slug such as ${first.slug}${options.allowAll ? ', or all' : ''}`

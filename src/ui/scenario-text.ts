@@ -1,5 +1,6 @@
 // How a scenario's text is laid out in the terminal, shared by `show` and `run`.
-import type { ScenarioDefinition } from '../scenario/contract.js';
+import type { KeyPoint, ScenarioDefinition } from '../scenario/contract.js';
+import type { ScenarioReport } from '../runtime/report.js';
 import type { Terminal } from './terminal.js';
 import { truncate, visibleLength, wrap } from './text.js';
 import { frameCode, highlightCode } from './highlight.js';
@@ -46,11 +47,44 @@ export function renderBullets(title: string, items: string[], terminal: Terminal
   return lines;
 }
 
+/**
+ * How a key point is backed. With a report (after `run`): proven when the step it names ran and
+ * every check in it held. Without one (`show`): which demo step proves it.
+ */
+export function keyPointProof(point: KeyPoint, report?: ScenarioReport): { proven: boolean; note: string } | undefined {
+  if (!point.provenBy) return undefined;
+  const prefix = point.provenBy.toLowerCase();
+  if (!report) return { proven: true, note: `proven by the demo: ${point.provenBy}` };
+  const step = report.steps.find((candidate) => candidate.title.toLowerCase().startsWith(prefix));
+  if (!step || step.checks.length === 0) return { proven: false, note: `its step (${point.provenBy}) did not run` };
+  const held = step.checks.every((check) => check.passed);
+  return { proven: held, note: held ? `proven in this run: ${step.title}` : `its step did not behave as claimed: ${step.title}` };
+}
+
+/** Key points, each marked ✔ when a demo check backs it (KeyPoint.provenBy); the rest are reasoning. */
+export function renderKeyPoints(scenario: ScenarioDefinition, terminal: Terminal, report?: ScenarioReport): string[] {
+  const { style } = terminal;
+  const lines = ['', style.bold.underline('Key points')];
+  const points = scenario.answer.keyPoints;
+  for (const point of points) {
+    const proof = keyPointProof(point, report);
+    const mark = proof ? (proof.proven ? style.green('✔') : style.magenta('‼')) : '•';
+    const note = proof ? ` ${style.dim(`(${proof.note})`)}` : '';
+    lines.push(...wrap(`${point.text}${note}`, terminal.width, '    ', `  ${mark} `));
+  }
+  const backed = points.filter((point) => point.provenBy).length;
+  if (backed > 0 && backed < points.length) {
+    lines.push(...wrap(style.dim(`✔ a check in the demo backs it; • the candidate's reasoning (${backed} of ${points.length} backed).`), terminal.width, '    ', '  '));
+  }
+  return lines;
+}
+
 export async function renderAnswer(scenario: ScenarioDefinition, terminal: Terminal, options: { includeCode: boolean }): Promise<string[]> {
   const { answer } = scenario;
   const lines = [
+    ...(answer.short ? renderSection('The 30-second answer', answer.short, terminal) : []),
     ...renderSection('How a candidate reasons', answer.reasoning, terminal),
-    ...renderBullets('Key points', answer.keyPoints.map((point) => point.text), terminal),
+    ...renderKeyPoints(scenario, terminal),
   ];
   if (options.includeCode) {
     lines.push('', terminal.style.bold.underline('The code'));

@@ -6,10 +6,10 @@ import type { ChalkInstance, Options as ChalkOptions } from 'chalk';
 
 export interface Terminal {
   out: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Columns to wrap prose at (capped for readability). */
-  width: number;
-  /** The terminal's full width, for tables that may use it all. */
-  columns: number;
+  /** Columns to wrap prose at (capped for readability); follows a resize. */
+  readonly width: number;
+  /** The terminal's full width, for tables that may use it all; follows a resize. */
+  readonly columns: number;
   /** A person is watching: spinners and prompts make sense. */
   interactive: boolean;
   color: boolean;
@@ -29,14 +29,28 @@ export function colorWanted(stream: { isTTY?: boolean }, argv: readonly string[]
   return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
-export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * COLUMNS, else the stream's own width, else (piped into a pager: `run 24 | less`) the width of the
+ * terminal stderr still shows on, else 80.
+ */
+export function terminalColumns(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+  viewer: { isTTY?: boolean; columns?: number } = process.stderr,
+): number {
   const fromEnv = Number(env['COLUMNS']);
-  const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : stream.isTTY && stream.columns ? stream.columns : 80;
+  const columns = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv
+    : stream.isTTY && stream.columns ? stream.columns
+      : viewer.isTTY && viewer.columns ? viewer.columns : 80;
   return Math.max(minWidth, columns);
 }
 
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
-  return Math.min(maxWidth, terminalColumns(stream, env));
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+  viewer: { isTTY?: boolean; columns?: number } = process.stderr,
+): number {
+  return Math.min(maxWidth, terminalColumns(stream, env, viewer));
 }
 
 /** Chained style calls (style.red.bold(text)) that return the text unchanged. */
@@ -58,12 +72,20 @@ export function createStyle(color: boolean): ChalkInstance {
   return new Chalk({ level: 1 });
 }
 
+/**
+ * `width` and `columns` are read again on every use: a terminal resized mid-run (SIGWINCH, which
+ * Node turns into a new stdout.columns) wraps what comes next at the new width.
+ */
 export function createTerminal(out: NodeJS.WriteStream = process.stdout): Terminal {
   const color = colorWanted(out);
   return {
     out,
-    width: terminalWidth(out),
-    columns: terminalColumns(out),
+    get width() {
+      return terminalWidth(out);
+    },
+    get columns() {
+      return terminalColumns(out);
+    },
     interactive: out.isTTY === true && process.stdin.isTTY === true && process.env['CI'] === undefined,
     color,
     style: createStyle(color),

@@ -11,7 +11,8 @@ export function wrap(text: string, width: number, indent = '', firstIndent = ind
   const available = (prefix: string): number => Math.max(10, width - visibleLength(prefix));
   for (const paragraph of text.split('\n')) {
     let prefix = lines.length === 0 ? firstIndent : indent;
-    const words = paragraph.split(/\s+/).filter((word) => word.length > 0);
+    // Plain spaces only: a no-break space (the thousands separator in "20 000") holds its words together.
+    const words = paragraph.split(/[ \t\r\f\v]+/).filter((word) => word.length > 0);
     if (words.length === 0) {
       lines.push(prefix.trimEnd());
       continue;

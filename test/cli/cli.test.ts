@@ -27,7 +27,11 @@ function cli(args: string[], options: { env?: Record<string, string>; nodeArgs?:
     reject: false,
     timeout: childTimeoutMs,
     // A clean environment for colour and engine choice, whatever the developer's shell has set.
-    env: { NO_COLOR: undefined, FORCE_COLOR: undefined, MONGODB_URI: undefined, COLUMNS: undefined, CI: undefined, ...options.env },
+    // npm's own variables too: under `npm test` they would make every suggestion read `npx …`.
+    env: {
+      NO_COLOR: undefined, FORCE_COLOR: undefined, MONGODB_URI: undefined, COLUMNS: undefined, CI: undefined,
+      npm_command: undefined, npm_lifecycle_event: undefined, npm_execpath: undefined, ...options.env,
+    },
     extendEnv: true,
   });
 }
@@ -66,6 +70,55 @@ function waitForOutput(child: ResultPromise, pattern: RegExp): Promise<string> {
 
 before(() => {
   assert.ok(existsSync(`${root}dist/src/cli/main.js`), 'the CLI is not built: run `npm run build` first');
+});
+
+describe('list and show: progress, content as data, typos', () => {
+  test('list shows each scenario\'s quiz state from the progress file, and explains why ids start at 24', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'bs-list-home-'));
+    try {
+      const due = new Date(Date.now() - 60_000).toISOString();
+      const card = { due, stability: 1, difficulty: 5, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 1, lapses: 0, state: 'Review', lastReview: due };
+      writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, scenarios: { 24: { card, reviews: [{ at: due, grade: 'good', mode: 'recall' }] } } }));
+      const result = await cli(['list'], { env: { BACKEND_SCENARIOS_HOME: home, COLUMNS: '200' } });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stdout, /^\s*24\s+due\s+Registration race/m);
+      assert.match(result.stdout, /^\s*25\s+new\s+/m);
+      const footer = result.stdout.replace(/\s+/g, ' ');
+      assert.match(footer, /1 due for review/);
+      assert.match(footer, /Ids start at 24 because they keep the numbers of the source material/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('show --json prints the content as data: answers, key points with provenBy, quiz options', async () => {
+    const result = await cli(['show', '24', '--json']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const content = JSON.parse(result.stdout) as {
+      id: number; question: string;
+      answer: { reasoning: string[]; keyPoints: Array<{ text: string; terms: string[][]; provenBy?: string }>; code: unknown[]; seniorNotes: string[] };
+      quiz: { choices: Array<{ prompt: string; options: Array<{ text: string; correct: boolean; explanation: string }> }> };
+    };
+    assert.equal(content.id, 24);
+    assert.ok(content.question.length > 0);
+    assert.ok(content.answer.reasoning.length > 0 && content.answer.keyPoints.length > 0 && content.answer.seniorNotes.length > 0);
+    assert.ok(content.quiz.choices.length >= 3);
+    for (const question of content.quiz.choices) assert.equal(question.options.filter((option) => option.correct).length, 1);
+    assert.ok(!('demo' in content), 'the demo is behaviour, not content');
+  });
+
+  test('typos get suggestions: a tag one letter off, "24." and a near slug', async () => {
+    const tag = await cli(['list', '--tag', 'secuirty']);
+    assert.equal(tag.exitCode, 2);
+    assert.match(tag.stderr, /^hint: Did you mean security\?/m);
+    const dotted = await cli(['show', '24.']);
+    assert.equal(dotted.exitCode, 0, dotted.stderr);
+    const slug = await cli(['run', 'reg-race']);
+    assert.equal(slug.exitCode, 2);
+    assert.match(slug.stderr, /Did you mean registration-race \(24\)/);
+    const command = await cli(['rnu', '24']);
+    assert.match(command.stderr, /^hint: Did you mean run\?$/m, 'without commander\'s parentheses');
+  });
 });
 
 describe('list and show', () => {
@@ -270,14 +323,47 @@ describe('run', () => {
   test('run 24 narrates the demo and exits 0 when every check held', async () => {
     const result = await cli(['run', '24', '--no-pause', '--engine', 'embedded']);
     assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /engine: embedded/);
+    assert.match(result.stdout, /engine: built-in engine \(speaks MongoDB \d+\.\d+ wire protocol\)/);
     assert.match(result.stdout, /The interviewer asks/);
     assert.match(result.stdout, /^\s+1\. Naive/m);
     assert.match(result.stdout, /statuses: \[201, 201, 201, 201, 201\]/);
     assert.match(result.stdout, /statuses: \[201, 409, 409, 409, 409\]/);
-    assert.match(result.stdout, /What the demo proved/);
-    assert.match(result.stdout, /PASSED (\d+)\/\1 checks held/);
-    assert.doesNotMatch(result.stdout, /FAILED/);
+    // The naive step's checks read as a bug caught, the fix's as a cure: never the same mark.
+    assert.match(result.stdout, /^\s+✘ bug reproduced: .*answered 201/m);
+    assert.match(result.stdout, /^\s+✔ fixed: .*exactly one account/m);
+    assert.doesNotMatch(result.stdout, /✔ held|checks held|PASSED|What the demo proved/);
+    // The summary is a before/after of the figures, derived from the report, then one verdict.
+    const summary = result.stdout.slice(result.stdout.indexOf('Before → after'));
+    assert.match(summary, /^\s+statuses\s+201×5 → 201 \+ 409×4$/m);
+    assert.match(summary, /^\s+documents\s+5 → 1$/m);
+    assert.match(summary.replace(/\s+/g, ' '), /✔ The demo behaved as claimed: bug reproduced \(\d+ checks\), fix proven \(\d+ checks\)/);
+    assert.match(summary.replace(/\s+/g, ' '), /Next: backend-scenarios quiz --id 24 \(answer it from memory\) · backend-scenarios run 25 \(next scenario\)/);
+    assert.doesNotMatch(result.stdout, /FAILED|‼/);
+  });
+
+  test('started through npx or npm, every suggested command says npx', async () => {
+    const result = await cli(['run', '89', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios, npm_command: 'exec' } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout.replace(/\s+/g, ' '), /Next: npx backend-scenarios quiz --id 89/);
+    const missing = await cli(['show', '99'], { env: { npm_lifecycle_event: 'npx' } });
+    assert.match(missing.stderr.replace(/\s+/g, ' '), /`npx backend-scenarios list` shows them all/);
+    const bare = await cli(['show', '99']);
+    assert.match(bare.stderr.replace(/\s+/g, ' '), /(?<!npx )`backend-scenarios list` shows them all/);
+  });
+
+  test('--demo-only (the quiz\'s live demo) prints the demo and its summary, not the question or the answer again', async () => {
+    const result = await cli(['run', '89', '--demo-only', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, /Live demo · scenario 89/);
+    assert.match(result.stdout, /The demo behaved as claimed/);
+    assert.doesNotMatch(result.stdout, /The interviewer asks|Key points|How a candidate reasons|Next:/);
+  });
+
+  test('piped, the run never waits and leaves no note behind (nothing for `| less` to strand on screen)', async () => {
+    const result = await cli(['run', '89', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    assert.doesNotMatch(result.stdout, /press Enter|Think about your answer/i);
   });
 
   test('run 24 --json prints the report and nothing else', async () => {
@@ -327,7 +413,8 @@ describe('run', () => {
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
-    assert.equal(`${result.stdout}\n${result.stderr}`.match(/Interrupted/g)?.length, 1, `one Interrupted message:\n${result.stdout}\n${result.stderr}`);
+    assert.equal(`${result.stdout}\n${result.stderr}`.match(/Stopped \(Ctrl-C\)/g)?.length, 1, `one Stopped message:\n${result.stdout}\n${result.stderr}`);
+    assert.doesNotMatch(result.stderr, /^error:/m, 'Ctrl-C is the user\'s choice, not an error');
     assertNoStackTrace(result.stderr);
     assert.equal(await portAccepts(port), false, 'the demo server is closed');
     assert.throws(() => process.kill(child.pid!, 0), /ESRCH/, 'no process left behind');
@@ -340,8 +427,8 @@ describe('run', () => {
     child.kill('SIGTERM');
     const result = await child;
     assert.equal(result.exitCode, 143, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /^error: Terminated \(SIGTERM\): the demo was stopped; every server and connection is closed\.$/m);
-    assert.doesNotMatch(result.stderr, /Interrupted/);
+    assert.match(result.stderr, /^Terminated \(SIGTERM\): the demo was stopped; every server and connection is closed\.$/m);
+    assert.doesNotMatch(result.stderr, /Ctrl-C/);
     assertNoStackTrace(result.stderr);
     assert.equal(await portAccepts(port), false, 'the demo server is closed');
   });
@@ -357,8 +444,23 @@ describe('run', () => {
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stderr, /Stopped at once \(second SIGINT\): temp directories removed/);
+    assert.match(result.stderr, /Stopped at once \(second SIGINT\): temp directories removed, 1 child process killed/);
     assert.equal(existsSync(dir), false, 'the temp directory with the .env file is gone');
+    const childPid = Number(/child pid: (\d+)/.exec(seen)?.[1]);
+    assert.ok(childPid > 0, `the demo's child process was reported:\n${seen}`);
+    // SIGKILLed: gone, or a zombie waiting for whoever inherited it to reap it (not running either way).
+    const running = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      return !/^\d+ \(.*\) Z/.test(stat);
+    };
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && running(childPid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(running(childPid), false, 'the child process the demo started was killed');
     assertNoStackTrace(result.stderr);
   });
 
@@ -368,24 +470,24 @@ describe('run', () => {
     child.kill('SIGINT');
     const result = await child;
     assert.equal(result.exitCode, 130, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /INTERRUPTED after 0\/0 checks held/);
+    assert.match(result.stdout, /INTERRUPTED after 0\/0 checks/);
     assert.doesNotMatch(result.stdout, /FAILED/);
     const summary = result.stdout.slice(result.stdout.indexOf('Summary'));
     assert.match(summary, /^89\s+passed\s+1\/1\b/m);
     assert.match(summary, /^90\s+INTERRUPTED\s+0\/0\b/m);
     assert.doesNotMatch(summary, /^91\s/m, 'the scenario after the interrupt did not run');
-    assert.match(result.stderr, /^error: Interrupted: 1 of 3 scenarios finished \(1 passed\), scenario 90 was stopped, 1 not run; every server and connection is closed\.$/m);
-    assert.equal(result.stderr.match(/Interrupted/g)?.length, 1);
+    assert.match(result.stderr, /^Stopped \(Ctrl-C\): 1 of 3 scenarios finished \(1 passed\), scenario 90 was stopped, 1 not run; every server and connection is closed\.$/m);
+    assert.equal(result.stderr.match(/Stopped \(Ctrl-C\)/g)?.length, 1);
     assertNoStackTrace(result.stderr);
   });
 
-  test('--step and the pause, dropped without a terminal, are each noted once on stderr', async () => {
+  test('--step, asked for and dropped without a terminal, is noted once on stderr; the default pauses are silently not made', async () => {
     const step = await cli(['run', '89', '--step', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     assert.equal(step.exitCode, 0, step.stderr);
     assert.match(step.stderr, /^note: --step skipped: not an interactive terminal\.$/m);
     const pause = await cli(['run', '89', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     assert.equal(pause.exitCode, 0, pause.stderr);
-    assert.match(pause.stderr, /^note: the pause after the question skipped: not an interactive terminal \(--no-pause silences this\)\.$/m);
+    assert.equal(pause.stderr, '');
     const quiet = await cli(['run', '89', '--no-pause', '--engine', 'embedded'], { env: { BACKEND_SCENARIOS_DIR: fixtureScenarios } });
     assert.equal(quiet.stderr, '');
   });
@@ -488,7 +590,9 @@ describe('doctor and engine', () => {
   test('doctor explains which engines are available and which one run will use', async () => {
     const result = await cli(['doctor']);
     assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /✘ uri: MONGODB_URI is not set/);
+    // Optional and not set up: neutral, never a red ✘ on a healthy machine.
+    assert.match(result.stdout, /○ uri: not configured \(optional\): MONGODB_URI is not set/);
+    assert.doesNotMatch(result.stdout, /✘/);
     assert.match(result.stdout, /✔ embedded: built in; answers as MongoDB \d+\.\d+/);
     assert.match(result.stdout, /→ `run` will use (embedded|memory-server)/);
     assert.match(result.stdout, /(\d+) of \1 scenario files load and validate/);

@@ -23,7 +23,8 @@ export async function withCliHome(body: (home: { dir: string; progressFile: stri
 /** Runs the built CLI with stdin not a terminal (execa's default pipe), as in CI. */
 export function runCli(home: string, args: string[], env: Record<string, string> = {}) {
   return execa(process.execPath, [binary, ...args], {
-    env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1', COLUMNS: '100', ...env },
+    // Without npm's variables: under `npm test` they would make every suggestion read `npx …`.
+    env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1', COLUMNS: '100', npm_command: undefined, npm_lifecycle_event: undefined, npm_execpath: undefined, ...env },
     cwd: home,
     reject: false,
     timeout: 60_000,

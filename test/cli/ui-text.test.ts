@@ -65,7 +65,9 @@ describe('colour and width', () => {
   });
 
   test('width follows COLUMNS, then the terminal, else 80; capped for prose', () => {
-    assert.equal(terminalWidth({ isTTY: false }, {}), 80);
+    assert.equal(terminalWidth({ isTTY: false }, {}, { isTTY: false }), 80);
+    // Piped into a pager, the terminal stderr still shows on gives the width.
+    assert.equal(terminalWidth({ isTTY: false }, {}, { isTTY: true, columns: 60 }), 60);
     assert.equal(terminalWidth({ isTTY: true, columns: 64 }, {}), 64);
     assert.equal(terminalWidth({ isTTY: true, columns: 64 }, { COLUMNS: '60' }), 60);
     assert.equal(terminalWidth({ isTTY: true, columns: 300 }, {}), 100);

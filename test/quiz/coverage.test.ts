@@ -28,5 +28,6 @@ for (const { answer, covered, missing } of cases) {
 
 test('the matched terms are those the answer used', () => {
   const [first] = keyPointCoverage('unique: true, then E11000', points);
-  assert.deepEqual(first?.matched, ['unique: true', '11000']);
+  // Quoted in the answer's own words: "E11000", not the term "11000" it contains.
+  assert.deepEqual(first?.matched, ['unique: true', 'E11000']);
 });

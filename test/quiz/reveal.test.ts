@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { Chalk } from 'chalk';
+import { choiceLabel } from '../../src/quiz/inquirer-prompter.js';
 import {
-  renderAnswerEcho, renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled,
+  formatDateTime, renderAnswerEcho, renderChoiceQuestion, renderChoiceReveal, renderQuestionHeader, renderRecallReveal, renderScheduled,
 } from '../../src/quiz/reveal.js';
 import type { QuizView } from '../../src/quiz/reveal.js';
 import { keyPointCoverage } from '../../src/quiz/coverage.js';
@@ -65,4 +66,21 @@ test('with colour, every wrapped line opens and closes its own style', () => {
   const header = renderQuestionHeader({ style, width: 60 }, longTitled, 1, 2, 'new');
   assert.ok(header.includes(style.dim('(new)')), 'the session kind is dimmed');
   assert.ok(header.includes(style.bold('Question 1/2 · #24 Registration race: one email, many')));
+});
+
+test('dates read the same in every locale: 2026-06-01 08:40, local time', () => {
+  const local = new Date(2026, 5, 1, 8, 40);
+  assert.equal(formatDateTime(local), '2026-06-01 08:40');
+  const scheduled = renderScheduled({ style: plain, width: 100 }, longTitled, 'good', local, new Date(2026, 5, 1, 8, 30));
+  assert.match(scheduled, /in 10 min \(2026-06-01 08:40\)/);
+  assert.doesNotMatch(scheduled, /AM|PM|\//);
+});
+
+test('a wrapped choice continues under its own text, not at column 0', () => {
+  const label = choiceLabel(4, 'Each call generates a new random salt, stored in the hash, so the output differs every time.', 60);
+  const [first, ...rest] = label.split('\n');
+  assert.match(first ?? '', /^4\. Each call/);
+  assert.ok(rest.length > 0);
+  for (const line of rest) assert.match(line, /^ {3}\S/, `hanging indent: ${JSON.stringify(line)}`);
+  assert.ok(label.split('\n').every((line) => line.length <= 58), 'room left for the cursor column');
 });

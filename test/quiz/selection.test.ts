@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIdList, selectSession } from '../../src/quiz/selection.js';
+import { parseIdList, selectSession, sessionCounts } from '../../src/quiz/selection.js';
 import { applyGrade } from '../../src/quiz/scheduler.js';
 import { emptyProgress } from '../../src/quiz/progress.js';
 import type { Progress } from '../../src/quiz/progress.js';
@@ -40,9 +40,9 @@ test('--tag narrows case-insensitively; an unknown tag names the tags in use', (
     (error: unknown) => error instanceof UserError && /redis/.test(error.message) && /express, mongodb, security/.test(error.hint ?? ''));
 });
 
-test('--id includes scenarios that are not due yet, after due and new ones', () => {
+test('--id includes scenarios that are not due yet, and asks them in the order typed', () => {
   const items = selectSession(scenarios, progressAt(), { count: 5, ids: [28, 24, 27] }, hours(2));
-  assert.deepEqual(items.map((i) => [i.scenario.id, i.kind]), [[27, 'due'], [24, 'new'], [28, 'ahead']]);
+  assert.deepEqual(items.map((i) => [i.scenario.id, i.kind]), [[28, 'ahead'], [24, 'new'], [27, 'due']]);
 });
 
 test('--id with an unknown id is a user error', () => {
@@ -53,4 +53,12 @@ test('--id with an unknown id is a user error', () => {
 test('id lists are parsed and bad ones rejected', () => {
   assert.deepEqual(parseIdList('24, 28,24'), [24, 28]);
   for (const bad of ['', 'abc', '24,x', ',']) assert.throws(() => parseIdList(bad), UserError);
+});
+
+test('a session opens with its counts: due reviews, cards still learning, new', () => {
+  const progress = progressAt();
+  // 28 was graded easy (a review card), due again days later.
+  progress.scenarios['28'] = applyGrade(progress.scenarios['28'], 'good', hours(24 * 30), { mode: 'recall' });
+  const items = selectSession(scenarios, progress, { count: 5 }, hours(24 * 400));
+  assert.deepEqual(sessionCounts(items, progress), { due: 1, learning: 2, new: 2 });
 });

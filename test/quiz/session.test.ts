@@ -90,8 +90,17 @@ test('answer → reveal with key-point coverage → self-grade → next review s
     assert.match(reveal, /Key points \(2 of 2 mentioned/);
     assert.match(reveal, /✓ A unique index makes the database the arbiter \(you said: unique index, duplicate key\)/);
     assert.match(reveal, /✓ Check-then-insert is a race/);
-    assert.match(reveal, /Reasoning paragraph for 24\./);
-    assert.match(reveal, /Senior note 24\./);
+    // Folded: the reveal fits one screen, coverage right above the grade prompt; a key unfolds it.
+    assert.doesNotMatch(reveal, /Reasoning paragraph for 24\./);
+    assert.doesNotMatch(reveal, /Senior note 24\./);
+    assert.match(reveal, /1–5 or ↑↓ choose/, 'the footer names the number keys');
+    session.events.type('5'); // show the reasoning first
+    session.events.keypress('enter');
+    await session.waitForPrompt('How well did you answer?');
+    const unfolded = session.screen();
+    assert.match(unfolded, /Reasoning paragraph for 24\./);
+    assert.match(unfolded, /Senior note 24\./);
+    assert.match(unfolded.slice(unfolded.lastIndexOf('Senior note 24.')), /Key points \(2 of 2 mentioned/, 'coverage printed again, under the reasoning');
     session.events.keypress('enter'); // the default, Good
 
     await session.waitForPrompt('Watch the live demo of #24 now?');
@@ -161,13 +170,23 @@ test('choice mode: options shown shuffled, answer mapped back, every option expl
     assert.match(screen, /Not quite\./);
     assert.match(screen, /✗ 1\. 500 Internal Server Error \(your choice\)\n\s+The client caused it, not a bug\./);
     assert.match(screen, /✓ 2\. 409 Conflict\n\s+The resource already exists\./);
+    assert.match(screen, /#28 comes back at the end of this session\./);
+    session.events.keypress('enter');
+
+    // Again is a learning step: the card comes back in this session (its next question), without a second demo offer.
+    await session.waitForPrompt('Your choice:');
+    assert.match(session.screen(), /Question 2\/2 · #28[\s\S]*Q2 of 28: which error code\?/);
+    const again = session.screen().slice(session.screen().lastIndexOf('Q2 of 28'));
+    session.events.type(/(\d)\. 11000/.exec(again)?.[1] ?? '1'); // the number key of the right answer
     session.events.keypress('enter');
 
     const result = await session.answer;
-    assert.deepEqual(result.graded.map((g) => [g.id, g.grade]), [[28, 'again']]);
+    assert.equal(result.graded.length, 2);
+    assert.equal(result.graded[1]?.grade, 'good');
+    assert.deepEqual(result.graded[0] && [result.graded[0].id, result.graded[0].grade], [28, 'again']);
     const saved = await store.read();
-    assert.deepEqual(saved.scenarios['28']?.reviews.map((r) => [r.mode, r.question, r.grade]), [['choice', 0, 'again']]);
-    assert.equal(saved.scenarios['28']?.card.due, applyGrade(undefined, 'again', clock, { mode: 'choice' }).card.due);
+    assert.deepEqual(saved.scenarios['28']?.reviews[0] && [saved.scenarios['28'].reviews[0].mode, saved.scenarios['28'].reviews[0].question, saved.scenarios['28'].reviews[0].grade], ['choice', 0, 'again']);
+    assert.equal(saved.scenarios['28']?.reviews[1]?.question, 1);
   });
 });
 
