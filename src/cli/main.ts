@@ -36,7 +36,7 @@ function commanderMessage(error: CommanderError): { message: string; hint: strin
 }
 
 function commandNameFor(argv: string[]): string | undefined {
-  const known = ['list', 'show', 'run', 'quiz', 'stats', 'doctor', 'engine'];
+  const known = ['list', 'show', 'run', 'quiz', 'interview', 'stats', 'doctor', 'engine'];
   return argv.find((arg) => known.includes(arg));
 }
 
