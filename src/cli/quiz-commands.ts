@@ -3,6 +3,7 @@
 // `list` and `--help` stay fast. Bad input is thrown as UserError and printed by main.ts.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import type { InterviewCommandOptions } from './interview.js';
 
 export interface QuizCommandOptions {
   count: number;
@@ -27,6 +28,14 @@ function parseCount(value: string): number {
     throw new InvalidArgumentError('expected a whole number of questions, 1 or more.');
   }
   return count;
+}
+
+function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(minutes) || minutes < 1 || minutes > 240) {
+    throw new InvalidArgumentError('expected whole minutes, 1 to 240.');
+  }
+  return minutes;
 }
 
 function collectTag(value: string, previous: string[] | undefined): string[] {
@@ -64,6 +73,35 @@ BACKEND_SCENARIOS_HOME to keep it elsewhere.`)
       const { runQuizCommand } = await import('./quiz.js');
       const typed = (name: string): boolean => command.getOptionValueSource(name) === 'cli';
       await runQuizCommand({ ...options, typed: { count: typed('count'), mode: typed('mode') } });
+    });
+
+  program
+    .command('interview')
+    .description('a timed mock interview: opening questions, then follow-ups aimed at what your answer missed')
+    .option('-q, --questions <n>', 'scenarios in this interview', parseCount, 3)
+    .option('--minutes <n>', 'time for the whole interview, shared among the scenarios', parseMinutes, 15)
+    .option('-t, --tag <tag>', 'only scenarios with this tag (repeatable)', collectTag)
+    .option('--id <ids>', 'only these scenario ids, in this order, e.g. 24,28')
+    .option('--answers <file>', 'non-interactive: read answers and grades from a JSON file (format below)')
+    .option('--json', 'print the report as JSON (the interview itself goes to stderr)')
+    .addHelpText('after', `
+Each scenario: the question with a countdown, your answer
+(an empty line finishes it), then 2-3 follow-ups chosen
+for what the answer left out, then the rubric (key points
+covered and missed, model answers, time) and your grade,
+which schedules the scenario like \`quiz\` does.
+A Markdown transcript is written to your data folder
+(interviews/); its path is printed at the end.
+
+Scripted answers (--answers FILE), a JSON array, one
+entry per scenario in the order asked:
+  [{ "id": 24, "answer": "…", "followUps": ["…", "…"],
+     "grade": "again" | "hard" | "good" | "easy" }]
+Follow-up answers are used in the order the follow-ups
+are asked; missing ones count as unanswered.`)
+    .action(async (options: InterviewCommandOptions) => {
+      const { runInterviewCommand } = await import('./interview.js');
+      await runInterviewCommand(options);
     });
 
   program

@@ -14,5 +14,9 @@ export const gradeLabels: Record<GradeName, string> = {
   easy: 'Easy — effortless',
 };
 
-/** How a quiz item was answered: typed recall graded by the user, or multiple choice graded by us. */
-export type QuizMode = 'recall' | 'choice';
+/**
+ * How a review was answered: typed recall graded by the user, multiple choice graded by us, or a
+ * mock interview (opening answer plus follow-ups) graded by the user. All feed one FSRS schedule.
+ */
+export const quizModes = ['recall', 'choice', 'interview'] as const;
+export type QuizMode = (typeof quizModes)[number];

@@ -1,7 +1,7 @@
 // The shape of the progress file and its validation. The file is versioned so a future format can
 // be migrated instead of misread; anything that does not match is treated as corrupt (and moved
 // aside by the store), never half-trusted.
-import { isGradeName } from './grades.js';
+import { isGradeName, quizModes } from './grades.js';
 import type { GradeName, QuizMode } from './grades.js';
 
 export const progressVersion = 1;
@@ -79,7 +79,7 @@ function reviewProblem(review: unknown): string | undefined {
   const r = review as Record<string, unknown>;
   if (!isIsoDate(r['at'])) return 'review.at is not a date';
   if (!isGradeName(r['grade'])) return 'review.grade is not again/hard/good/easy';
-  if (r['mode'] !== 'recall' && r['mode'] !== 'choice') return 'review.mode is not recall/choice';
+  if (!(quizModes as readonly unknown[]).includes(r['mode'])) return `review.mode is not ${quizModes.join('/')}`;
   if (r['question'] !== undefined && !Number.isInteger(r['question'])) return 'review.question is not a whole number';
   return undefined;
 }

@@ -14,6 +14,42 @@ function checkStringArray(value: unknown, field: string, problems: Problems, min
   }
 }
 
+const followUpKinds = ['probe', 'scale', 'failure', 'trade-off', 'security'];
+
+function checkKeyPoints(points: unknown, field: string, problems: Problems): void {
+  if (!Array.isArray(points) || points.length === 0) {
+    problems.push(`${field} must list at least one key point`);
+    return;
+  }
+  points.forEach((point: { text?: unknown; terms?: unknown } | null, index) => {
+    if (!isNonEmptyString(point?.text)) problems.push(`${field}[${index}].text is empty`);
+    const terms = point?.terms;
+    const groupsOk = Array.isArray(terms) && terms.length > 0
+      && terms.every((group) => Array.isArray(group) && group.length > 0 && group.every(isNonEmptyString));
+    if (!groupsOk) problems.push(`${field}[${index}].terms must be non-empty groups of non-empty strings`);
+  });
+}
+
+/** The mock interviewer's ladder: four to six rungs, each a question with a model answer and key points. */
+function checkFollowUps(value: unknown, keyPointCount: number, problems: Problems): void {
+  if (!Array.isArray(value) || value.length < 4 || value.length > 6) {
+    problems.push('followUps must hold four to six follow-up questions');
+    return;
+  }
+  value.forEach((rung: Record<string, unknown> | null, index) => {
+    const where = `followUps[${index}]`;
+    if (!isNonEmptyString(rung?.['question'])) problems.push(`${where}.question is empty`);
+    if (!isNonEmptyString(rung?.['answer'])) problems.push(`${where}.answer (the model answer) is empty`);
+    checkKeyPoints(rung?.['keyPoints'], `${where}.keyPoints`, problems);
+    if (!followUpKinds.includes(String(rung?.['kind']))) problems.push(`${where}.kind must be one of ${followUpKinds.join(', ')}`);
+    const probes = rung?.['probes'];
+    if (probes !== undefined && !(Number.isInteger(probes) && (probes as number) >= 0 && (probes as number) < keyPointCount)) {
+      problems.push(`${where}.probes must be the index of one of answer.keyPoints (0 to ${keyPointCount - 1})`);
+    }
+    if (rung?.['shownBy'] !== undefined && !isNonEmptyString(rung['shownBy'])) problems.push(`${where}.shownBy must name a demo step`);
+  });
+}
+
 export function validateScenario(value: unknown, expected: { id: number; slug: string }): Problems {
   const problems: Problems = [];
   if (typeof value !== 'object' || value === null) return ['the `scenario` export is not an object'];
@@ -32,16 +68,8 @@ export function validateScenario(value: unknown, expected: { id: number; slug: s
   } else {
     checkStringArray(answer.reasoning, 'answer.reasoning', problems);
     checkStringArray(answer.seniorNotes, 'answer.seniorNotes', problems);
-    if (!Array.isArray(answer.keyPoints) || answer.keyPoints.length === 0) {
-      problems.push('answer.keyPoints must list at least one key point');
-    } else {
-      answer.keyPoints.forEach((point, index) => {
-        if (!isNonEmptyString(point?.text)) problems.push(`answer.keyPoints[${index}].text is empty`);
-        const groupsOk = Array.isArray(point?.terms) && point.terms.length > 0
-          && point.terms.every((group) => Array.isArray(group) && group.length > 0 && group.every(isNonEmptyString));
-        if (!groupsOk) problems.push(`answer.keyPoints[${index}].terms must be non-empty groups of non-empty strings`);
-      });
-    }
+    checkKeyPoints(answer.keyPoints, 'answer.keyPoints', problems);
+    if (answer.short !== undefined && !isNonEmptyString(answer.short)) problems.push('answer.short, when given, must be the 30-second answer (non-empty)');
     if (!Array.isArray(answer.code) || answer.code.length === 0) {
       problems.push('answer.code must hold at least the code of the fix');
     } else {
@@ -74,6 +102,8 @@ export function validateScenario(value: unknown, expected: { id: number; slug: s
       });
     });
   }
+
+  if (s.followUps !== undefined) checkFollowUps(s.followUps, Array.isArray(answer?.keyPoints) ? answer.keyPoints.length : 0, problems);
 
   if (!s.demo || typeof s.demo.run !== 'function') problems.push('demo.run must be a function');
   else if (s.demo.timeoutMs !== undefined && !(Number.isInteger(s.demo.timeoutMs) && s.demo.timeoutMs > 0)) {

@@ -246,7 +246,9 @@ test('-v prints the version like -V and --version', async () => {
 test('--help shows each default once, and no empty list as a default', async () => {
   const engine = await cli(['engine', '--help']);
   assert.match(engine.stdout, /--port <port>\s+port to listen on \(default: any free port\)\n/);
-  assert.equal(engine.stdout.match(/default:/g)?.length, 1);
+  assert.match(engine.stdout, /--members <n>\s+replica-set members, with --replset \(default: 3\)\n/);
+  // One default per option that has one (--port, --members), never repeated.
+  assert.equal(engine.stdout.match(/default:/g)?.length, 2);
   const list = await cli(['list', '--help']);
   assert.doesNotMatch(list.stdout, /default: \[\]/);
 });
