@@ -1,0 +1,79 @@
+// The worker thread `verify` runs the learner's code in. A worker, not a child process: it starts in
+// tens of milliseconds instead of a second of Node start-up, shares the already-running engine over
+// loopback, and `worker.terminate()` stops even a synchronous endless loop and closes every handle
+// the code left open (servers on their own port, intervals, sockets). `process.exit()` inside a
+// worker ends only the worker. The parent watches a heartbeat: a loop that blocks this thread stops
+// the heartbeat, and the parent terminates it and names what the code was doing.
+import { parentPort, workerData } from 'node:worker_threads';
+import { lineOf } from './stack-line.js';
+import type { ScenarioFile } from '../scenario/registry.js';
+import type { TargetPlan } from './exercise-runtime.js';
+import type { VerifyBreak, VerifyCheck } from './verify-result.js';
+
+export interface VerifyJob {
+  scenarioFile: ScenarioFile;
+  plan: TargetPlan;
+  engine: { name: string; version: string; uri: string };
+}
+
+/** Messages to the parent. */
+export type WorkerMessage =
+  | { type: 'heartbeat' }
+  | { type: 'ready' }
+  | { type: 'activity'; text: string }
+  | { type: 'exit-called'; code: number; where: string }
+  | { type: 'done'; checks: VerifyCheck[]; hanging: string[]; error?: VerifyBreak };
+
+export const heartbeatMs = 100;
+
+const port = parentPort;
+if (!port) throw new Error('verify-worker runs only as a worker thread');
+const post = (message: WorkerMessage): void => port.postMessage(message);
+const heartbeat = setInterval(() => post({ type: 'heartbeat' }), heartbeatMs);
+
+function describeThrow(error: unknown, plan: TargetPlan): VerifyBreak {
+  if (error instanceof Error && error.name === 'ExerciseShapeError') return { kind: 'shape', message: error.message };
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = (error instanceof Error ? error.message : String(error)).split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const stack = error instanceof Error ? error.stack : undefined;
+  // A SyntaxError has no frame in the file; Node puts "path:line" on its first stack line instead.
+  const line = lineOf(stack, plan.path);
+  const where = line ? `${plan.shownAs} line ${line}` : plan.shownAs;
+  return { kind: name === 'SyntaxError' ? 'does-not-load' : 'threw', message: `${where}: ${name}: ${message}` };
+}
+
+const job = workerData as VerifyJob;
+// Where a process.exit() came from, for the message; the worker still ends as asked.
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  const line = lineOf(new Error('exit').stack, job.plan.path);
+  post({ type: 'exit-called', code: Number(code ?? 0), where: line ? `${job.plan.shownAs} line ${line}` : job.plan.shownAs });
+  return exit(code as number);
+}) as typeof process.exit;
+
+const [{ loadScenarioFile }, { runExerciseFile }, { onActivity }] = await Promise.all([
+  import('../scenario/registry.js'),
+  import('./run-file.js'),
+  import('./exercise-runtime.js'),
+  // Warm the heavy modules while the parent is still reading the file: the attack needs them all.
+  import('mongoose'),
+  import('express'),
+]);
+onActivity((text) => post({ type: 'activity', text }));
+post({ type: 'ready' });
+
+const scenario = await loadScenarioFile(job.scenarioFile);
+const run = await runExerciseFile(scenario, job.plan, { engine: { ...job.engine, stop: async () => undefined } });
+const checks: VerifyCheck[] = (run.outcome?.checks ?? []).map((check) => ({
+  id: check.id,
+  claim: check.claim,
+  level: check.level,
+  passed: check.held,
+  observed: check.observed,
+  ...(check.detail === undefined ? {} : { detail: check.detail }),
+}));
+let error: VerifyBreak | undefined;
+if (run.thrown !== undefined) error = describeThrow(run.thrown, job.plan);
+else if (run.report.error) error = { kind: /time bound/.test(run.report.error) ? 'hung' : 'demo', message: run.report.error };
+clearInterval(heartbeat);
+post({ type: 'done', checks, hanging: [...new Set(run.outcome?.hanging ?? [])], ...(error ? { error } : {}) });
