@@ -47,7 +47,8 @@ async function record(result: VerifyResult, target: VerifyTarget): Promise<void>
 
 function print(result: VerifyResult, exercise: Exercise, options: VerifyOptions, terminal: Terminal): void {
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);
+    // --watch --json prints one verdict per line (NDJSON), so a tool can read them as they come.
+    process.stdout.write(options.watch ? `${JSON.stringify(verifyJson(result))}\n` : `${JSON.stringify(verifyJson(result), null, 2)}\n`);
     return;
   }
   for (const line of renderVerify(result, terminal, exercise.scenario.exercise.hints, { reference: options.reference === true })) terminal.line(line);
