@@ -30,7 +30,7 @@ export interface SolutionOptions {
 export function registerPracticeCommands(program: Command): void {
   program
     .command('practice')
-    .description('write an exercise to fix: the scenario\'s naive code and a README, in ./backend-scenarios-practice/NN-slug/')
+    .description('write an exercise to fix: the scenario\'s naive code and a README (in backend-scenarios-practice/)')
     .argument('[id]', 'scenario id, e.g. 24')
     .option('--dir <folder>', 'write the exercise here instead')
     .addOption(new Option('--lang <language>', 'js: plain ESM JavaScript; ts: TypeScript, loaded without a build step').choices(['js', 'ts']).default('js'))

@@ -96,6 +96,18 @@ describe('practice 24 → verify → fix → verify', () => {
     assert.equal(entry?.attempts, 3);
   });
 
+  test('list and stats show the practice state', async () => {
+    const list = await runCli(home, ['list', '--json']);
+    assert.equal(list.exitCode, 0, list.stderr);
+    const rows = JSON.parse(list.stdout) as Array<{ id: number; practice: string | null }>;
+    assert.equal(rows.find((row) => row.id === 24)?.practice, 'solved');
+    assert.equal(rows.find((row) => row.id === 25)?.practice, null);
+    const stats = await runCli(home, ['stats', '--json']);
+    assert.equal(stats.exitCode, 0, stats.stderr);
+    assert.deepEqual((JSON.parse(stats.stdout) as { practice: unknown[] }).practice,
+      [{ id: 24, state: 'solved', attempts: 3, hints: 2, solutionViewed: false }]);
+  });
+
   test('solution asks first (no terminal: refuses), --yes shows it and records the view', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'bs-practice-solution-'));
     try {
@@ -155,6 +167,21 @@ describe('verify: references, bad input, TypeScript', () => {
     const passing = await runCli(home, ['verify', '24', '--dir', 'ts-exercise', '--engine', 'embedded']);
     assert.equal(passing.exitCode, 0, `${passing.stdout}\n${passing.stderr}`);
   });
+});
+
+describe('practice, hint and list stay light', () => {
+  // The same guard as `list` and `show` (test/cli/cli.test.ts): it throws as soon as mongoose,
+  // express, the driver or the engine is resolved.
+  const forbidHeavyModules = fileURLToPath(new URL('./fixtures/forbid-heavy-modules.mjs', import.meta.url));
+  for (const args of [['practice', '24', '--dir', 'light'], ['hint', '24'], ['list'], ['stats']]) {
+    test(args.join(' '), async () => {
+      const result = await execa(process.execPath, ['--import', forbidHeavyModules, binary, ...args], {
+        cwd: home, env: { BACKEND_SCENARIOS_HOME: home, NO_COLOR: '1' }, reject: false, timeout: 60_000,
+      });
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /heavy module loaded/);
+    });
+  }
 });
 
 describe('verify --watch', () => {
