@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { findExercise } from '../practice/exercise-lookup.js';
 import type { Exercise } from '../practice/exercise-lookup.js';
 import { verifyFile } from '../practice/verify.js';
+import { Sandbox } from '../practice/sandbox.js';
 import type { VerifyTarget } from '../practice/verify.js';
 import { verifyJson } from '../practice/verify-result.js';
 import type { VerifyResult } from '../practice/verify-result.js';
@@ -63,29 +64,34 @@ export async function verifyCommand(idText: string | undefined, options: VerifyO
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let engine: MongoEngineHandle | undefined;
+  // Started before the engine: the worker loads mongoose and express while the engine comes up, and
+  // in watch mode the next one warms up as soon as a run ends, so a save costs only the attack.
+  let sandbox = new Sandbox();
   try {
     engine = await selectEngine(options.engine);
     const started = engine;
-    const once = async (signal: AbortSignal): Promise<VerifyResult | undefined> => {
-      const result = await verifyFile(exercise.file, exercise.scenario, target, started, { signal });
+    const once = async (signal: AbortSignal, prepareNext: boolean): Promise<VerifyResult | undefined> => {
+      const result = await verifyFile(exercise.file, exercise.scenario, target, started, { signal, sandbox });
+      // The next worker warms up while the learner reads this verdict (not during the run: 2 cores).
+      if (prepareNext) sandbox = new Sandbox();
       if (result.aborted) return undefined;
       await record(result, target);
       print(result, exercise, options, terminal);
       return result;
     };
     if (!options.watch) {
-      const result = await once(interrupt.signal);
+      const result = await once(interrupt.signal, false);
       process.exitCode = interrupt.signal.aborted ? ExitCode.interrupted : result?.passed ? ExitCode.ok : ExitCode.checksFailed;
       return;
     }
-    let last: VerifyResult | undefined;
     await watchFile(target.path, async (signal) => {
       if (!options.json) terminal.line(terminal.style.dim(`── ${new Date().toLocaleTimeString()} · running the checks against ${shownPath(target.path)}`));
-      last = (await once(AbortSignal.any([signal, interrupt.signal]))) ?? last;
+      await once(AbortSignal.any([signal, interrupt.signal]), true);
       if (!options.json) terminal.line(terminal.style.dim(`watching ${shownPath(target.path)}: save to re-run, Ctrl-C to stop`));
     }, { signal: interrupt.signal });
     process.exitCode = ExitCode.interrupted;
   } finally {
+    await sandbox.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await engine?.stop();

@@ -3,7 +3,7 @@
 // nothing the learner's code opened outlives the run. Every way the code can break comes back as a
 // VerifyBreak value naming the file, never as our stack trace.
 import { Worker } from 'node:worker_threads';
-import type { VerifyJob, WorkerMessage } from './verify-worker.js';
+import type { JobMessage, VerifyJob, WorkerMessage } from './verify-worker.js';
 import type { VerifyBreak, VerifyCheck } from './verify-result.js';
 import { lineOf } from './stack-line.js';
 
@@ -35,9 +35,8 @@ const maxOutputLines = 200;
  * Built, the worker is verify-worker.js. Under tsx (the tests) it is .ts, and a worker does not
  * inherit the parent's loader: a two-line bootstrap registers tsx in the worker first.
  */
-function createWorker(job: VerifyJob): Worker {
+function createWorker(): Worker {
   const options = {
-    workerData: job,
     stdout: true,
     stderr: true,
     // A runaway allocation ends the worker (ERR_WORKER_OUT_OF_MEMORY), not the CLI.
@@ -50,74 +49,115 @@ function createWorker(job: VerifyJob): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
-export function runInSandbox(job: VerifyJob, options: SandboxOptions = {}): Promise<SandboxOutcome> {
-  const stallMs = options.stallMs ?? 5_000;
-  const startStallMs = options.startStallMs ?? 30_000;
-  const boundMs = options.boundMs ?? 30_000;
-  const output: string[] = [];
-  const worker = createWorker(job);
-  const collect = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() !== '' && output.length < maxOutputLines) output.push(line);
-    }
-  };
-  worker.stdout.on('data', collect);
-  worker.stderr.on('data', collect);
+/**
+ * A worker started ahead of its job: it loads mongoose and express while the engine starts, or,
+ * in watch mode, while the learner is still typing. Used once: `run` ends it.
+ */
+export class Sandbox {
+  private readonly worker = createWorker();
+  private readonly output: string[] = [];
+  private readonly messages: WorkerMessage[] = [];
+  private listener: ((message: WorkerMessage) => void) | undefined;
+  private lastBeat = performance.now();
+  private ready = false;
 
-  return new Promise<SandboxOutcome>((resolve) => {
-    let settled = false;
-    let ready = false;
-    let lastBeat = performance.now();
-    let activity = `loading ${job.plan.shownAs}`;
-    let exitCalled: { code: number; where: string } | undefined;
-    const started = performance.now();
-
-    const finish = (outcome: Omit<SandboxOutcome, 'output'>): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(watchdog);
-      options.signal?.removeEventListener('abort', onAbort);
-      // Whatever the code left behind (a server on its own port, an interval) goes with the worker.
-      void worker.terminate().finally(() => resolve({ ...outcome, output }));
-    };
-    const broke = (error: VerifyBreak): void => finish({ checks: [], hanging: [], error });
-    const onAbort = (): void => finish({ checks: [], hanging: [], aborted: true });
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const watchdog = setInterval(() => {
-      const now = performance.now();
-      const silentMs = now - lastBeat;
-      if (silentMs > (ready ? stallMs : startStallMs)) {
-        broke({ kind: 'blocked', message: `${job.plan.shownAs} blocked the event loop for over ${Math.round(silentMs / 1000)} s during ${activity}: an endless loop? The run was stopped.` });
-      } else if (now - started > boundMs) {
-        broke({ kind: 'hung', message: `${job.plan.shownAs} did not finish within ${boundMs / 1000} s (last: ${activity}); the run was stopped.` });
+  constructor() {
+    const collect = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '' && this.output.length < maxOutputLines) this.output.push(line);
       }
-    }, 100);
-
-    worker.on('message', (message: WorkerMessage) => {
-      lastBeat = performance.now();
-      if (message.type === 'ready') ready = true;
-      else if (message.type === 'activity') {
-        activity = message.text;
-        options.onActivity?.(message.text);
-      } else if (message.type === 'exit-called') exitCalled = { code: message.code, where: message.where };
-      else if (message.type === 'done') finish({ checks: message.checks, hanging: message.hanging, ...(message.error ? { error: message.error } : {}) });
+    };
+    this.worker.stdout.on('data', collect);
+    this.worker.stderr.on('data', collect);
+    // Until a run listens, heartbeats and readiness are only remembered.
+    this.worker.on('message', (message: WorkerMessage) => {
+      this.lastBeat = performance.now();
+      if (message.type === 'ready') this.ready = true;
+      if (this.listener) this.listener(message);
+      else if (message.type !== 'heartbeat' && message.type !== 'ready') this.messages.push(message);
     });
-    worker.on('error', (error: Error) => {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        broke({ kind: 'out-of-memory', message: `${job.plan.shownAs} ran out of memory during ${activity}; the run was stopped.` });
+    // An error or an exit before the run starts is kept for it (the run reports it).
+    this.worker.on('error', (error: Error) => { this.earlyError ??= error; });
+    this.worker.on('exit', (code) => { this.exitCode = code; });
+  }
+
+  private earlyError: Error | undefined;
+  private exitCode: number | undefined;
+
+  /** Stops a sandbox that will not be used (watch mode shutting down). */
+  dispose(): Promise<number> {
+    return this.worker.terminate();
+  }
+
+  run(job: VerifyJob, options: SandboxOptions = {}): Promise<SandboxOutcome> {
+    const stallMs = options.stallMs ?? 5_000;
+    const startStallMs = options.startStallMs ?? 30_000;
+    const boundMs = options.boundMs ?? 30_000;
+    const { worker, output } = this;
+    return new Promise<SandboxOutcome>((resolve) => {
+      let settled = false;
+      let activity = `loading ${job.plan.shownAs}`;
+      let exitCalled: { code: number; where: string } | undefined;
+      const started = performance.now();
+      this.lastBeat = performance.now();
+
+      const finish = (outcome: Omit<SandboxOutcome, 'output'>): void => {
+        if (settled) return;
+        settled = true;
+        clearInterval(watchdog);
+        options.signal?.removeEventListener('abort', onAbort);
+        // Whatever the code left behind (a server on its own port, an interval) goes with the worker.
+        void worker.terminate().finally(() => resolve({ ...outcome, output }));
+      };
+      const broke = (error: VerifyBreak): void => finish({ checks: [], hanging: [], error });
+      const onAbort = (): void => finish({ checks: [], hanging: [], aborted: true });
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const watchdog = setInterval(() => {
+        const now = performance.now();
+        const silentMs = now - this.lastBeat;
+        if (silentMs > (this.ready ? stallMs : startStallMs)) {
+          broke({ kind: 'blocked', message: `${job.plan.shownAs} blocked the event loop for over ${Math.round(silentMs / 1000)} s during ${activity}: an endless loop? The run was stopped.` });
+        } else if (now - started > boundMs) {
+          broke({ kind: 'hung', message: `${job.plan.shownAs} did not finish within ${boundMs / 1000} s (last: ${activity}); the run was stopped.` });
+        }
+      }, 100);
+
+      const onMessage = (message: WorkerMessage): void => {
+        if (message.type === 'activity') {
+          activity = message.text;
+          options.onActivity?.(message.text);
+        } else if (message.type === 'exit-called') exitCalled = { code: message.code, where: message.where };
+        else if (message.type === 'done') finish({ checks: message.checks, hanging: message.hanging, ...(message.error ? { error: message.error } : {}) });
+      };
+      this.listener = onMessage;
+      for (const message of this.messages.splice(0)) onMessage(message);
+      if (this.exitCode !== undefined || this.earlyError) {
+        broke({ kind: 'demo', message: `the verify worker stopped before the run (${this.earlyError?.message ?? `exit code ${this.exitCode}`}).` });
         return;
       }
-      // Thrown outside any request (a timer, an event handler, a server's 'error'): it would crash a real server too.
-      const line = lineOf(error.stack, job.plan.path);
-      const where = line ? `${job.plan.shownAs} line ${line}` : job.plan.shownAs;
-      broke({ kind: 'threw', message: `${where}: ${error.name}: ${error.message.split('\n')[0]} (thrown outside any request handler, during ${activity}; it would crash a real server)` });
+      worker.on('error', (error: Error) => {
+        if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          broke({ kind: 'out-of-memory', message: `${job.plan.shownAs} ran out of memory during ${activity}; the run was stopped.` });
+          return;
+        }
+        // Thrown outside any request (a timer, an event handler, a server's 'error'): it would crash a real server too.
+        const line = lineOf(error.stack, job.plan.path);
+        const where = line ? `${job.plan.shownAs} line ${line}` : job.plan.shownAs;
+        broke({ kind: 'threw', message: `${where}: ${error.name}: ${error.message.split('\n')[0]} (thrown outside any request handler, during ${activity}; it would crash a real server)` });
+      });
+      worker.on('exit', (code) => {
+        if (settled) return;
+        if (exitCalled) broke({ kind: 'exited', message: `${exitCalled.where}: process.exit(${exitCalled.code}) during ${activity}. A server must not exit on a request: answer it (or throw) instead.` });
+        else broke({ kind: 'exited', message: `the run stopped unexpectedly (exit code ${code}) during ${activity}.` });
+      });
+      worker.postMessage({ type: 'job', job } satisfies JobMessage);
     });
-    worker.on('exit', (code) => {
-      if (settled) return;
-      if (exitCalled) broke({ kind: 'exited', message: `${exitCalled.where}: process.exit(${exitCalled.code}) during ${activity}. A server must not exit on a request: answer it (or throw) instead.` });
-      else broke({ kind: 'exited', message: `the run stopped unexpectedly (exit code ${code}) during ${activity}.` });
-    });
-  });
+  }
+}
+
+/** A run in a fresh sandbox. */
+export function runInSandbox(job: VerifyJob, options: SandboxOptions = {}): Promise<SandboxOutcome> {
+  return new Sandbox().run(job, options);
 }

@@ -5,7 +5,7 @@
 // worker ends only the worker. The parent watches a heartbeat: a loop that blocks this thread stops
 // the heartbeat, and the parent terminates it and names what the code was doing.
 import { spawnSync } from 'node:child_process';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { lineOf } from './stack-line.js';
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { TargetPlan } from './exercise-runtime.js';
@@ -15,6 +15,12 @@ export interface VerifyJob {
   scenarioFile: ScenarioFile;
   plan: TargetPlan;
   engine: { name: string; version: string; uri: string };
+}
+
+/** The one message the parent sends: the job, once the worker has loaded what every job needs. */
+export interface JobMessage {
+  type: 'job';
+  job: VerifyJob;
 }
 
 /** Messages to the parent. */
@@ -49,28 +55,36 @@ function describeThrow(error: unknown, plan: TargetPlan): VerifyBreak {
   return { kind: name === 'SyntaxError' ? 'does-not-load' : 'threw', message: `${where}: ${name}: ${message}` };
 }
 
-const job = workerData as VerifyJob;
+/** The job, once it has arrived (process.exit may be called before: by nobody but a bug of ours). */
+const current: { job?: VerifyJob } = {};
 // Where a process.exit() came from, for the message; the worker still ends as asked.
 const exit = process.exit.bind(process);
 process.exit = ((code?: number | string | null) => {
-  const line = lineOf(new Error('exit').stack, job.plan.path);
-  post({ type: 'exit-called', code: Number(code ?? 0), where: line ? `${job.plan.shownAs} line ${line}` : job.plan.shownAs });
+  const shownAs = current.job?.plan.shownAs ?? 'the code';
+  const line = current.job ? lineOf(new Error('exit').stack, current.job.plan.path) : undefined;
+  post({ type: 'exit-called', code: Number(code ?? 0), where: line ? `${shownAs} line ${line}` : shownAs });
   return exit(code as number);
 }) as typeof process.exit;
 
+// Loaded before the job arrives: a worker started early (while the engine starts, or right after
+// the previous run in watch mode) has paid for mongoose and express by the time a save comes in.
 const [{ loadScenarioFile }, { runExerciseFile }, { onActivity }] = await Promise.all([
   import('../scenario/registry.js'),
   import('./run-file.js'),
   import('./exercise-runtime.js'),
-  // Warm the heavy modules while the parent is still reading the file: the attack needs them all.
   import('mongoose'),
   import('express'),
+  import('bcrypt'),
 ]);
 onActivity((text) => post({ type: 'activity', text }));
 post({ type: 'ready' });
-
+const job = await new Promise<VerifyJob>((resolve) => {
+  port.once('message', (message: JobMessage) => resolve(message.job));
+});
+current.job = job;
 const scenario = await loadScenarioFile(job.scenarioFile);
 const run = await runExerciseFile(scenario, job.plan, { engine: { ...job.engine, stop: async () => undefined } });
+const plan = job.plan;
 const checks: VerifyCheck[] = (run.outcome?.checks ?? []).map((check) => ({
   id: check.id,
   claim: check.claim,
@@ -80,7 +94,7 @@ const checks: VerifyCheck[] = (run.outcome?.checks ?? []).map((check) => ({
   ...(check.detail === undefined ? {} : { detail: check.detail }),
 }));
 let error: VerifyBreak | undefined;
-if (run.thrown !== undefined) error = describeThrow(run.thrown, job.plan);
+if (run.thrown !== undefined) error = describeThrow(run.thrown, plan);
 else if (run.report.error) error = { kind: /time bound/.test(run.report.error) ? 'hung' : 'demo', message: run.report.error };
 clearInterval(heartbeat);
 post({ type: 'done', checks, hanging: [...new Set(run.outcome?.hanging ?? [])], ...(error ? { error } : {}) });

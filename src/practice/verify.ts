@@ -3,7 +3,7 @@
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
-import { runInSandbox } from './sandbox.js';
+import { Sandbox } from './sandbox.js';
 import type { SandboxOptions } from './sandbox.js';
 import type { VerifyResult } from './verify-result.js';
 import { shownPath } from './workspace.js';
@@ -19,11 +19,11 @@ export async function verifyFile(
   scenario: ScenarioDefinition,
   target: VerifyTarget,
   engine: MongoEngineHandle,
-  options: SandboxOptions = {},
+  options: SandboxOptions & { sandbox?: Sandbox } = {},
 ): Promise<VerifyResult & { aborted?: boolean }> {
   const started = performance.now();
   const shownAs = target.kind === 'solution' ? 'solution.js' : shownPath(target.path);
-  const outcome = await runInSandbox({
+  const outcome = await (options.sandbox ?? new Sandbox()).run({
     scenarioFile,
     plan: {
       path: target.path,
