@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerQuizCommands } from './quiz-commands.js';
 import type { EngineCommandOptions } from './engine-command.js';
+import { registerPracticeCommands } from './practice-commands.js';
 import { packageVersion } from './package-info.js';
 import { engineChoices } from '../runtime/engine-choices.js';
 import { terminalWidth } from '../ui/terminal.js';
@@ -46,7 +47,10 @@ Examples:
   $ ${pad(`${cli} run 24`)}live demo
   $ ${pad(`${cli} run 24 --json`)}as JSON
   $ ${pad(`${cli} run all --no-pause`)}every demo
-  $ ${pad(`${cli} quiz`)}practise
+  $ ${pad(`${cli} practice 24`)}write the fix
+  $ ${pad(`${cli} verify 24 --watch`)}judge it live
+  $ ${pad(`${cli} quiz`)}from memory
+  $ ${pad(`${cli} interview`)}mock interview
   $ ${pad(`${cli} doctor`)}engines here
 
 Engines: MONGODB_URI when set, else mongodb-memory-server
@@ -118,6 +122,7 @@ Examples:
       await runCommand(ids, options);
     });
 
+  registerPracticeCommands(program);
   registerQuizCommands(program);
 
   program

@@ -3,11 +3,14 @@
 // built scenario files, keyed on each file's name, size and modification time, and rebuilt from
 // the modules themselves (validated) whenever any of that changes.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { defaultScenariosDir, listScenarioFiles, loadScenarios } from './registry.js';
 
-export type CatalogEntry = Pick<ScenarioDefinition, 'id' | 'slug' | 'title' | 'tags' | 'summary'>;
+export type CatalogEntry = Pick<ScenarioDefinition, 'id' | 'slug' | 'title' | 'tags' | 'summary'> & {
+  /** The scenario has an exercise (a folder scenario): `practice <id>` works. */
+  exercise?: boolean;
+};
 
 interface FileStamp {
   name: string;
@@ -16,7 +19,7 @@ interface FileStamp {
 }
 
 interface CatalogFile {
-  version: 1;
+  version: 2;
   files: FileStamp[];
   entries: CatalogEntry[];
 }
@@ -27,19 +30,19 @@ export async function loadCatalog(dir = defaultScenariosDir): Promise<CatalogEnt
   const files = await listScenarioFiles(dir);
   const stamps: FileStamp[] = await Promise.all(files.map(async (file) => {
     const info = await stat(file.path);
-    return { name: basename(file.path), size: info.size, mtimeMs: info.mtimeMs };
+    return { name: relative(dir, file.path), size: info.size, mtimeMs: info.mtimeMs };
   }));
   const cachePath = join(dir, catalogFileName);
   try {
     const cached = JSON.parse(await readFile(cachePath, 'utf8')) as CatalogFile;
-    if (cached.version === 1 && JSON.stringify(cached.files) === JSON.stringify(stamps)) return cached.entries;
+    if (cached.version === 2 && JSON.stringify(cached.files) === JSON.stringify(stamps)) return cached.entries;
   } catch {
     // no cache yet, or an unreadable one: rebuild below
   }
-  const entries = (await loadScenarios(dir)).map(({ id, slug, title, tags, summary }) => ({ id, slug, title, tags, summary }));
+  const entries = (await loadScenarios(dir)).map(({ id, slug, title, tags, summary, exercise }) => ({ id, slug, title, tags, summary, exercise: exercise !== undefined }));
   // Only beside built (.js) files: the source tree is edited constantly and stays clean.
   if (files.length > 0 && files.every((file) => file.path.endsWith('.js'))) {
-    const catalog: CatalogFile = { version: 1, files: stamps, entries };
+    const catalog: CatalogFile = { version: 2, files: stamps, entries };
     await writeFile(cachePath, `${JSON.stringify(catalog)}\n`).catch(() => undefined);
   }
   return entries;

@@ -108,6 +108,12 @@ export function renderSummary(report: ScenarioReport, terminal: Terminal): strin
     const labelWidth = Math.min(28, Math.max(...rows.map((row) => visibleLength(row.label))));
     for (const row of rows) {
       const figures = `${style.red(row.before)} → ${style.green(row.after)}${row.note ? style.dim(` (${row.note})`) : ''}`;
+      if (visibleLength(row.label) > labelWidth) {
+        // A label longer than the column gets a line of its own; the figures go beneath it.
+        lines.push(...wrap(row.label, terminal.width, '    ', '  '));
+        lines.push(...wrap(figures, terminal.width, ' '.repeat(labelWidth + 4), ' '.repeat(labelWidth + 4)));
+        continue;
+      }
       const head = `  ${padEnd(row.label, labelWidth)}  `;
       lines.push(...wrap(figures, terminal.width, ' '.repeat(labelWidth + 4), head));
     }

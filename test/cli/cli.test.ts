@@ -38,7 +38,8 @@ function cli(args: string[], options: { env?: Record<string, string>; nodeArgs?:
 
 function scenarioIdsOnDisk(): number[] {
   return readdirSync(`${root}scenarios`)
-    .map((name) => /^(\d+)-.*\.ts$/.exec(name)?.[1])
+    // A single file (NN-slug.ts) or a folder (NN-slug/) once converted.
+    .map((name) => /^(\d+)-[a-z0-9-]+(?:\.ts)?$/.exec(name)?.[1])
     .filter((id): id is string => id !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
@@ -81,7 +82,7 @@ describe('list and show: progress, content as data, typos', () => {
       writeFileSync(join(home, 'progress.json'), JSON.stringify({ version: 1, scenarios: { 24: { card, reviews: [{ at: due, grade: 'good', mode: 'recall' }] } } }));
       const result = await cli(['list'], { env: { BACKEND_SCENARIOS_HOME: home, COLUMNS: '200' } });
       assert.equal(result.exitCode, 0, result.stderr);
-      assert.match(result.stdout, /^\s*24\s+due\s+Registration race/m);
+      assert.match(result.stdout, /^\s*24\s+due\s+not started\s+Registration race/m);
       assert.match(result.stdout, /^\s*25\s+new\s+/m);
       const footer = result.stdout.replace(/\s+/g, ' ');
       assert.match(footer, /1 due for review/);
@@ -331,7 +332,7 @@ describe('run', () => {
     assert.match(result.stdout, /statuses: \[201, 201, 201, 201, 201\]/);
     assert.match(result.stdout, /statuses: \[201, 409, 409, 409, 409\]/);
     // The naive step's checks read as a bug caught, the fix's as a cure: never the same mark.
-    assert.match(result.stdout, /^\s+✘ bug reproduced: .*answered 201/m);
+    assert.match(result.stdout, /^\s+✘ bug reproduced: 5 simultaneous sign-ups for one email create several/m);
     assert.match(result.stdout, /^\s+✔ fixed: .*exactly one account/m);
     assert.doesNotMatch(result.stdout, /✔ held|checks held|PASSED|What the demo proved/);
     // The summary is a before/after of the figures, derived from the report, then one verdict.
@@ -339,7 +340,7 @@ describe('run', () => {
     assert.match(summary, /^\s+statuses\s+201×5 → 201 \+ 409×4$/m);
     assert.match(summary, /^\s+documents\s+5 → 1$/m);
     assert.match(summary.replace(/\s+/g, ' '), /✔ The demo behaved as claimed: bug reproduced \(\d+ checks\), fix proven \(\d+ checks\)/);
-    assert.match(summary.replace(/\s+/g, ' '), /Next: backend-scenarios quiz --id 24 \(answer it from memory\) · backend-scenarios run 25 \(next scenario\)/);
+    assert.match(summary.replace(/\s+/g, ' '), /Next: backend-scenarios quiz --id 24 \(answer it from memory\) · backend-scenarios practice 24 \(fix it yourself\) · backend-scenarios run 25 \(next scenario\)/);
     assert.doesNotMatch(result.stdout, /FAILED|‼/);
   });
 
