@@ -5,7 +5,7 @@ import { listScenarioFiles, loadScenarioFile, selectScenarios, ScenarioLoadError
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { ScenarioDefinition } from '../scenario/contract.js';
 import type { ScenarioReport } from '../runtime/report.js';
-import { selectEngine } from '../runtime/engines.js';
+import { selectEngine, selectReplicaSetEngine } from '../runtime/engines.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
 import { runScenario, DemoInterruptedError, killChildrenSync, removeTempDirsSync, stepOptionsFromTitle, sweepLeftoverTempDirs } from '../runtime/run-scenario.js';
 import { ExitCode, SilentExit, UserError } from './errors.js';
@@ -106,13 +106,34 @@ function engineLine(engine: MongoEngineHandle): string {
   return `engine: ${engineLabel(engine)} · fresh database per run`;
 }
 
-async function startEngine(options: RunOptions, terminal: Terminal, showProgress: boolean): Promise<MongoEngineHandle> {
+async function startEngine(options: RunOptions, terminal: Terminal, showProgress: boolean, replicaSet = false): Promise<MongoEngineHandle> {
   const spinner = new Spinner(process.stderr, showProgress && terminal.interactive);
-  spinner.start('Starting a MongoDB engine…');
+  spinner.start(replicaSet ? 'Starting a MongoDB replica set…' : 'Starting a MongoDB engine…');
   try {
-    return await selectEngine(options.engine);
+    return await (replicaSet ? selectReplicaSetEngine(options.engine) : selectEngine(options.engine));
   } finally {
     spinner.stop();
+  }
+}
+
+/**
+ * `run all` / `run 24 25`: one engine for the run, and a replica set started the first time a
+ * scenario declares it needs one (its requires.replicaSet), stopped with the run.
+ */
+class RunEngines {
+  private replicaSet: Promise<MongoEngineHandle> | undefined;
+
+  constructor(readonly main: MongoEngineHandle, private readonly choice: RunOptions['engine']) {}
+
+  for(scenario: ScenarioDefinition): MongoEngineHandle | Promise<MongoEngineHandle> {
+    if (scenario.requires?.replicaSet !== true || this.main.replication) return this.main;
+    this.replicaSet ??= selectReplicaSetEngine(this.choice);
+    return this.replicaSet;
+  }
+
+  async stop(): Promise<void> {
+    const started = await this.replicaSet?.catch(() => undefined);
+    await started?.stop();
   }
 }
 
@@ -154,7 +175,7 @@ export async function runCommand(idTexts: readonly string[], options: RunOptions
   const interrupt = new InterruptWatcher();
   let engine: MongoEngineHandle | undefined;
   try {
-    engine = await startEngine(options, terminal, !options.json);
+    engine = await startEngine(options, terminal, !options.json, single?.requires?.replicaSet === true);
     if (interrupt.interrupted) throw interruptedBeforeDemo(interrupt);
     noticeDroppedPauses(options, terminal);
     const highlight = options.json ? (code: string) => code : await loadHighlighter(terminal);
@@ -267,7 +288,7 @@ async function runOne(
 
 /** A scenario file that does not load still gets a row (and fails the run), instead of hiding the rest. */
 function loadFailureReport(file: ScenarioFile, engine: MongoEngineHandle, error: unknown): ScenarioReport {
-  const reason = error instanceof ScenarioLoadError ? error.message
+  const reason = error instanceof ScenarioLoadError || error instanceof UserError ? error.message
     : `could not load ${file.path}: ${error instanceof Error ? error.message : String(error)}`;
   return {
     id: file.id,
@@ -318,42 +339,50 @@ async function runEvery(
     for (const line of wrap(text, terminal.width, indent + '  ', indent)) terminal.line(line);
   };
   if (!options.json) terminal.line(style.dim(engineLine(engine)));
-  for (const file of files) {
-    if (interrupt.interrupted) break;
-    let scenario: ScenarioDefinition;
-    try {
-      scenario = await loadScenarioFile(file);
-    } catch (error) {
-      const report = loadFailureReport(file, engine, error);
-      reports.push(report);
-      if (!options.json) {
-        terminal.line();
-        print(style.red(`✘ ${report.error}`), '');
+  const engines = new RunEngines(engine, options.engine);
+  try {
+    for (const file of files) {
+      if (interrupt.interrupted) break;
+      let scenario: ScenarioDefinition;
+      let scenarioEngine: MongoEngineHandle;
+      try {
+        scenario = await loadScenarioFile(file);
+        // A scenario that needs a replica set the run cannot have (a standalone MONGODB_URI) fails alone.
+        scenarioEngine = await engines.for(scenario);
+      } catch (error) {
+        const report = loadFailureReport(file, engine, error);
+        reports.push(report);
+        if (!options.json) {
+          terminal.line();
+          print(style.red(`✘ ${report.error}`), '');
+        }
+        continue;
       }
-      continue;
-    }
-    if (options.json) {
-      reports.push(await runScenario(scenario, { engine, signal: interrupt.signal }));
-      continue;
-    }
-    terminal.line();
-    for (const line of ruleLines(terminal, `Scenario ${scenario.id}`, scenario.title)) terminal.line(line);
-    const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
-    try {
-      const report = await runScenario(scenario, { engine, reporter, signal: interrupt.signal });
-      reports.push(report);
+      if (options.json) {
+        reports.push(await runScenario(scenario, { engine: scenarioEngine, signal: interrupt.signal }));
+        continue;
+      }
       terminal.line();
-      if (interrupt.interrupted) {
-        // Its checks so far are shown, but it neither passed nor failed: it was stopped.
-        interruptedReport = report;
-        print(`${style.yellow.bold('■ INTERRUPTED')} after ${checksHeld(report)} checks · ${report.durationMs} ms`);
-      } else {
-        const verdict = report.passed ? style.green('✔ behaved as claimed') : style.magenta.bold.inverse('‼ FAILED: did not behave as claimed');
-        print(`${verdict} · ${checksHeld(report)} checks · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+      for (const line of ruleLines(terminal, `Scenario ${scenario.id}`, scenario.title)) terminal.line(line);
+      const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
+      try {
+        const report = await runScenario(scenario, { engine: scenarioEngine, reporter, signal: interrupt.signal });
+        reports.push(report);
+        terminal.line();
+        if (interrupt.interrupted) {
+          // Its checks so far are shown, but it neither passed nor failed: it was stopped.
+          interruptedReport = report;
+          print(`${style.yellow.bold('■ INTERRUPTED')} after ${checksHeld(report)} checks · ${report.durationMs} ms`);
+        } else {
+          const verdict = report.passed ? style.green('✔ behaved as claimed') : style.magenta.bold.inverse('‼ FAILED: did not behave as claimed');
+          print(`${verdict} · ${checksHeld(report)} checks · ${report.durationMs} ms${report.error ? ` · ${report.error}` : ''}`);
+        }
+      } finally {
+        reporter.dispose();
       }
-    } finally {
-      reporter.dispose();
     }
+  } finally {
+    await engines.stop();
   }
   const passed = !interrupt.interrupted && reports.length === files.length && reports.every((report) => report.passed);
   if (options.json) {

@@ -14,7 +14,7 @@ import { recordAttempt } from '../practice/practice-progress.js';
 import { findAppFile, shownPath, workspaceDir } from '../practice/workspace.js';
 import { watchFile } from '../practice/watch.js';
 import { openProgressStore } from '../quiz/progress-store.js';
-import { selectEngine } from '../runtime/engines.js';
+import { selectEngine, selectReplicaSetEngine } from '../runtime/engines.js';
 import type { MongoEngineHandle } from '../runtime/engines.js';
 import { createTerminal } from '../ui/terminal.js';
 import type { Terminal } from '../ui/terminal.js';
@@ -68,7 +68,7 @@ export async function verifyCommand(idText: string | undefined, options: VerifyO
   // in watch mode the next one warms up as soon as a run ends, so a save costs only the attack.
   let sandbox = new Sandbox(exercise.file);
   try {
-    engine = await selectEngine(options.engine);
+    engine = await (exercise.scenario.requires?.replicaSet ? selectReplicaSetEngine(options.engine) : selectEngine(options.engine));
     const started = engine;
     const once = async (signal: AbortSignal, prepareNext: boolean): Promise<VerifyResult | undefined> => {
       const result = await verifyFile(exercise.file, exercise.scenario, target, started, { signal, sandbox });

@@ -3,7 +3,7 @@
 // still get mongoose and express as values through the context, like every scenario.
 import type { Connection } from 'mongoose';
 import type { CheckSpec } from '../scenario/contract.js';
-import type { DemoContext, ServedApp } from '../runtime/context.js';
+import type { DemoContext, ObserveOptions, ServedApp } from '../runtime/context.js';
 import type { JsonValue } from '../runtime/report.js';
 
 /** The checks an attack can make, by id. */
@@ -36,11 +36,11 @@ export interface ReadBarrier {
   readonly read: number;
 }
 
-export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' | 'concurrently' | 'say' | 'redis' | 'defer' | 'signal' | 'tempDir'> {
+export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' | 'concurrently' | 'say' | 'redis' | 'defer' | 'signal' | 'tempDir' | 'replication'> {
   /** A fresh database of this target's own; its models are the learner's. */
   db: Connection;
-  /** Record a figure of the current step. */
-  observe<T extends JsonValue>(label: string, value: T): T;
+  /** Record a figure of the current step (with its unit: `{ unit: 'ms' }`, see DemoContext.observe). */
+  observe<T extends JsonValue>(label: string, value: T, options?: ObserveOptions): T;
   /** The verdict of one check of the table, with the figure it compared. */
   check(id: string, passed: boolean, observed: JsonValue, detail?: string): boolean;
   /** Arms the read barrier for the next `racers` requests (see ReadBarrier). */

@@ -153,8 +153,9 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
     defer: ctx.defer,
     signal: ctx.signal,
     tempDir: ctx.tempDir,
+    replication: ctx.replication,
     db,
-    observe: (label, value) => ctx.observe(label, value),
+    observe: (label, value, options) => ctx.observe(label, value, options),
     check(id, held, observed, detail) {
       const spec = attack.checks[id];
       if (!spec) throw new Error(`attack.ts checked "${id}", which is not in its checks table (${Object.keys(attack.checks).join(', ')})`);

@@ -80,6 +80,14 @@ export interface CheckMeta {
   level?: 'core' | 'senior';
 }
 
+/** Present when the demo runs on a replica set (see ScenarioDefinition.requires). */
+export interface ReplicationControl {
+  /** Every secondary stops applying the primary's writes (reads from it go stale) until resume(). */
+  pause(): Promise<void>;
+  /** Secondaries catch up on everything they missed. */
+  resume(): Promise<void>;
+}
+
 export interface DemoContext {
   /** The mongoose module itself, for Schema, Types, isValidObjectId and the like. */
   mongoose: Mongoose;
@@ -135,6 +143,12 @@ export interface DemoContext {
   defer(cleanup: () => Promise<void> | void): void;
   /** Aborted when the demo times out or the user presses Ctrl-C. */
   signal: AbortSignal;
+  /**
+   * Replication on a replica set: pause and resume the secondaries (a stale read made certain,
+   * not waited for). Undefined on a standalone server; a scenario that needs it declares
+   * `requires: { replicaSet: true }` and then always gets it.
+   */
+  replication: ReplicationControl | undefined;
   /** Which engine runs the demo, for narration only: a demo must not behave differently on it. */
   engine: { name: string; version: string };
 }

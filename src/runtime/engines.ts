@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { EmbeddedMongo, EmbeddedMongoOptions } from '../engine/api.js';
 import { UserError } from '../cli/errors.js';
+import type { ReplicationControl } from './context.js';
+import { wireReplicationControl } from './replication.js';
 
 import type { EngineChoice } from './engine-choices.js';
 import { maskUri, scrubSecrets, seedHosts, uriProblem } from './connection-string.js';
@@ -17,6 +19,8 @@ export type { EngineChoice } from './engine-choices.js';
 export interface MongoEngineHandle {
   /** 'embedded' | 'memory-server' | 'uri' */
   name: string;
+  /** Set when the server is a replica set: demos can pause its secondaries. */
+  replication?: ReplicationControl;
   /** What the server reports as buildInfo.version. */
   version: string;
   /** mongodb://host:port/ — demos add their own database name. */
@@ -45,6 +49,48 @@ export async function startEmbedded(options: EmbeddedMongoOptions = {}): Promise
 async function embeddedEngine(): Promise<MongoEngineHandle> {
   const server = await startEmbedded();
   return { name: 'embedded', version: server.version, uri: server.uri, stop: () => server.close() };
+}
+
+/** The embedded engine as a 3-member replica set, test commands on so demos can pause replication. */
+async function embeddedReplicaSet(): Promise<MongoEngineHandle> {
+  const server = await startEmbedded({ replicaSet: { members: 3 }, enableTestCommands: true });
+  const replication = wireReplicationControl(server.uri);
+  return {
+    name: 'embedded replica set', version: server.version, uri: server.uri, replication,
+    stop: async () => { await replication.close(); await server.close(); },
+  };
+}
+
+/**
+ * The engine for a scenario that needs a replica set (transactions, secondaries, change streams):
+ * MONGODB_URI when it names a replica set, else the embedded one. A standalone MONGODB_URI or
+ * mongodb-memory-server (a single mongod here) cannot serve it, and the error says what to do.
+ */
+export async function selectReplicaSetEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): Promise<MongoEngineHandle> {
+  const uri = env['MONGODB_URI'];
+  if (choice === 'memory-server') {
+    throw new UserError('This scenario needs a replica set; --engine memory-server starts a single mongod here.', {
+      hint: 'Use --engine embedded (a built-in 3-member replica set), or MONGODB_URI with a replica-set URI and --engine uri.',
+    });
+  }
+  if (choice === 'uri' || (choice === 'auto' && uri)) {
+    const handle = await uriEngine(uri);
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(handle.uri, { serverSelectionTimeoutMS: reachTimeoutMs });
+    try {
+      const hello = await client.db('admin').command({ hello: 1 });
+      if (typeof hello['setName'] !== 'string') {
+        throw new UserError(`This scenario needs a replica set, and MONGODB_URI (${maskUri(handle.uri)}) is a standalone server.`, {
+          hint: 'Point MONGODB_URI at a replica set (mongodb://h1,h2,h3/?replicaSet=rs0; pausing replication needs enableTestCommands=1), or use --engine embedded.',
+        });
+      }
+    } finally {
+      await client.close(true).catch(() => undefined);
+    }
+    const replication = wireReplicationControl(handle.uri);
+    return { ...handle, replication, stop: async () => { await replication.close(); await handle.stop(); } };
+  }
+  return embeddedReplicaSet();
 }
 
 /** Resolves with why a TCP connection failed (refused, no such host, no answer), undefined when it opens. */

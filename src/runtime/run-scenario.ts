@@ -244,6 +244,7 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
       db,
       express,
       engine: { name: options.engine.name, version: options.engine.version },
+      replication: options.engine.replication,
       signal: controller.signal,
       async serve(app) {
         controller.signal.throwIfAborted();

@@ -167,6 +167,11 @@ export interface ScenarioDefinition {
   question: string;
   answer: ScenarioAnswer;
   quiz: { choices: ChoiceQuestion[] };
+  /**
+   * What the demo needs from the server beyond a standalone mongod: a replica set (transactions,
+   * reads from secondaries, change streams). The runtime starts or checks one, or says why it can't.
+   */
+  requires?: { replicaSet?: boolean };
   /** The mock interviewer's follow-up ladder: four to six rungs (`interview`). */
   followUps?: FollowUp[];
   demo: ScenarioDemo;

@@ -68,6 +68,7 @@ export function beforeAfter(report: ScenarioReport): BeforeAfter[] {
 export function engineLabel(engine: { name: string; version: string }): string {
   const minor = engine.version.split('.').slice(0, 2).join('.');
   if (engine.name === 'embedded') return `built-in engine (speaks MongoDB ${minor} wire protocol)`;
+  if (engine.name === 'embedded replica set') return `built-in 3-member replica set (speaks MongoDB ${minor} wire protocol)`;
   if (engine.name === 'memory-server') return `mongod ${engine.version} (mongodb-memory-server)`;
   return `MongoDB ${engine.version} (MONGODB_URI)`;
 }
