@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, stepRoles } from '../support/scenario-links.js';
 
 test('30: a readable long-lived JWT survives logout; short cookies, rotation and deny-lists do not', async () => {
   const report = await runScenarioById(30);
@@ -25,7 +26,8 @@ test('30: a readable long-lived JWT survives logout; short cookies, rotation and
 
   // Expiry through the injected clock.
   assert.equal(observation(report, 'Expired', 'GET /api/me'), 401);
-  assert.equal(observation(report, 'Expired', 'reason'), 'jwt expired');
+  assert.equal(observation(report, 'Expired', 'reason'), 'token expired');
+  assert.equal(observation(report, 'Expired', 'WWW-Authenticate'), 'Bearer realm="api"');
 
   // Rotation.
   assert.equal(observation(report, 'Refresh rotates', 'refresh'), 204);
@@ -49,6 +51,26 @@ test('30: a readable long-lived JWT survives logout; short cookies, rotation and
   const lifeLeft = observation(report, 'Logout', 'token life left s');
   assert.ok(typeof denyTtl === 'number' && typeof lifeLeft === 'number' && denyTtl > 0 && Math.abs(denyTtl - lifeLeft) <= 2, `${denyTtl} vs ${lifeLeft}`);
 
+  // Senior: a same-site forged write is refused by the Origin / Fetch Metadata check.
+  assert.equal(observation(report, 'Senior: cross-site', 'forged POST (same-site)'), 403);
+  assert.equal(observation(report, 'Senior: cross-site', 'email after forged POST'), 'ada@example.com');
+  assert.equal(observation(report, 'Senior: cross-site', 'POST from the app'), 204);
+  assert.equal(observation(report, 'Senior: cross-site', 'email after genuine POST'), 'ada@lovelace.example');
+
+  // Senior: two concurrent refreshes, one wins, the loser revokes the family.
+  assert.deepEqual(observation(report, 'Senior: two refreshes', 'statuses'), [204, 401]);
+  assert.deepEqual(observation(report, 'Senior: two refreshes', 'loser'), ['refresh token reuse detected']);
+  assert.equal(observation(report, 'Senior: two refreshes', "winner's new refresh"), 401);
+  assert.equal(observation(report, 'Senior: two refreshes', "winner's new access"), 401);
+  assert.ok(Number(observation(report, 'Secrets', 'responses scanned')) > 20);
+
+  assert.deepEqual(stepRoles(report), [
+    'Legacy: long-lived token=failure', 'Login: cookies + Redis=fix', 'Expired access token=fix',
+    'Refresh rotates the pair=fix', 'Reuse revokes the family=fix', 'Logout revokes by jti=fix',
+    'Senior: cross-site writes refused=fix/senior', 'Senior: two refreshes race=fix/senior',
+    'Secrets never left the server=fix',
+  ]);
+  assert.deepEqual(await danglingStepLinksOf(30, report), []);
   assert.deepEqual(failedChecks(report), []);
   assert.equal(report.passed, true);
 });
