@@ -89,6 +89,12 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+// RFC 9110 §15.5.2: a 401 names the scheme the client should authenticate with.
+function unauthorized(res: Response, error: string): void {
+  res.set('WWW-Authenticate', 'Bearer realm="api"');
+  res.status(401).json({ error });
+}
+
 function buildUserApi(ctx: DemoContext, User: UserModel, jwt: Jwt, secret: string, variant: Variant, comparisons: Comparison[]): Express {
   const app = ctx.express();
   app.use(ctx.express.json());
@@ -105,14 +111,14 @@ function buildUserApi(ctx: DemoContext, User: UserModel, jwt: Jwt, secret: strin
       sub = undefined;
     }
     if (!sub) {
-      res.status(401).json({ error: 'authentication required' });
+      unauthorized(res, 'authentication required');
       return;
     }
     res.locals.auth = { sub };
     if (variant !== 'naive') {
       const me = ctx.mongoose.isObjectIdOrHexString(sub) ? await User.findById(sub) : null;
       if (!me) {
-        res.status(401).json({ error: 'account no longer exists' });
+        unauthorized(res, 'account no longer exists');
         return;
       }
       res.locals.user = me;
@@ -174,36 +180,52 @@ export const scenario = defineScenario({
     'and an administrator any account, but nobody else. What is wrong with checking authentication alone, ' +
     'how do you write the ownership check correctly with Mongoose ids, and which status codes do you return?',
   answer: {
+    short:
+      'Authentication says who is calling, not what they may touch: without an ownership check any logged-in user '
+      + 'deletes any account by changing the id (IDOR, OWASP API1). I allow the delete only when the caller is the '
+      + 'owner or an admin, comparing ids by value (`_id.equals(id)`, never `!==` between an ObjectId and a string), '
+      + 'and answer 401 without a valid token, 403 for someone else\'s account, 204 when deleted.',
     reasoning: [
       'Authentication only proves who is calling; it says nothing about which records that caller may touch. A route that deletes whatever id arrives in the URL lets any logged-in user delete any account just by changing the id: an insecure direct object reference (IDOR, called BOLA, broken object level authorization, in the OWASP API Security Top 10, where it is #1), the most common access-control bug in APIs. The fix is an authorization rule evaluated on every request: the caller\'s id must equal the target id, or the caller must be an admin; otherwise 403.',
       'The comparison itself is a classic trap. If the auth middleware loads the caller with Mongoose, res.locals.user._id (or req.user._id) is an ObjectId object, while req.params.id is always a string. Strict inequality between an object and a string is always true, so `me._id !== req.params.id` rejects even the owner: the route looks secure because it fails closed, and teams end up "fixing" it by deleting the check. Loose equality happens to coerce an ObjectId to its hex string, but == between two ObjectIds compares references and is false for equal ids, so coercion is not a strategy.',
       'Correct comparisons are type-aware: me._id.equals(req.params.id) (ObjectId.equals accepts an ObjectId or a 24-character hex string), or compare two strings, typically the token\'s sub claim against the route parameter (String(sub) === req.params.id), or use Mongoose\'s `id` virtual, which is already the hex string: `me.id === req.params.id`. The bug appears only when `_id` (the ObjectId) is compared, or when the auth layer stores a plain object without virtuals (for example from lean()). I also validate the parameter (isObjectIdOrHexString) so a malformed id becomes 404 or 400, not a CastError 500.',
-      'Status codes: 401 without a valid token, 403 when an authenticated user targets someone else, 204 No Content when the owner or an admin deletes, 404 when the account does not exist. I load the caller from the database rather than trusting a role frozen in the token, so a demoted admin or a deleted account stops working immediately. And I decide ownership before looking the target up, so the answer to a stranger does not reveal whether an id exists.',
+      'Status codes: 401 without a valid token (with a `WWW-Authenticate: Bearer realm="api"` challenge, as RFC 9110 requires of every 401), 403 when an authenticated user targets someone else, 204 No Content when the owner or an admin deletes, 404 when the account does not exist. I load the caller from the database rather than trusting a role frozen in the token, so a demoted admin or a deleted account stops working immediately. And I decide ownership before looking the target up, so the answer to a stranger does not reveal whether an id exists.',
     ],
     keyPoints: [
       {
         text: 'Authentication alone is not authorization: without an ownership check any user can delete any account (IDOR).',
         terms: [['idor', 'insecure direct object', 'any user', 'authorization', 'authorisation', 'ownership']],
+        provenBy: 'Naive',
       },
       {
         text: 'Allow only when the caller\'s id equals the target id or the caller is an admin; otherwise 403.',
         terms: [['owner', 'own account', 'their own', 'own id', 'self-delet', 'same id', 'matches the id'], ['admin'], ['403', 'forbidden']],
+        provenBy: 'Fixed',
       },
       {
         text: 'An ObjectId compared to a string with !== is always different (object vs primitive), so the owner is wrongly refused.',
         terms: [['objectid'], ['string'], ['!==', '===', 'strict', 'reference']],
+        provenBy: 'Pitfall',
       },
       {
         text: 'Compare correctly: _id.equals(id), the id virtual (doc.id is the hex string), or string against string (token sub vs req.params.id).',
         terms: [['.equals', 'equals(', 'tostring', 'string(', '.sub', 'sub claim', '.id ===', 'id virtual']],
+        provenBy: 'Pitfall',
       },
       {
-        text: 'Status codes: 401 unauthenticated, 403 not yours, 204 deleted, 404 missing; validate the id to avoid a CastError 500.',
+        text: 'Status codes: 401 unauthenticated (with WWW-Authenticate), 403 not yours, 204 deleted, 404 missing; validate the id to avoid a CastError 500.',
         terms: [['401'], ['403'], ['204', 'no content']],
+        provenBy: 'Fixed',
       },
       {
         text: 'Avoid account enumeration: decide ownership before the lookup, or answer 404 for both "missing" and "not yours".',
         terms: [['enumerat', 'reveal', 'leak', 'exist'], ['404']],
+        provenBy: 'Senior: check-first',
+      },
+      {
+        text: 'Load the caller and role from the database on each request, so a deleted or demoted account loses its power at once.',
+        terms: [['database', 'from the db', 'findbyid', 'load the user', 'load the caller', 'fresh'], ['demot', 'deleted', 'role change', 'stale']],
+        provenBy: 'Fixed',
       },
     ],
     code: [
@@ -227,9 +249,9 @@ export const scenario = defineScenario({
       {
         prompt: 'The auth middleware sets req.user = await User.findById(sub). The route does `const notMine = req.user._id !== req.params.id;` and returns 403 when notMine and the role is not "admin". Why is the owner refused?',
         options: [
-          { text: 'req.user._id is an ObjectId object and req.params.id a string, so !== is always true', correct: true, explanation: 'Strict (in)equality never converts types; an object is never === a string. Use .equals(), compare strings, or use the id virtual: req.user.id (a hex string) !== req.params.id would have worked.' },
-          { text: 'req.params.id is URL-encoded, so the hex string differs', correct: false, explanation: 'A 24-character hex id has nothing to encode; the strings would be identical.' },
-          { text: 'ObjectIds contain a timestamp that differs between the token and the database', correct: false, explanation: 'The timestamp is part of the id itself; the same id always has the same bytes.' },
+          { text: '_id is an ObjectId and params.id a string, so !== is always true', correct: true, explanation: 'Strict (in)equality never converts types; an object is never === a string. Use .equals(), compare strings, or use the id virtual: req.user.id (a hex string) !== req.params.id would have worked.' },
+          { text: 'Express decodes req.params.id, so its hex digits no longer match the stored id', correct: false, explanation: 'A 24-character hex id has nothing to encode or decode; the strings would be identical.' },
+          { text: 'ObjectIds embed a timestamp, so the id in the token differs from the one in the database', correct: false, explanation: 'The timestamp is part of the id itself; the same id always has the same bytes.' },
           { text: 'The owner is refused only because the role is not admin; the comparison is fine', correct: false, explanation: 'The role condition only matters when the id comparison says "different", which it wrongly always does.' },
         ],
       },
@@ -254,13 +276,98 @@ export const scenario = defineScenario({
       {
         prompt: 'A route looks the target up first, answers 404 when it is missing and 403 when it belongs to someone else. What is the risk?',
         options: [
-          { text: 'None: 404 and 403 are both refusals', correct: false, explanation: 'They are different refusals, and the difference is the information.' },
-          { text: 'Account enumeration: a stranger learns which ids exist from 403 versus 404', correct: true, explanation: 'Decide ownership before the lookup, or answer the same status to both cases; the demo measures the difference.' },
-          { text: 'A race: the account could be deleted between the lookup and the check', correct: false, explanation: 'Then the delete finds nothing and answers 404; no harm is done.' },
+          { text: 'None: 404 and 403 are both refusals, so a stranger learns nothing from them', correct: false, explanation: 'They are different refusals, and the difference is the information.' },
+          { text: 'A stranger learns which ids exist from 403 versus 404', correct: true, explanation: 'Account enumeration. Decide ownership before the lookup, or answer the same status to both cases; the demo measures the difference.' },
+          { text: 'A race: the account may vanish between the lookup and the check, and the delete throws', correct: false, explanation: 'Then the delete finds nothing and answers 404; no harm is done.' },
+        ],
+      },
+      {
+        prompt: 'An admin is demoted to "user" while her 5-minute access token is still valid. What should her next DELETE of another account get?',
+        options: [
+          { text: '204 until the token expires: its signature is still valid', correct: false, explanation: 'Only if the route trusts a role frozen into the token. A valid signature proves identity, not current rights.' },
+          { text: '401: a role change invalidates every token of the account', correct: false, explanation: 'Nothing revokes a JWT by itself; and she is still authenticated, so 401 would be the wrong status anyway.' },
+          { text: '403, if the route reads her role from the database', correct: true, explanation: 'Loading the caller on every request makes demotion take effect at once; the demo demotes Ada and her next delete gets 403.' },
         ],
       },
     ],
   },
+  followUps: [
+    {
+      question: 'Why not answer 404 for everything the caller may not touch? When would you pick 403 and when 404?',
+      answer:
+        'The status itself can leak: if a stranger gets 403 for ids that exist and 404 for ids that do not, the API '
+        + 'confirms which accounts exist. So either decide ownership before any lookup (a stranger always gets 403, '
+        + 'whatever the id) or answer 404 for both "missing" and "not yours", which GitHub does for private '
+        + 'repositories. I keep 403 when the rule is public knowledge and the caller can do something about it, '
+        + 'and 404 when existence itself is sensitive.',
+      keyPoints: [
+        { text: '403 versus 404 reveals which ids exist (enumeration).', terms: [['enumerat', 'exist', 'reveal', 'leak']] },
+        { text: 'Check ownership before the lookup, or answer 404 to both.', terms: [['before', 'same status', '404 for both', 'both 404', '404 to both']] },
+      ],
+      probes: 5,
+      kind: 'probe',
+      shownBy: 'Senior: lookup-first',
+    },
+    {
+      question: 'req.user came from `User.findById(...).lean()` and the check uses `req.user.id === req.params.id`. Does it work?',
+      answer:
+        'No, and it fails closed: a lean() result is a plain object without virtuals, so `id` is undefined and the '
+        + 'owner is refused. `_id` is still an ObjectId, so compare with `req.user._id.equals(req.params.id)` or '
+        + '`String(req.user._id) === req.params.id`. Better still, convert ids to strings once at the auth boundary '
+        + 'and compare strings everywhere after.',
+      keyPoints: [
+        { text: 'lean() objects have no virtuals: id is undefined.', terms: [['lean'], ['virtual', 'undefined']] },
+        { text: 'Use _id.equals() or String(_id), or normalise to strings at the boundary.', terms: [['.equals', 'equals(', 'string(', 'tostring', 'tohexstring']] },
+      ],
+      probes: 3,
+      kind: 'probe',
+      shownBy: 'Pitfall',
+    },
+    {
+      question: 'Fifty routes now need rules like this one. Where does the authorization logic live?',
+      answer:
+        'In one policy layer, not copied into each handler: functions such as `canDelete(actor, target)` that the '
+        + 'routes call, or a library (CASL, an external policy engine) when rules depend on attributes. The list '
+        + 'query filters by the same rule (`{ ownerId: me._id }`), so object-level checks cover reads and lists too. '
+        + 'Each policy is tested as a table (self, other, admin, missing, malformed, anonymous), and a test walks the '
+        + 'router so no route ships without a policy.',
+      keyPoints: [
+        { text: 'One policy function or layer, called by every route.', terms: [['policy', 'can(', 'candelete', 'casl', 'abac', 'rbac', 'central']] },
+        { text: 'Lists and queries filter by the same rule.', terms: [['filter', 'query', 'ownerid', 'scope']] },
+        { text: 'Policies tested as a table; every route covered.', terms: [['test', 'table']] },
+      ],
+      kind: 'scale',
+    },
+    {
+      question: 'A stolen session cookie is used to delete the victim\'s account. How do you make that harder?',
+      answer:
+        'Treat account deletion as a sensitive action: require a fresh authentication (the password, a second factor, '
+        + 'or a login within the last few minutes, e.g. an `auth_time` claim) before it runs, and send a notice to the '
+        + 'account\'s e-mail. Soft delete with a grace period makes the damage reversible. Afterwards revoke every '
+        + 'session, refresh token and API key the account holds.',
+      keyPoints: [
+        { text: 'Re-authenticate (password, MFA or a recent login) before destructive actions.', terms: [['re-auth', 'reauth', 'password again', 'fresh login', 'step-up', 'step up', 'auth_time', 'mfa']] },
+        { text: 'Soft delete with a grace period; notify the owner.', terms: [['soft delete', 'soft-delete', 'grace', 'deletedat', 'notif', 'e-mail', 'email']] },
+        { text: 'Revoke sessions, refresh tokens and API keys of the deleted account.', terms: [['revoke', 'invalidate'], ['session', 'token', 'api key']] },
+      ],
+      kind: 'security',
+    },
+    {
+      question: 'The account owns orders, posts and files in other collections. What happens to them when it is deleted?',
+      answer:
+        'MongoDB has no foreign keys or cascades, so the application decides: delete, anonymise (keep orders for '
+        + 'accounting with the personal fields erased) or reassign. I mark the account deleted first and let a '
+        + 'background job clean the rest idempotently in batches, because a single request cannot reliably do it all; '
+        + 'a multi-document transaction fits only when the set is small. Erasure duties such as GDPR decide what must '
+        + 'go and by when, and backups need their own answer.',
+      keyPoints: [
+        { text: 'No cascading deletes in MongoDB: the application owns the cleanup.', terms: [['cascade', 'foreign key', 'no referential', 'orphan']] },
+        { text: 'Delete, anonymise or reassign per collection; keep what law requires.', terms: [['anonymi', 'pseudonym', 'reassign', 'retain', 'keep orders']] },
+        { text: 'A background job in batches, idempotent; transactions only for small sets.', terms: [['job', 'queue', 'background', 'batch', 'transaction']] },
+      ],
+      kind: 'failure',
+    },
+  ],
   demo: {
     async run(ctx) {
       const { default: jwt } = await import('jsonwebtoken');
@@ -294,17 +401,20 @@ export const scenario = defineScenario({
       await ctx.step('Naive: auth only, no owner check', async () => {
         const { alice, mallory } = await seed();
         ctx.showCode('naive route', naiveCode, 'js');
+        ctx.say('Every 401 here carries WWW-Authenticate: Bearer realm="api", as RFC 9110 asks: it tells the client which credentials to retry with.');
         const api = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'naive', []));
         const anon = await api.request({ method: 'DELETE', path: `/users/${String(alice._id)}` });
         ctx.observe('anonymous', anon.status);
+        const challenge = ctx.observe('WWW-Authenticate', anon.headers['www-authenticate'] ?? null);
         ctx.say('Mallory, an ordinary user, sends DELETE with Alice\'s id and her own valid token.');
         const status = await del(api, mallory, String(alice._id));
         const aliceLeft = await exists(alice);
         ctx.observe('mallory deletes alice', status);
         ctx.observe('alice in db', aliceLeft);
         ctx.check('anonymous callers are refused (401)', anon.status === 401, `status ${anon.status}`);
+        ctx.check('the 401 names its scheme (WWW-Authenticate)', challenge === 'Bearer realm="api"', String(challenge));
         ctx.check('another user deleted Alice (IDOR)', status === 204 && aliceLeft === 0, `status ${status}, alice count ${aliceLeft}`);
-      });
+      }, { shows: 'failure' });
 
       await ctx.step('Pitfall: ObjectId !== string', async () => {
         const { alice, mallory, ada, carol } = await seed();
@@ -352,7 +462,7 @@ export const scenario = defineScenario({
           `doc.id ${typeName(virtualId)}, lean id ${typeName(leanVirtual)}`);
         ctx.check('it fails closed: stranger 403, admin still 204', strangerStatus === 403 && adminStatus === 204,
           `stranger ${strangerStatus}, admin ${adminStatus}`);
-      });
+      }, { shows: 'failure' });
 
       await ctx.step('Fixed: owner or admin', async () => {
         const { alice, bob, carol, mallory, ada } = await seed();
@@ -364,8 +474,13 @@ export const scenario = defineScenario({
         const bobAfterSelf = await exists(bob);
         const admin = await del(api, ada, String(carol._id));
         const carolAfter = await exists(carol);
-        const staleToken = await del(api, bob, String(alice._id));
+        const stale = await api.request({ method: 'DELETE', path: `/users/${String(alice._id)}`, headers: { authorization: `Bearer ${tokenFor(bob)}` } });
+        const staleToken = stale.status;
         const malformed = await del(api, ada, 'not-an-id');
+        // Ada's token says nothing about her role, and it stays valid: the route reads the role now.
+        await User.updateOne({ _id: ada._id }, { $set: { role: 'user' } });
+        const demoted = await del(api, ada, String(mallory._id));
+        const malloryAfter = await exists(mallory);
         const anon = await api.request({ method: 'DELETE', path: `/users/${String(alice._id)}` });
         ctx.observe('other user', other);
         ctx.observe('bob after other', bobAfterOther);
@@ -375,33 +490,40 @@ export const scenario = defineScenario({
         ctx.observe('carol after admin', carolAfter);
         ctx.observe('deleted user token', staleToken);
         ctx.observe('malformed id', malformed);
+        ctx.observe('demoted admin', demoted);
         ctx.observe('anonymous', anon.status);
         ctx.check('another user gets 403 and Bob stays', other === 403 && bobAfterOther === 1, `status ${other}, bob count ${bobAfterOther}`);
         ctx.check('the owner deletes himself: 204', self === 204 && bobAfterSelf === 0, `status ${self}, bob count ${bobAfterSelf}`);
         ctx.check('an admin deletes anyone: 204', admin === 204 && carolAfter === 0, `status ${admin}, carol count ${carolAfter}`);
         ctx.check('a deleted account\'s token is refused (401)', staleToken === 401 && (await exists(alice)) === 1, `status ${staleToken}`);
+        ctx.check('...with the same WWW-Authenticate challenge', stale.headers['www-authenticate'] === 'Bearer realm="api"', String(stale.headers['www-authenticate']));
+        ctx.check('an admin demoted a moment ago loses the power at once (403)', demoted === 403 && malloryAfter === 1, `status ${demoted}, mallory count ${malloryAfter}`);
         ctx.check('a malformed id is 404, not a 500', malformed === 404, `status ${malformed}`);
         ctx.check('no token is still 401', anon.status === 401, `status ${anon.status}`);
-      });
+      }, { shows: 'fix' });
 
-      await ctx.step('Senior: 403 vs 404 enumeration', async () => {
-        const { alice, mallory } = await seed();
+      const { alice, mallory } = await seed();
+      const missingId = new ctx.mongoose.Types.ObjectId().toString();
+      await ctx.step('Senior: lookup-first enumeration', async () => {
         ctx.showCode('lookup first', enumerationCode, 'js');
-        const missingId = new ctx.mongoose.Types.ObjectId().toString();
         const lookupFirst = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'lookup-first', []));
         const lfExisting = await del(lookupFirst, mallory, String(alice._id));
         const lfMissing = await del(lookupFirst, mallory, missingId);
+        ctx.observe('lookup-first: existing', lfExisting);
+        ctx.observe('lookup-first: missing', lfMissing);
+        ctx.check('lookup-first reveals which ids exist', lfExisting === 403 && lfMissing === 404, `${lfExisting} vs ${lfMissing}`);
+      }, { shows: 'failure', senior: true });
+
+      await ctx.step('Senior: check-first hides ids', async () => {
+        ctx.say('The fixed route decides ownership before it looks anything up.');
         const checkFirst = await ctx.serve(buildUserApi(ctx, User, jwt, secret, 'fixed', []));
         const cfExisting = await del(checkFirst, mallory, String(alice._id));
         const cfMissing = await del(checkFirst, mallory, missingId);
-        ctx.observe('lookup-first: existing', lfExisting);
-        ctx.observe('lookup-first: missing', lfMissing);
         ctx.observe('check-first: existing', cfExisting);
         ctx.observe('check-first: missing', cfMissing);
-        ctx.check('lookup-first reveals which ids exist', lfExisting === 403 && lfMissing === 404, `${lfExisting} vs ${lfMissing}`);
         ctx.check('check-first answers strangers the same', cfExisting === 403 && cfMissing === 403, `${cfExisting} vs ${cfMissing}`);
         ctx.check('alice survived every probe', (await exists(alice)) === 1);
-      });
+      }, { shows: 'fix', senior: true });
     },
   },
 });

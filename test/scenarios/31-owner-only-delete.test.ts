@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, stepRoles } from '../support/scenario-links.js';
 
 test('scenario 31: IDOR naively, the ObjectId !== string trap, then owner-or-admin holds', async () => {
   const report = await runScenarioById(31);
@@ -8,6 +9,7 @@ test('scenario 31: IDOR naively, the ObjectId !== string trap, then owner-or-adm
 
   // Naive: authentication alone; another user deletes Alice.
   assert.equal(observation(report, 'Naive', 'anonymous'), 401);
+  assert.equal(observation(report, 'Naive', 'WWW-Authenticate'), 'Bearer realm="api"');
   assert.equal(observation(report, 'Naive', 'mallory deletes alice'), 204);
   assert.equal(observation(report, 'Naive', 'alice in db'), 0);
 
@@ -32,13 +34,19 @@ test('scenario 31: IDOR naively, the ObjectId !== string trap, then owner-or-adm
   assert.equal(observation(report, 'Fixed', 'carol after admin'), 0);
   assert.equal(observation(report, 'Fixed', 'deleted user token'), 401);
   assert.equal(observation(report, 'Fixed', 'malformed id'), 404);
+  assert.equal(observation(report, 'Fixed', 'demoted admin'), 403);
 
   // Enumeration: lookup-first distinguishes ids, check-first does not.
   assert.equal(observation(report, 'enumeration', 'lookup-first: existing'), 403);
   assert.equal(observation(report, 'enumeration', 'lookup-first: missing'), 404);
-  assert.equal(observation(report, 'enumeration', 'check-first: existing'), 403);
-  assert.equal(observation(report, 'enumeration', 'check-first: missing'), 403);
+  assert.equal(observation(report, 'check-first', 'check-first: existing'), 403);
+  assert.equal(observation(report, 'check-first', 'check-first: missing'), 403);
 
+  assert.deepEqual(stepRoles(report), [
+    'Naive: auth only, no owner check=failure', 'Pitfall: ObjectId !== string=failure', 'Fixed: owner or admin=fix',
+    'Senior: lookup-first enumeration=failure/senior', 'Senior: check-first hides ids=fix/senior',
+  ]);
+  assert.deepEqual(await danglingStepLinksOf(31, report), []);
   assert.deepEqual(failedChecks(report), []);
   assert.equal(report.passed, true);
 });
