@@ -74,6 +74,14 @@ const free = await User.find(
   { plan: { $in: ['free', null] } });
 // { plan: null } also matches a missing plan`;
 
+const pipelineCode = `// computed from other fields: a pipeline update
+// (Mongoose 9 refuses the array without the option)
+await Order.updateMany(
+  { totalCents: { $exists: false } },
+  [{ $set: { totalCents:
+    { $multiply: ['$total', 100] } } }],
+  { updatePipeline: true });`;
+
 interface Migration {
   id: string;
   up(): Promise<{ batches: number; modified: number }>;
@@ -89,12 +97,18 @@ export const scenario = defineScenario({
     'You add a field with a default value to a Mongoose schema that already has millions of documents in production. '
     + 'What happens to the existing documents, why might queries on the new field misbehave, and how do you populate it safely?',
   answer: {
+    short:
+      'Nothing happens to the stored documents: Mongoose applies the default when it hydrates a document, so the API '
+      + 'shows it, but a query on the field runs against stored data and misses every legacy document. I ship code that '
+      + 'accepts both shapes, then backfill with an updateMany filtered on `{ field: { $exists: false } }`, which is '
+      + 'idempotent and never overwrites new values, batched by _id and run once as a claimed migration.',
     reasoning: [
       'MongoDB has no table schema to alter: the Mongoose schema lives in the application, so adding a field changes nothing '
         + 'in the stored documents. A default is applied when Mongoose hydrates a document, in memory only, so every legacy '
         + 'document read through a model appears to have the field while the database does not. It is written to the '
         + 'database only when that document is saved: a new one on create, a legacy one the next time some unrelated '
-        + 'change is saved through save() (updateOne and findOneAndUpdate do not add it). So legacy documents acquire '
+        + 'change is saved through save() (updateOne and findOneAndUpdate do not add it to an existing document; only an '
+        + 'upsert that inserts gets it, through setDefaultsOnInsert). So legacy documents acquire '
         + 'the field piecemeal, as users happen to be saved, and any count on it drifts from day to day. '
         + 'lean() queries, the shell, aggregations and other services see the raw documents.',
       'That split is what bites: the API shows plan: \'free\' for an old user, but find({ plan: \'free\' }) runs on the server '
@@ -121,27 +135,33 @@ export const scenario = defineScenario({
           + 'only stored when a document is saved, so untouched legacy documents never get them.',
         terms: [['default'], ['hydrat', 'on read', 'not stored', 'not persisted', 'application level', 'when the document is loaded',
           'only in mongoose', 'not written', 'not saved', 'when read', 'in memory', 'on load']],
+        provenBy: 'Default on read',
       },
       {
         text: 'Queries on the new field run against the stored data and miss legacy documents until they are backfilled.',
         terms: [['query', 'find', 'count'], ['miss legacy', "won't match", 'not match', 'no match', 'finds none', 'only new',
           'returns 0', 'zero']],
+        provenBy: 'Default on read',
       },
       {
         text: 'Backfill with updateMany filtered on { $exists: false } and $set of the value.',
         terms: [['updateMany', 'update many'], ['$exists']],
+        provenBy: 'Backfill with',
       },
       {
         text: 'The $exists filter makes the backfill idempotent and never overwrites values written by new code; verify modifiedCount.',
         terms: [['idempotent', 'safe to re-run', 'run it again', 're-run'], ['modifiedCount', 'modified count', 'nModified']],
+        provenBy: 'Run it again',
       },
       {
         text: 'Deploy code that tolerates both shapes first, then backfill, then tighten.',
         terms: [['both shapes', 'backward compatible', 'backwards compatible', 'tolerat', 'missing field'], ['deploy', 'rollout', 'release']],
+        provenBy: 'Tolerate both',
       },
       {
         text: 'Large collections: a versioned migration script that batches by _id ranges, resumable and throttled.',
         terms: [['batch'], ['_id', 'range', 'cursor'], ['migration', 'script']],
+        provenBy: 'Senior: batched',
       },
     ],
     code: [
@@ -149,6 +169,7 @@ export const scenario = defineScenario({
       { title: 'Backfill: idempotent updateMany', language: 'ts', code: backfillCode },
       { title: 'Tolerate both shapes until the backfill is done', language: 'ts', code: tolerantCode },
       { title: 'Versioned, batched migration for large collections', language: 'js', code: batchedCode },
+      { title: 'Computed values: a pipeline update (Mongoose 9 opt-in)', language: 'js', code: pipelineCode },
     ],
     seniorNotes: [
       'Treat it as a migration, not a one-off shell command: a versioned script in the repository, reviewed, run by a migration tool (migrate-mongo or a small runner) that records what ran in each environment, with a dry-run that only counts.',
@@ -163,8 +184,8 @@ export const scenario = defineScenario({
       'Do not wait for saves to fill the field: every save() of a legacy document writes the default, so the count '
         + 'creeps up with traffic and never reaches the total. Reports that depend on it stay wrong until the backfill.',
       'Expand, migrate, contract: ship readers that accept both shapes, backfill, then make the field required or add a $jsonSchema validator once every document has it. Rollback is then just redeploying the old code, which ignores the extra field.',
-      'Indexes: build an index the new queries need before they go live; on a large collection it is a build in its own right. A partial index ({ partialFilterExpression }) can keep it small, and remember that a { $exists: false } filter cannot be answered from an index alone.',
-      'Values computed from other fields need an update with an aggregation pipeline ([{ $set: { fullName: { $concat: [\'$first\', \' \', \'$last\'] } } }]) so the server computes them without a round trip per document.',
+      'Indexes: build an index the new queries need before they go live; on a large collection it is a build in its own right. A partial index ({ partialFilterExpression }) can keep it small, and remember that a { $exists: false } filter cannot be answered from an index alone (an index narrows it to the null keys, then each document is fetched to tell missing from null).',
+      'Values computed from other fields need an update with an aggregation pipeline ([{ $set: { fullName: { $concat: [\'$first\', \' \', \'$last\'] } } }]) so the server computes them without a round trip per document. Mongoose 9 only accepts the array with { updatePipeline: true } (or mongoose.set(\'updatePipeline\', true), or the driver\'s collection); the demo shows the refusal and the fix.',
       'lean(), aggregations and other services never see Mongoose defaults; until the backfill is done, anything outside the model sees the legacy shape.',
     ],
   },
@@ -182,9 +203,9 @@ export const scenario = defineScenario({
       {
         prompt: 'Why does the backfill filter on `{ plan: { $exists: false } }` instead of updating every document?',
         options: [
-          { text: 'It makes the job idempotent and never overwrites a plan that new code already set.', correct: true, explanation: 'A re-run matches only what is still missing (nothing, once done), and a user who upgraded to pro since the deploy keeps it.' },
-          { text: 'updateMany requires a filter on the updated field.', correct: false, explanation: 'updateMany accepts any filter, even {}; the choice is about correctness.' },
-          { text: 'It lets MongoDB use the index on plan to find the documents.', correct: false, explanation: 'Speed is not the point, and a missing-field predicate cannot be answered from an index alone anyway.' },
+          { text: 'A re-run is harmless and a plan set by new code survives.', correct: true, explanation: 'Idempotence: a re-run matches only what is still missing (nothing, once done), and a user who upgraded to pro since the deploy keeps it.' },
+          { text: 'Without a filter on the updated field, updateMany changes only the first document.', correct: false, explanation: 'That is updateOne. updateMany accepts any filter, even {}, and updates every match; the choice is about correctness.' },
+          { text: 'It lets MongoDB answer the filter from the index on plan alone, which is faster.', correct: false, explanation: 'Speed is not the point, and a missing-field predicate cannot be answered from an index alone: the index narrows it to null keys, then each document is fetched.' },
           { text: 'It triggers Mongoose schema validation.', correct: false, explanation: 'Update validators are off by default and unrelated to the filter.' },
         ],
       },
@@ -200,8 +221,8 @@ export const scenario = defineScenario({
       {
         prompt: 'A legacy user is read with `User.findById(id).lean()`. What is its plan?',
         options: [
-          { text: 'undefined: lean() skips hydration, so no default is applied.', correct: true, explanation: 'lean() returns the raw stored object; defaults, getters and virtuals are Mongoose document features.' },
-          { text: '\'free\', like any other Mongoose read.', correct: false, explanation: 'Only hydrated documents get defaults; lean() bypasses that.' },
+          { text: 'undefined: lean() skips hydration.', correct: true, explanation: 'lean() returns the raw stored object; defaults, getters and virtuals are Mongoose document features.' },
+          { text: '\'free\': the schema default applies to every Mongoose read.', correct: false, explanation: 'Only hydrated documents get defaults; lean() bypasses that.' },
           { text: 'null, because Mongoose fills missing fields with null.', correct: false, explanation: 'Missing fields stay missing in lean results.' },
           { text: 'The query fails schema validation.', correct: false, explanation: 'Reads are never validated.' },
         ],
@@ -209,14 +230,96 @@ export const scenario = defineScenario({
       {
         prompt: 'The collection holds 80 million documents. Why batch the backfill by _id ranges instead of one updateMany?',
         options: [
-          { text: 'Each batch is short, so you can throttle on replication lag, report progress and resume from the last _id.', correct: true, explanation: 'One huge updateMany cannot be paced; batches bound every write burst and give a resume point.' },
-          { text: 'updateMany modifies at most 1 000 documents per call.', correct: false, explanation: 'There is no such limit; updateMany updates every match.' },
-          { text: 'Batches make the whole backfill atomic.', correct: false, explanation: 'Batching gives up atomicity across batches; the $exists filter is what makes partial progress harmless.' },
-          { text: 'updateMany locks the collection for its whole duration.', correct: false, explanation: 'WiredTiger locks documents and the operation yields; the problem is duration, oplog volume and lag, not a collection lock.' },
+          { text: 'Short batches can be throttled on replication lag and resumed from the last _id.', correct: true, explanation: 'One huge updateMany cannot be paced; batches bound every write burst, report progress and give a resume point.' },
+          { text: 'updateMany stops after 1 000 documents per call, like a cursor\'s first batch.', correct: false, explanation: 'There is no such limit; updateMany updates every match.' },
+          { text: 'Batches in one session make the whole backfill atomic if a pod crashes.', correct: false, explanation: 'Batching gives up atomicity across batches; the $exists filter is what makes partial progress harmless.' },
+          { text: 'One updateMany locks the whole collection against reads until it finishes.', correct: false, explanation: 'WiredTiger locks documents and the operation yields; the problem is duration, oplog volume and lag, not a collection lock.' },
+        ],
+      },
+      {
+        prompt: 'You backfill `fullName` from `first` and `last` with `User.updateMany(filter, [{ $set: { fullName: { $concat: [...] } } }])` on Mongoose 9. What happens?',
+        options: [
+          { text: 'It throws until you pass { updatePipeline: true }.', correct: true, explanation: 'Mongoose 9 refuses an array update unless the updatePipeline option (or the global setting) is on; the demo shows the error, then the same update succeeding with the option.' },
+          { text: 'Mongoose casts the array to a string and stores "[object Object]" in fullName.', correct: false, explanation: 'Mongoose does not cast pipelines; it refuses them outright without the option.' },
+          { text: 'It works: the driver has accepted pipeline updates since MongoDB 4.2, so Mongoose does too.', correct: false, explanation: 'The server and the driver accept them; Mongoose 9 adds its own opt-in check on top.' },
         ],
       },
     ],
   },
+  followUps: [
+    {
+      question: 'The API already shows plan: "free" for old users. Why would a query on plan still miss them?',
+      answer:
+        'The default lives in the application: Mongoose fills it in when it hydrates a document, in memory. A query '
+        + 'runs on the server against what is stored, where the field is simply absent, so `{ plan: "free" }` matches only '
+        + 'documents saved since the deploy. lean(), aggregations, the shell and other services see the stored shape too.',
+      keyPoints: [
+        { text: 'Defaults are applied on hydration, in memory.', terms: [['hydrat', 'in memory', 'on read', 'application']] },
+        { text: 'Queries run on stored data, where the field is missing.', terms: [['stored', 'server', 'database'], ['missing', 'absent', 'not there', 'no field']] },
+      ],
+      probes: 1,
+      kind: 'probe',
+      shownBy: 'Default on read',
+    },
+    {
+      question: 'Halfway through, the backfill pod is killed. What now?',
+      answer:
+        'Run it again. The filter `{ plan: { $exists: false } }` selects only documents that still lack the field, so the '
+        + 'second run continues where the first stopped and touches nothing already done; with batches by _id it can also '
+        + 'resume from the last _id it logged. The claim in the migrations collection carries a lease, so the next runner '
+        + 'takes over an expired claim instead of skipping the migration for ever.',
+      keyPoints: [
+        { text: 'Idempotent filter: a re-run finishes the job and changes nothing twice.', terms: [['idempotent', 're-run', 'run it again', 'rerun', 'again'], ['$exists', 'missing']] },
+        { text: 'A lease lets another runner take over a crashed claim.', terms: [['lease', 'expired', 'take over', 'takeover']] },
+      ],
+      probes: 3,
+      kind: 'failure',
+      shownBy: 'Senior: batched',
+    },
+    {
+      question: 'The collection has 80 million documents on a replica set. How do you run it without hurting production?',
+      answer:
+        'As a versioned migration that walks the collection in _id ranges of a few thousand documents, each batch one '
+        + 'short updateMany with the same $exists filter. Between batches it checks replication lag and pauses when '
+        + 'secondaries fall behind, and it logs the last _id as a resume point. Any index the new queries need is built '
+        + 'before they go live, and the job runs off-peak with a dry-run count first.',
+      keyPoints: [
+        { text: 'Batches by _id range, not skip/limit.', terms: [['batch'], ['_id', 'range']] },
+        { text: 'Throttle on replication lag; resume from the last _id.', terms: [['lag', 'throttle', 'pause', 'sleep between'], ['resume', 'last _id', 'checkpoint']] },
+      ],
+      kind: 'scale',
+      shownBy: 'Senior: batched',
+    },
+    {
+      question: 'Two pods of the new release start at the same time and both run migrations on boot. What goes wrong, and how do you stop it?',
+      answer:
+        'Both can pass a "has it run?" check before either records it, and run the migration twice at once. The claim '
+        + 'must be atomic: insert a document with the migration id as `_id`; the unique _id index lets exactly one '
+        + 'insert through, and the other runner gets E11000 and stops. Better still, run migrations as a separate '
+        + 'release step (a Kubernetes Job, a pipeline stage) rather than on every pod\'s boot.',
+      keyPoints: [
+        { text: 'Check-then-run races; claim atomically with an insert on _id (E11000 for the loser).', terms: [['_id', 'unique', 'e11000', 'duplicate key', 'atomic', 'lock']] },
+        { text: 'Run migrations as one release step, not on every boot.', terms: [['job', 'release step', 'pipeline', 'separate', 'once']] },
+      ],
+      kind: 'failure',
+      shownBy: 'Senior: batched',
+    },
+    {
+      question: 'Next quarter you rename plan to tier. How do you do it with no downtime?',
+      answer:
+        'Expand, migrate, contract. First release code that writes both fields and reads tier, falling back to plan; '
+        + 'then backfill tier from plan in batches (a $rename, or a pipeline update with { updatePipeline: true } in '
+        + 'Mongoose 9); then release code that uses only tier; finally unset plan and drop any index on it. Each step '
+        + 'can be rolled back on its own, because old code still finds the field it knows.',
+      keyPoints: [
+        { text: 'Expand / migrate / contract in separate releases.', terms: [['expand', 'dual write', 'write both', 'both fields']] },
+        { text: 'Backfill with $rename or a pipeline update; Mongoose 9 needs updatePipeline for the latter.', terms: [['$rename', 'pipeline', 'updatepipeline', 'backfill']] },
+        { text: 'Remove the old field last; every step reversible.', terms: [['$unset', 'remove', 'drop', 'contract', 'rollback', 'roll back']] },
+      ],
+      kind: 'trade-off',
+      shownBy: 'Senior: computed',
+    },
+  ],
   demo: {
     async run(ctx: DemoContext): Promise<void> {
       const { Schema } = ctx.mongoose;
@@ -230,7 +333,7 @@ export const scenario = defineScenario({
         ctx.observe('legacy documents', await users.countDocuments({}));
         const missing = ctx.observe('without plan', await users.countDocuments({ plan: { $exists: false } }));
         ctx.check(`all ${LEGACY_USERS} legacy documents lack the field`, missing === LEGACY_USERS, `without plan: ${missing}`);
-      });
+      }, { shows: 'context' });
 
       const User = ctx.db.model('User', new Schema({
         email: String,
@@ -287,10 +390,14 @@ export const scenario = defineScenario({
         ctx.check(`the query finds only the new free user, not the ${LEGACY_USERS} legacy ones`, free === 1,
           `found ${free} of ${total}`);
         ctx.say('A query runs on stored data: so far the default exists only in memory, on hydrated documents.');
+      }, { shows: 'failure' });
+
+      await ctx.step('Tolerate both shapes first', async () => {
+        ctx.say('Before any backfill, ship readers that accept a missing plan.');
         ctx.showCode('tolerate both shapes first', tolerantCode);
         const tolerant = ctx.observe('tolerant query count', await User.countDocuments({ plan: { $in: ['free', null] } }));
         ctx.check('a query that treats missing as free finds them all', tolerant === LEGACY_USERS + 1, `found ${tolerant}`);
-      });
+      }, { shows: 'fix' });
 
       await ctx.step('A save writes the default', async () => {
         ctx.say('Weeks later two legacy users rename themselves: one through a route that loads the document and calls '
@@ -319,7 +426,7 @@ export const scenario = defineScenario({
           `without plan: ${missing}`);
         ctx.say('Legacy documents gain the field one save at a time: the count creeps with traffic and is never '
           + 'complete. One more reason to backfill, and to count what is missing right before it.');
-      });
+      }, { shows: 'failure' });
 
       await ctx.step('Backfill with updateMany', async () => {
         ctx.showCode('backfill', backfillCode);
@@ -338,7 +445,7 @@ export const scenario = defineScenario({
         const stored = await users.findOne({ _id: legacyId });
         ctx.check('the plan is now stored in the legacy document', stored?.['plan'] === 'free',
           `stored: ${String(stored?.['plan'])}`);
-      });
+      }, { shows: 'fix' });
 
       await ctx.step('Run it again', async () => {
         ctx.say('A migration must survive being re-run (a retry after a crash, a second deploy).');
@@ -349,9 +456,9 @@ export const scenario = defineScenario({
         ctx.check('the second run modifies nothing (idempotent)', matched === 0 && modified === 0,
           `matched ${matched}, modified ${modified}`);
         ctx.check('the data is unchanged', free === LEGACY_USERS + 1, `found ${free}`);
-      });
+      }, { shows: 'fix' });
 
-      await ctx.step('Batched migration (senior)', async () => {
+      await ctx.step('Senior: batched migration', async () => {
         ctx.say(`On a large collection: a versioned script that walks _id ranges (the code shows 1000 per batch for production; the demo uses ${BATCH_SIZE}, and ${LEGACY_ORDERS} legacy orders stand in for millions), claimed in a migrations collection before it runs.`);
         ctx.showCode('batched migration', batchedCode, 'js');
         const orders = ctx.db.collection('orders');
@@ -450,7 +557,32 @@ export const scenario = defineScenario({
           withoutChannel === 0 && crashedRecord?.state === 'done', `without channel: ${withoutChannel}, ${JSON.stringify(crashedRecord)}`);
         ctx.say('Deploy order: code that tolerates both shapes, then the backfill, then make the field required.');
         ctx.say('Build any index the new queries need before they go live.');
-      });
+      }, { shows: 'fix', senior: true });
+
+      await ctx.step('Senior: computed values, updatePipeline', async () => {
+        ctx.say('A value computed from other fields of the same document is a pipeline update: the server computes it, '
+          + 'no round trip per document. Mongoose 9 refuses an array as an update unless you opt in.');
+        ctx.showCode('pipeline update', pipelineCode, 'js');
+        const Order = ctx.db.model('Order');
+        const missingCents = { totalCents: { $exists: false } };
+        const pipeline = [{ $set: { totalCents: { $multiply: ['$total', 100] } } }];
+        let refusal = '(accepted)';
+        try {
+          await Order.updateMany(missingCents, pipeline);
+        } catch (error) {
+          refusal = (error as Error).message;
+        }
+        ctx.observe('without the option', refusal);
+        const untouched = ctx.observe('orders without totalCents', await Order.countDocuments(missingCents));
+        const result = await Order.updateMany(missingCents, pipeline, { updatePipeline: true });
+        const modified = ctx.observe('modifiedCount with updatePipeline', result.modifiedCount);
+        const sample = await ctx.db.collection('orders').findOne({}, { sort: { number: 1 } });
+        ctx.observe('first order', { total: Number(sample?.['total']), totalCents: Number(sample?.['totalCents']) });
+        ctx.check('Mongoose 9 refuses a pipeline update without updatePipeline', refusal.includes('updatePipeline') && untouched === LEGACY_ORDERS, refusal);
+        ctx.check('with { updatePipeline: true } the server computes every value',
+          modified === LEGACY_ORDERS && Number(sample?.['totalCents']) === Number(sample?.['total']) * 100,
+          `modified ${modified}, ${JSON.stringify(sample)}`);
+      }, { shows: 'fix', senior: true });
     },
   },
 });
