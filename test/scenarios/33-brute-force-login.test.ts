@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, stepRoles } from '../support/scenario-links.js';
 
 test('33: unlimited login guesses, then IP rate limit, trust-proxy bypass, account lock and shared store', async () => {
   const report = await runScenarioById(33);
@@ -9,6 +10,7 @@ test('33: unlimited login guesses, then IP rate limit, trust-proxy bypass, accou
   // Naive: 20 × 401, then the right password 200.
   assert.deepEqual(observation(report, 'Naive', 'wrong passwords'), { 401: 20 });
   assert.equal(observation(report, 'Naive', 'right password'), 200);
+  assert.equal(observation(report, 'Naive', '401 WWW-Authenticate'), 'Bearer realm="api"');
 
   // IP limit: 5 × 401, 15 × 429 with draft-8 headers and Retry-After; the right password 429 too.
   assert.deepEqual(observation(report, 'rate limit per IP', 'wrong passwords'), { 401: 5, 429: 15 });
@@ -20,6 +22,9 @@ test('33: unlimited login guesses, then IP rate limit, trust-proxy bypass, accou
   assert.equal(observation(report, 'rate limit per IP', 'X-RateLimit-*'), 0);
   assert.equal(observation(report, 'rate limit per IP', 'right password'), 429);
   assert.deepEqual(observation(report, 'rate limit per IP', 'library warnings'), []);
+  const [subnetKeyA, subnetKeyB] = observation(report, 'rate limit per IP', 'IPv6 keys (/56)') as string[];
+  assert.equal(subnetKeyA, subnetKeyB);
+  assert.match(String(subnetKeyA), /\/56$/);
 
   // trust proxy true + forged X-Forwarded-For: limiter bypassed, library warned.
   assert.deepEqual(observation(report, 'Bypass', 'wrong passwords'), { 401: 20 });
@@ -44,8 +49,22 @@ test('33: unlimited login guesses, then IP rate limit, trust-proxy bypass, accou
 
   // Two instances: per-process memory stores double the budget, a shared Redis store does not.
   assert.deepEqual(observation(report, 'Several instances', 'memory stores'), { 401: 10, 429: 2 });
-  assert.deepEqual(observation(report, 'Several instances', 'shared Redis store'), { 401: 5, 429: 7 });
-  assert.deepEqual(observation(report, 'Several instances', 'library warnings'), []);
+  assert.deepEqual(observation(report, 'shared Redis store', 'shared Redis store'), { 401: 5, 429: 7 });
+  assert.deepEqual(observation(report, 'shared Redis store', 'library warnings'), []);
+
+  // Timing oracle: counted bcrypt compares, 3 wrong logins per e-mail, before and after the dummy hash.
+  assert.equal(observation(report, 'unknown e-mails skip', 'compares, known e-mail'), 3);
+  assert.equal(observation(report, 'unknown e-mails skip', 'compares, unknown e-mail'), 0);
+  assert.equal(observation(report, 'dummy compare', 'compares, known e-mail'), 3);
+  assert.equal(observation(report, 'dummy compare', 'compares, unknown e-mail'), 3);
+  assert.equal(observation(report, 'dummy compare', 'answer, unknown e-mail'), '401 {"error":"invalid credentials"}');
+
+  assert.deepEqual(stepRoles(report), [
+    'Naive: unlimited guesses=failure', 'Fix: rate limit per IP=fix', 'Bypass: trust proxy true=failure',
+    'Right trust proxy=fix', 'Per-account lock=fix', 'Several instances: memory stores=failure',
+    'Fix: one shared Redis store=fix', 'Senior: unknown e-mails skip bcrypt=failure/senior', 'Senior fix: dummy compare=fix/senior',
+  ]);
+  assert.deepEqual(await danglingStepLinksOf(33, report), []);
 
   assert.deepEqual(failedChecks(report), []);
   assert.equal(report.passed, true);
