@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, stepRoles } from '../support/scenario-links.js';
 
 const gitInstalled = spawnSync('git', ['--version']).status === 0;
 
@@ -44,4 +45,14 @@ test('scenario 34: env files under the real environment, fail-fast validation, s
   // Node's own loader gives the same layering as dotenv with [.env.production, .env]
   assert.equal(observation(report, 'env-file', 'PORT'), '9090');
   assert.equal(observation(report, 'env-file', 'LOG_LEVEL'), 'warn');
+
+  // No constant dressed as a measurement: the child count is not observed, git init is not a check.
+  assert.equal('processes' in (report.steps[0]?.observations ?? {}), false);
+  assert.equal(report.steps.flatMap((step) => step.checks).some((check) => check.claim.includes('git init')), false);
+
+  assert.deepEqual(stepRoles(report), [
+    'Five deploys, started side by side as child processes=context', 'Naive: || defaults=failure', 'Which value wins=context',
+    'Fix: validate, fail fast=fix', 'Fix: start, secrets redacted=fix', '.env stays out of git=fix', 'Senior: Node --env-file=fix/senior',
+  ]);
+  assert.deepEqual(await danglingStepLinksOf(34, report), []);
 });
