@@ -19,7 +19,9 @@ const APP_ORIGIN = 'https://app.example.com';
  * @param {Buffer} deps.accessSecret the signing key (from a secret store in production)
  * @param {{ verify(email: unknown, password: unknown): string | null }} deps.accounts user id or null
  */
-export async function createApp({ express, cookieParser, jwt, crypto, redis, clock, accessSecret, accounts }) {
+export async function createApp({
+  express, cookieParser, jwt, crypto, redis, clock, accessSecret, accounts,
+}) {
   const { randomBytes, randomUUID, createHash } = crypto;
   const sha256 = (text) => createHash('sha256').update(text).digest('hex');
   const emails = new Map();

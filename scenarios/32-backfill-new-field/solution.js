@@ -55,7 +55,8 @@ export async function runMigration({ mongoose, db, batchSize }) {
   // SENIOR: claim the migration first. The unique _id index lets exactly one runner insert the
   // claim; another pod gets E11000 and stops, and a later deploy finds it claimed too.
   try {
-    await db.collection('migrations').insertOne({ _id: MIGRATION_ID, state: 'running', startedAt: new Date() });
+    await db.collection('migrations')
+      .insertOne({ _id: MIGRATION_ID, state: 'running', startedAt: new Date() });
   } catch (err) {
     if (err?.code === 11000) return { status: 'skipped', batches: 0, modified: 0 };
     throw err;
@@ -69,10 +70,14 @@ export async function runMigration({ mongoose, db, batchSize }) {
   for (;;) {
     // SENIOR: walk _id ranges, so every write burst is small and the job can resume from `last`.
     const range = last ? { _id: { $gt: last } } : {};
-    const batch = await User.find({ ...missing, ...range }).sort({ _id: 1 }).limit(batchSize).select('_id').lean();
+    const batch = await User.find({ ...missing, ...range })
+      .sort({ _id: 1 }).limit(batchSize).select('_id').lean();
     if (batch.length === 0) break;
     const upper = batch.at(-1)._id;
-    const result = await User.updateMany({ ...missing, _id: { ...range._id, $lte: upper } }, { $set: { plan: 'free' } });
+    const result = await User.updateMany(
+      { ...missing, _id: { ...range._id, $lte: upper } },
+      { $set: { plan: 'free' } },
+    );
     batches += 1;
     modified += result.modifiedCount;
     last = upper;

@@ -19,9 +19,11 @@ function userModel(mongoose, db) {
  * @param {typeof import('express')} deps.express
  * @param {typeof import('mongoose')} deps.mongoose
  * @param {import('mongoose').Connection} deps.db users live here ({ email, passwordHash })
- * @param {{ compare(password: string, hash: string): Promise<boolean>, hash(password: string, cost: number): Promise<string> }} deps.bcrypt
+ * @param {{ compare(password: string, hash: string): Promise<boolean>,
+ *   hash(password: string, cost: number): Promise<string> }} deps.bcrypt
  * @param {typeof import('express-rate-limit').rateLimit} deps.rateLimit express-rate-limit 8
- * @param {new (redis: import('ioredis').Redis, prefix: string) => import('express-rate-limit').Store} deps.RedisStore
+ * @param {new (redis: import('ioredis').Redis, prefix: string)
+ *   => import('express-rate-limit').Store} deps.RedisStore
  *   a Redis store for express-rate-limit (what the rate-limit-redis package provides)
  * @param {import('ioredis').Redis} deps.redis
  */

@@ -7,7 +7,8 @@ const REQUEST_TIMEOUT_MS = 250;
 
 /** Mongoose gives its buffering timeout no code of its own; the message identifies it. */
 function isDbUnavailable(err) {
-  return ['MongooseServerSelectionError', 'MongoServerSelectionError', 'MongoNetworkError'].includes(err?.name)
+  const unreachable = ['MongooseServerSelectionError', 'MongoServerSelectionError', 'MongoNetworkError'];
+  return unreachable.includes(err?.name)
     || String(err?.message).includes('buffering timed out');
 }
 
@@ -39,7 +40,8 @@ export async function createApp({ express, mongoose, db, reportsDb, log }) {
   });
 
   app.get('/orders/:id', async (req, res) => {
-    const order = mongoose.isObjectIdOrHexString(req.params.id) ? await Order.findById(req.params.id) : null;
+    const { id } = req.params;
+    const order = mongoose.isObjectIdOrHexString(id) ? await Order.findById(id) : null;
     // FIX: the not-found branch sends a response.
     if (!order) return res.status(404).json({ error: 'order not found' });
     res.json(order);

@@ -22,7 +22,8 @@ export async function createApp({ express, mongoose, db, reportsDb }) {
   // TODO: whatever a route forgets, the client must get an answer within a budget.
 
   app.get('/orders/:id', async (req, res) => {
-    const order = mongoose.isObjectIdOrHexString(req.params.id) ? await Order.findById(req.params.id) : null;
+    const { id } = req.params;
+    const order = mongoose.isObjectIdOrHexString(id) ? await Order.findById(id) : null;
     if (!order) {
       // TODO: every path of a handler must end the response.
       res.status(404);

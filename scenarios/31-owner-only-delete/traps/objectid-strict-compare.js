@@ -27,7 +27,9 @@ export async function createApp({ express, mongoose, db, jwt, jwtSecret }) {
     const [scheme, token] = (req.get('authorization') ?? '').split(' ');
     let sub;
     try {
-      sub = scheme === 'Bearer' && token ? jwt.verify(token, jwtSecret, { algorithms: ['HS256'] }).sub : undefined;
+      const claims = scheme === 'Bearer' && token
+        ? jwt.verify(token, jwtSecret, { algorithms: ['HS256'] }) : undefined;
+      sub = claims?.sub;
     } catch {
       sub = undefined;
     }
