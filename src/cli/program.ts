@@ -3,6 +3,7 @@
 // when that command runs, so `list`, `show` and `--help` stay close to bare Node's start-up time.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerQuizCommands } from './quiz-commands.js';
+import { registerPracticeCommands } from './practice-commands.js';
 import { packageVersion } from './package-info.js';
 import { engineChoices } from '../runtime/engine-choices.js';
 import { terminalWidth } from '../ui/terminal.js';
@@ -38,6 +39,8 @@ Examples:
   $ backend-scenarios run 24                live demo
   $ backend-scenarios run 24 --json         as JSON
   $ backend-scenarios run all --no-pause    every demo
+  $ backend-scenarios practice 24           write the fix
+  $ backend-scenarios verify 24 --watch     judge it live
   $ backend-scenarios quiz                  practise
   $ backend-scenarios doctor                engines here
 
@@ -101,6 +104,7 @@ Examples:
       await runCommand(ids, options);
     });
 
+  registerPracticeCommands(program);
   registerQuizCommands(program);
 
   program

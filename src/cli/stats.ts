@@ -7,6 +7,7 @@ import { renderTable } from '../ui/table.js';
 import type { Column } from '../ui/table.js';
 import { wrap } from '../ui/text.js';
 import { summarizeProgress } from '../quiz/summary.js';
+import { practiceRows, renderPracticeRows } from '../practice/practice-summary.js';
 import type { ProgressSummary, ScenarioStats } from '../quiz/summary.js';
 import { describeInterval } from '../quiz/scheduler.js';
 import { openProgressStore } from '../quiz/progress-store.js';
@@ -122,9 +123,11 @@ export async function runStatsCommand(options: StatsCommandOptions): Promise<voi
   const now = new Date();
   const [scenarios, progress] = await Promise.all([loadScenarios(), store.read()]);
   const summary = summarizeProgress(scenarios, progress, now);
+  const practice = practiceRows(scenarios, progress);
   if (options.json) {
-    terminal.line(JSON.stringify({ file: store.file, ...summary }, null, 2));
+    terminal.line(JSON.stringify({ file: store.file, ...summary, practice }, null, 2));
     return;
   }
   renderSummary(summary, store.file, terminal, now);
+  for (const line of renderPracticeRows(practice, terminal)) terminal.line(line);
 }

@@ -16,9 +16,18 @@ import { ConnectionSeams } from './seams.js';
 /** createApp() must resolve within this; a start-up that waits on something that never settles is named. */
 export const startBoundMs = 5_000;
 /** Each request to the learner's app: past this, it is reported as hanging, by method and path. */
-export const requestBoundMs = 3_000;
+export const requestBoundMs = 2_000;
 
 export type TargetKind = AttackTarget['kind'];
+
+/**
+ * Told what the learner's code is being asked to do right now ("createApp() in app.js", "POST
+ * /register"), so a verify worker that stops answering can be named by what it was doing.
+ */
+let activityListener: ((activity: string) => void) | undefined;
+export function onActivity(listener: ((activity: string) => void) | undefined): void {
+  activityListener = listener;
+}
 
 export interface TargetPlan {
   /** Absolute path of the code file. */
@@ -71,7 +80,7 @@ export async function importCodeFile(path: string): Promise<Record<string, unkno
 function roleFor(plan: TargetPlan, spec: CheckSpec, id: string): { claim: string; expectHeld: boolean; role: CheckRole } {
   if (spec.fact) return { claim: spec.claim, expectHeld: true, role: 'context' };
   if (plan.kind === 'solution' || plan.kind === 'user') return { claim: spec.claim, expectHeld: true, role: 'proves-fix' };
-  if (plan.fails?.includes(id)) return { claim: `bug reproduced: ${spec.claim} — does not hold`, expectHeld: false, role: 'reproduces-failure' };
+  if (plan.fails?.includes(id)) return { claim: spec.broken ?? `not so: ${spec.claim}`, expectHeld: false, role: 'reproduces-failure' };
   return { claim: spec.claim, expectHeld: true, role: 'context' };
 }
 
@@ -112,6 +121,7 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
       if (typeof createApp !== 'function') {
         throw new ExerciseShapeError(`${plan.shownAs} does not export createApp(deps): export async function createApp({ express, db, ... }) { ...; return app; }`);
       }
+      activityListener?.(`createApp() in ${plan.shownAs}`);
       const app: unknown = await withBound(
         Promise.resolve((createApp as (deps: Record<string, unknown>) => unknown)(deps)),
         startBoundMs,
@@ -126,6 +136,7 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
       if (plan.kind !== 'user') (app as Partial<Express>).set?.('env', 'test');
       const served = await ctx.serve(seams.tagRequests(app as RequestListener) as unknown as Express);
       const request = async (options: HttpRequest) => {
+        activityListener?.(`${options.method ?? 'GET'} ${options.path}`);
         const response = await served.request({ timeoutMs: requestBoundMs, ...options });
         if (response.timedOut) outcome.hanging.push(`${options.method ?? 'GET'} ${options.path}`);
         return response;
@@ -160,6 +171,9 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
   };
 
   await attack.run(attackCtx, target);
+  // Reported in the order of the checks table (the author's order of importance), not the order run.
+  const order = Object.keys(attack.checks);
+  outcome.checks.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 
   // A check the attack never reached is a hole in the proof, named rather than passed over.
   for (const id of Object.keys(attack.checks)) {

@@ -36,10 +36,28 @@ export interface ScenarioProgress {
   reviews: ReviewEntry[];
 }
 
+/**
+ * Practice mode (`practice`/`verify`/`hint`/`solution`), keyed by scenario id. Optional: files
+ * written before practice mode existed have none, and stay valid; older versions of the tool ignore it.
+ */
+export interface PracticeProgress {
+  /** `verify` runs against the learner's own file (not --reference). */
+  attempts: number;
+  /** First time every core check held; null until then. */
+  solvedAt: string | null;
+  lastAttemptAt: string | null;
+  /** Hints revealed so far, per check id. */
+  hints: Record<string, number>;
+  /** Check ids that failed on the last attempt, in order: `hint` helps with the first. */
+  lastFailed: string[];
+  solutionViewedAt: string | null;
+}
+
 export interface Progress {
   version: typeof progressVersion;
   /** Keyed by scenario id (as a string, JSON object keys). */
   scenarios: Record<string, ScenarioProgress>;
+  practice?: Record<string, PracticeProgress>;
 }
 
 export function emptyProgress(): Progress {
@@ -106,7 +124,29 @@ export function parseProgress(text: string): Progress {
       ?? (Array.isArray(e?.reviews) ? e.reviews.map(reviewProblem).find(Boolean) : 'reviews is not a list');
     if (problem) throw new ProgressFormatError(`scenario ${id}: ${problem}`);
   }
+  const practice = (data as Record<string, unknown>)['practice'];
+  if (practice !== undefined) {
+    if (typeof practice !== 'object' || practice === null || Array.isArray(practice)) throw new ProgressFormatError('"practice" is not an object');
+    for (const [id, entry] of Object.entries(practice)) {
+      const problem = practiceProblem(entry);
+      if (!/^\d+$/.test(id)) throw new ProgressFormatError(`practice key "${id}" is not an id`);
+      if (problem) throw new ProgressFormatError(`practice ${id}: ${problem}`);
+    }
+  }
   return data as Progress;
+}
+
+function practiceProblem(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null) return 'not an object';
+  const e = entry as Record<string, unknown>;
+  if (!isCount(e['attempts'])) return 'attempts is not a count';
+  for (const field of ['solvedAt', 'lastAttemptAt', 'solutionViewedAt']) {
+    if (e[field] !== null && !isIsoDate(e[field])) return `${field} is not a date`;
+  }
+  const hints = e['hints'];
+  if (typeof hints !== 'object' || hints === null || Object.values(hints).some((count) => !isCount(count))) return 'hints is not a map of counts';
+  if (!Array.isArray(e['lastFailed']) || !e['lastFailed'].every((id) => typeof id === 'string')) return 'lastFailed is not a list of ids';
+  return undefined;
 }
 
 export function serializeProgress(progress: Progress): string {

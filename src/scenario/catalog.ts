@@ -7,7 +7,10 @@ import { join, relative } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { defaultScenariosDir, listScenarioFiles, loadScenarios } from './registry.js';
 
-export type CatalogEntry = Pick<ScenarioDefinition, 'id' | 'slug' | 'title' | 'tags' | 'summary'>;
+export type CatalogEntry = Pick<ScenarioDefinition, 'id' | 'slug' | 'title' | 'tags' | 'summary'> & {
+  /** The scenario has an exercise (a folder scenario): `practice <id>` works. */
+  exercise?: boolean;
+};
 
 interface FileStamp {
   name: string;
@@ -16,7 +19,7 @@ interface FileStamp {
 }
 
 interface CatalogFile {
-  version: 1;
+  version: 2;
   files: FileStamp[];
   entries: CatalogEntry[];
 }
@@ -32,14 +35,14 @@ export async function loadCatalog(dir = defaultScenariosDir): Promise<CatalogEnt
   const cachePath = join(dir, catalogFileName);
   try {
     const cached = JSON.parse(await readFile(cachePath, 'utf8')) as CatalogFile;
-    if (cached.version === 1 && JSON.stringify(cached.files) === JSON.stringify(stamps)) return cached.entries;
+    if (cached.version === 2 && JSON.stringify(cached.files) === JSON.stringify(stamps)) return cached.entries;
   } catch {
     // no cache yet, or an unreadable one: rebuild below
   }
-  const entries = (await loadScenarios(dir)).map(({ id, slug, title, tags, summary }) => ({ id, slug, title, tags, summary }));
+  const entries = (await loadScenarios(dir)).map(({ id, slug, title, tags, summary, exercise }) => ({ id, slug, title, tags, summary, exercise: exercise !== undefined }));
   // Only beside built (.js) files: the source tree is edited constantly and stays clean.
   if (files.length > 0 && files.every((file) => file.path.endsWith('.js'))) {
-    const catalog: CatalogFile = { version: 1, files: stamps, entries };
+    const catalog: CatalogFile = { version: 2, files: stamps, entries };
     await writeFile(cachePath, `${JSON.stringify(catalog)}\n`).catch(() => undefined);
   }
   return entries;
