@@ -14,14 +14,14 @@ const ACCOUNT = { id: 'u-1001', email: 'ada@example.com', password: 'Analytical-
 
 export const checks = {
   challengeOn401: { claim: 'a 401 carries WWW-Authenticate: Bearer realm="api"', level: 'core' },
-  tokenHiddenFromScripts: { claim: 'login puts no token in the body and every cookie it sets is HttpOnly, Secure and SameSite', level: 'core' },
-  accessExpiresInMinutes: { claim: `the access cookie is refused once the clock passes ${ACCESS_MAX_S / 60} minutes`, level: 'core' },
-  logoutRevokes: { claim: 'cookies copied before logout are refused after it (401)', level: 'core' },
-  refreshRotates: { claim: 'POST /auth/refresh answers 204 with a new pair, and the new access cookie works', level: 'core' },
-  reuseRevokesFamily: { claim: 'replaying a rotated refresh token is refused and revokes the whole login: newest refresh and live access token too', level: 'core' },
+  tokenHiddenFromScripts: { claim: 'login puts no token in the body and every cookie it sets is HttpOnly, Secure and SameSite', level: 'core', broken: 'login hands the token to page scripts (JSON body or a cookie without HttpOnly/Secure/SameSite)' },
+  accessExpiresInMinutes: { claim: `the access cookie is refused once the clock passes ${ACCESS_MAX_S / 60} minutes`, level: 'core', broken: 'the access token still works long after 15 minutes' },
+  logoutRevokes: { claim: 'cookies copied before logout are refused after it (401)', level: 'core', broken: 'cookies copied before logout still work after it' },
+  refreshRotates: { claim: 'POST /auth/refresh answers 204 with a new pair, and the new access cookie works', level: 'core', broken: 'there is no working refresh: no new pair comes back' },
+  reuseRevokesFamily: { claim: 'replaying a rotated refresh token is refused and revokes the whole login: newest refresh and live access token too', level: 'core', broken: 'a replayed refresh token goes unnoticed: the login it belongs to stays alive' },
   secretsStayServerSide: { claim: 'the signing secret never appears in a response', level: 'core' },
-  crossSiteWriteRefused: { claim: 'a forged same-site POST with the cookies is refused (403) and changes nothing; the app\'s own POST goes through', level: 'senior' },
-  concurrentRefreshOneWins: { claim: 'of two simultaneous refreshes with one token exactly one wins, and the loser revokes the login', level: 'senior' },
+  crossSiteWriteRefused: { claim: 'a forged same-site POST with the cookies is refused (403) and changes nothing; the app\'s own POST goes through', level: 'senior', broken: 'a forged same-site POST with the cookies changes the account' },
+  concurrentRefreshOneWins: { claim: 'of two simultaneous refreshes with one token exactly one wins, and the loser revokes the login', level: 'senior', broken: 'two simultaneous refreshes with one token are not told apart' },
 } as const;
 
 export type CheckId = keyof typeof checks;

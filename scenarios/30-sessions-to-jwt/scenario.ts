@@ -76,7 +76,6 @@ export const scenario = defineExercise({
       {
         text: 'Revocation via a deny-list keyed by jti with a TTL equal to the token\'s remaining lifetime.',
         terms: [['jti', 'token id'], ['deny', 'blacklist', 'blocklist', 'revok'], ['a ttl', 'the ttl', 'ttl of', 'ttl equal', 'ttl:', '(ttl', 'time to live', 'expire', 'remaining life']],
-        provenBy: 'Fix',
       },
       {
         text: 'Verify with a pinned algorithm and a secret from a secret store, never hard-coded.',
@@ -170,7 +169,7 @@ export const scenario = defineExercise({
           {
             text: 'Past exp the token fails verification anyway; a longer entry only bloats the list.',
             correct: true,
-            explanation: 'The demo shows the entry\'s TTL matching the token\'s remaining life.',
+            explanation: 'The entry disappears exactly when the token could no longer be used anyway, so the list never outgrows the tokens still alive.',
           },
           {
             text: 'Redis evicts keys without a TTL first when memory runs short, so every key needs one.',

@@ -15,14 +15,14 @@ type UserDoc = HydratedDocument<UserFields>;
 
 export const checks = {
   challengeOn401: { claim: 'a request without a token gets 401 with WWW-Authenticate: Bearer realm="api"', level: 'core' },
-  othersRefused: { claim: 'an ordinary user deleting someone else\'s account gets 403, and the account stays', level: 'core' },
-  ownerDeletes: { claim: 'a user deleting their own account gets 204', level: 'core' },
+  othersRefused: { claim: 'an ordinary user deleting someone else\'s account gets 403, and the account stays', level: 'core', broken: 'an ordinary user deletes someone else\'s account' },
+  ownerDeletes: { claim: 'a user deleting their own account gets 204', level: 'core', broken: 'the owner is refused when deleting their own account' },
   adminDeletes: { claim: 'an admin deleting any account gets 204', level: 'core' },
-  deletedAccountRefused: { claim: 'a still-valid token of a deleted account gets 401', level: 'core' },
-  demotedAdminRefused: { claim: 'an admin demoted a moment ago gets 403 with her still-valid token', level: 'core' },
-  malformedIdIs404: { claim: 'a malformed id gets 404, not a CastError 500', level: 'core' },
+  deletedAccountRefused: { claim: 'a still-valid token of a deleted account gets 401', level: 'core', broken: 'a deleted account\'s token still deletes accounts' },
+  demotedAdminRefused: { claim: 'an admin demoted a moment ago gets 403 with her still-valid token', level: 'core', broken: 'a demoted admin keeps her power until her token expires' },
+  malformedIdIs404: { claim: 'a malformed id gets 404, not a CastError 500', level: 'core', broken: 'a malformed id is answered 500' },
   idsComparedByValue: { claim: 'ObjectId == ObjectId compares references; .equals() and the id virtual compare values; lean() has no virtuals', level: 'core', fact: true },
-  noEnumeration: { claim: 'a stranger gets the same status for an existing and a missing id, and the account stays', level: 'senior' },
+  noEnumeration: { claim: 'a stranger gets the same status for an existing and a missing id, and the account stays', level: 'senior', broken: 'a stranger tells existing ids from missing ones by the status (or deletes them)' },
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -13,11 +13,11 @@ const BATCH_SIZE = 2;
 export const checks = {
   defaultNotStored: { claim: 'a schema default shows through a hydrated document but is not stored (lean and the raw collection lack it)', level: 'core', fact: true },
   saveWritesDefault: { claim: 'save() of an unrelated edit stores the default in a legacy document; updateOne does not', level: 'core', fact: true },
-  countIncludesLegacy: { claim: 'GET /users?plan=free counts legacy users as free before the backfill', level: 'core' },
-  backfillFillsGap: { claim: 'one run of the migration modifies exactly the documents missing plan, and none lacks it after', level: 'core' },
-  proPreserved: { claim: 'a user who upgraded to pro before the backfill is still pro after it', level: 'core' },
+  countIncludesLegacy: { claim: 'GET /users?plan=free counts legacy users as free before the backfill', level: 'core', broken: 'the free-plan count misses every legacy user' },
+  backfillFillsGap: { claim: 'one run of the migration modifies exactly the documents missing plan, and none lacks it after', level: 'core', broken: 'the migration touches more (or fewer) documents than the ones missing plan' },
+  proPreserved: { claim: 'a user who upgraded to pro before the backfill is still pro after it', level: 'core', broken: 'the backfill overwrites a user\'s upgrade to pro with free' },
   rerunChangesNothing: { claim: 'running the migration again (a later deploy) changes no document', level: 'core' },
-  onePodRuns: { claim: 'two pods starting the migration at the same moment: exactly one applies it, the other skips', level: 'senior' },
+  onePodRuns: { claim: 'two pods starting the migration at the same moment: exactly one applies it, the other skips', level: 'senior', broken: 'two pods starting together both run the migration' },
   pipelineNeedsOptIn: { claim: 'Mongoose 9 refuses an aggregation-pipeline update unless { updatePipeline: true } is passed', level: 'senior', fact: true },
 } as const;
 

@@ -16,12 +16,12 @@ const BCRYPT_MAX_COST = 4;
 
 export const checks = {
   challengeOn401: { claim: 'a failed login is 401 with WWW-Authenticate: Bearer realm="api"', level: 'core' },
-  ipLimited: { claim: `one client gets ${IP_LIMIT} guesses, then 429 with Retry-After and the draft-8 RateLimit headers, even for the right password`, level: 'core' },
-  forgedXffIgnored: { claim: 'a client forging a new X-Forwarded-For on every guess gets the same 5 guesses, then 429', level: 'core' },
-  accountLocked: { claim: `guesses at one account from ${GUESSES} different real addresses stop after ${IP_LIMIT} failures (423 or 429 with Retry-After), even for the right password`, level: 'core' },
+  ipLimited: { claim: `one client gets ${IP_LIMIT} guesses, then 429 with Retry-After and the draft-8 RateLimit headers, even for the right password`, level: 'core', broken: 'one client guesses without limit, and the right password gets in at the end' },
+  forgedXffIgnored: { claim: 'a client forging a new X-Forwarded-For on every guess gets the same 5 guesses, then 429', level: 'core', broken: 'a forged X-Forwarded-For gives every guess a fresh budget' },
+  accountLocked: { claim: `guesses at one account from ${GUESSES} different real addresses stop after ${IP_LIMIT} failures (423 or 429 with Retry-After), even for the right password`, level: 'core', broken: 'a botnet guesses one account without limit' },
   operatorRefused: { claim: 'an operator in place of the e-mail ({"$ne": null}) is answered 400', level: 'core' },
-  sharedAcrossInstances: { claim: 'two instances behind the balancer share one budget: 12 guesses alternating between them get 5 answers of 401', level: 'senior' },
-  sameWorkForUnknownEmail: { claim: 'an unknown e-mail costs the same bcrypt work and gets the same answer as a wrong password', level: 'senior' },
+  sharedAcrossInstances: { claim: 'two instances behind the balancer share one budget: 12 guesses alternating between them get 5 answers of 401', level: 'senior', broken: 'alternating between two instances gets more guesses than one budget' },
+  sameWorkForUnknownEmail: { claim: 'an unknown e-mail costs the same bcrypt work and gets the same answer as a wrong password', level: 'senior', broken: 'an unknown e-mail skips bcrypt, so its faster answer reveals which accounts exist' },
   ipv6BySubnet: { claim: 'express-rate-limit 8 keys IPv6 clients by /56 subnet: two addresses in one /56 share a budget', level: 'senior', fact: true },
 } as const;
 

@@ -123,7 +123,7 @@ export const scenario = defineExercise({
           {
             text: 'req.ip comes from a header the client writes, so each forged value is a new budget.',
             correct: true,
-            explanation: 'With true, Express takes the left-most X-Forwarded-For address. The demo sends 20 forged addresses: 20 distinct req.ip values, no 429, and the right password gets 200.',
+            explanation: 'With true, Express takes the left-most X-Forwarded-For address. In the trust-proxy trap, seven guesses with seven forged headers all got 401 and no 429; express-rate-limit warned ERR_ERL_PERMISSIVE_TRUST_PROXY.',
           },
           {
             text: 'express-rate-limit skips every request that arrives through a proxy it was told to trust.',
@@ -144,7 +144,7 @@ export const scenario = defineExercise({
           {
             text: 'Counting failures per account, with backoff or a lock.',
             correct: true,
-            explanation: 'The demo\'s lock triggers after 5 failures across 21 different addresses and refuses even the right password. CAPTCHA and progressive backoff soften it.',
+            explanation: 'The demo\'s lock triggers after 5 failures across 7 different addresses and refuses even the right password. CAPTCHA and progressive backoff soften it.',
           },
           { text: 'Setting trust proxy to false, so forwarded addresses are ignored.', correct: false, explanation: 'That only stops forged headers; real distinct IPs remain distinct.' },
         ],
@@ -153,7 +153,7 @@ export const scenario = defineExercise({
         prompt: 'Three app instances each use express-rate-limit\'s default MemoryStore with limit 5. How many guesses per window can an attacker make?',
         options: [
           { text: '5: the load balancer shares the counters', correct: false, explanation: 'Only with a shared store; each memory store counts on its own.' },
-          { text: 'Up to 15', correct: true, explanation: 'Each process allows 5; the demo shows 2 instances letting 10 through, a shared Redis store only 5.' },
+          { text: 'Up to 15', correct: true, explanation: 'Each process counts on its own and allows 5. In the demo, two instances with one Redis store let 5 of 12 alternating guesses through.' },
           { text: 'Unlimited: counters reset on every hop', correct: false, explanation: 'Each instance still enforces its own limit.' },
         ],
       },
@@ -180,7 +180,7 @@ export const scenario = defineExercise({
       question: 'The attacker has a botnet of ten thousand residential IPs. What does your per-IP limit do now?',
       answer:
         'Almost nothing: each address stays under the limit. The per-account layer is what holds, counting failures per '
-        + 'normalised e-mail in Redis regardless of the source address, as the demo shows across 21 addresses. I pair it '
+        + 'normalised e-mail in Redis regardless of the source address, as the demo shows across 7 addresses. I pair it '
         + 'with progressive backoff or a CAPTCHA rather than only a hard lock, and watch the global failure rate to see '
         + 'the attack as a whole.',
       keyPoints: [
@@ -197,7 +197,7 @@ export const scenario = defineExercise({
       answer:
         'Set it to the number of proxies I run (1) or their addresses, so req.ip is the address the balancer saw. With '
         + '`true` Express takes the left-most X-Forwarded-For entry, which the client writes itself: every forged value '
-        + 'is a fresh rate-limit budget, as the demo shows with 21 distinct req.ip values. express-rate-limit 8 warns '
+        + 'is a fresh rate-limit budget, as the trust-proxy trap shows. express-rate-limit 8 warns '
         + 'about it (ERR_ERL_PERMISSIVE_TRUST_PROXY); keep those validations on.',
       keyPoints: [
         { text: 'Trust exactly the hops you run (hop count or addresses).', terms: [['trust proxy'], ['1', 'hop', 'cidr', 'address of the']] },

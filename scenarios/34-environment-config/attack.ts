@@ -8,12 +8,12 @@ import { defineAttack } from '../../src/practice/attack-contract.js';
 const PLATFORM_PORT = '9090';
 
 export const checks = {
-  failsFast: { claim: 'a broken deploy is refused before starting, every bad variable named (JWT_SECRET, MONGODB_URI, PORT) and no value echoed', level: 'core' },
-  realEnvWins: { claim: `the platform's PORT=${PLATFORM_PORT} (as a number) and MONGODB_URI win over both env files`, level: 'core' },
-  envSpecificWins: { claim: '.env.production wins over .env (LOG_LEVEL warn, not debug)', level: 'core' },
+  failsFast: { claim: 'a broken deploy is refused before starting, every bad variable named (JWT_SECRET, MONGODB_URI, PORT) and no value echoed', level: 'core', broken: 'a broken deploy starts anyway, on fallback values' },
+  realEnvWins: { claim: `the platform's PORT=${PLATFORM_PORT} (as a number) and MONGODB_URI win over both env files`, level: 'core', broken: 'the env files replace what the platform set (PORT, MONGODB_URI)' },
+  envSpecificWins: { claim: '.env.production wins over .env (LOG_LEVEL warn, not debug)', level: 'core', broken: 'production runs with the generic .env settings (LOG_LEVEL debug)' },
   envFillsGaps: { claim: '.env still supplies what the specific file lacks (CACHE_TTL_S 5)', level: 'core' },
-  secretsRedacted: { claim: 'the startup log holds neither the JWT secret nor the database password, and shows them redacted', level: 'core' },
-  configFrozen: { claim: 'the configuration object is frozen: no module can change a setting at run time', level: 'senior' },
+  secretsRedacted: { claim: 'the startup log holds neither the JWT secret nor the database password, and shows them redacted', level: 'core', broken: 'the startup log prints the JWT secret and the database password' },
+  configFrozen: { claim: 'the configuration object is frozen: no module can change a setting at run time', level: 'senior', broken: 'any module can change a setting at run time' },
 } as const;
 
 export type CheckId = keyof typeof checks;

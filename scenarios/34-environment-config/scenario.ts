@@ -52,7 +52,7 @@ export const scenario = defineExercise({
       {
         text: 'dotenv: first value wins without override; override: true lets files replace real variables (and the last file win).',
         terms: [['override'], ['first', 'last', 'order']],
-        provenBy: 'Fix',
+        provenBy: 'The override trap',
       },
       {
         text: 'Validate the whole configuration once at startup with a schema and exit non-zero listing every problem (fail fast).',
@@ -67,7 +67,6 @@ export const scenario = defineExercise({
       {
         text: 'Secrets stay out of git (.gitignore, .env.example committed) and come from a secret manager in production.',
         terms: [['.gitignore', 'git-ignored', 'ignored', 'out of version control'], ['secret manager', 'vault', 'secrets manager', 'kubernetes secret', '.env.example']],
-        provenBy: 'Fix',
       },
       {
         text: 'Logs redact secrets (tokens, passwords inside connection strings).',

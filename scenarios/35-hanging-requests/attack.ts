@@ -17,10 +17,10 @@ const SERVER_SELECTION_MS = 200;
 const NODE_RECEIVE_TIMEOUT_MS = 300;
 
 export const checks = {
-  everyBranchAnswers: { claim: 'a missing order is answered 404, and the server\'s response finished (not just closed)', level: 'core' },
-  guardAnswers503: { claim: `a route that forgets to answer still gets 503 with Retry-After, within ${PATIENCE_MS} ms`, level: 'core' },
-  errorsAreJson500: { claim: 'a handler that throws gets the API\'s JSON 500, no stack in the body, and the error is logged with its route', level: 'core' },
-  dbDownIs503: { claim: `with the database unreachable, a query is answered 503 "database unavailable" within ${PATIENCE_MS} ms`, level: 'core' },
+  everyBranchAnswers: { claim: 'a missing order is answered 404, and the server\'s response finished (not just closed)', level: 'core', broken: 'a missing order never gets an answer: the response closes without finishing' },
+  guardAnswers503: { claim: `a route that forgets to answer still gets 503 with Retry-After, within ${PATIENCE_MS} ms`, level: 'core', broken: 'a route that forgets to answer leaves the client waiting' },
+  errorsAreJson500: { claim: 'a handler that throws gets the API\'s JSON 500, no stack in the body, and the error is logged with its route', level: 'core', broken: 'a throw is answered with Express\'s HTML page and stack, and nothing is logged' },
+  dbDownIs503: { claim: `with the database unreachable, a query is answered 503 "database unavailable" within ${PATIENCE_MS} ms`, level: 'core', broken: 'with the database down, the query waits in Mongoose\'s queue longer than the client' },
   nodeTimeoutsReceiveOnly: { claim: 'Node\'s requestTimeout/headersTimeout cut off a client slow to SEND (408) but leave a silent handler\'s request open; server.timeout is 0', level: 'core', fact: true },
 } as const;
 

@@ -160,7 +160,7 @@ export const scenario = defineExercise({
         prompt: 'Why must the timeout guard clear its timer on the response\'s finish and close events?',
         options: [
           { text: 'Otherwise the timer fires after a normal answer and throws ERR_HTTP_HEADERS_SENT', correct: false, explanation: 'The guard checks res.headersSent first; the real cost is elsewhere.' },
-          { text: 'Each request would leave a live timer behind', correct: true, explanation: 'A pending timer keeps its closure (req, res) alive and holds the event loop open until it fires: memory and work for nothing. The demo counts the guard\'s pending timers back to 0.' },
+          { text: 'Each request would leave a live timer behind', correct: true, explanation: 'A pending timer keeps its closure (req, res) alive and holds the event loop open until it fires: memory and work for nothing.' },
           { text: 'Express waits for every pending timer of a request before it sends the response', correct: false, explanation: 'Express knows nothing about the guard\'s timer.' },
         ],
       },
