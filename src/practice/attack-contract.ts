@@ -21,6 +21,12 @@ export interface AttackTarget {
   /** What kind of file runs: the starter, a trap, the reference solution, or the learner's own. */
   kind: 'starter' | 'trap' | 'solution' | 'user';
   start(deps: Record<string, unknown>): Promise<ServedApp>;
+  /**
+   * Everything the code file exports, for exercises whose learner writes more than the app (e.g. a
+   * migration the deploy runs: `target.exports.runMigration`). Every code file of a folder exports
+   * the same names (the author check compares them), so the attack can rely on the solution's.
+   */
+  exports: Readonly<Record<string, unknown>>;
 }
 
 /**

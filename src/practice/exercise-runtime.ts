@@ -115,6 +115,7 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
   const target: AttackTarget = {
     file: plan.shownAs,
     kind: plan.kind,
+    exports: module,
     async start(deps) {
       const createApp = module['createApp'];
       if (typeof createApp !== 'function') {

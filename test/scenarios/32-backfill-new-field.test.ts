@@ -1,71 +1,47 @@
-import { before, describe, test } from 'node:test';
+// Scenario 32's figures by step role: the demo walks starter.js and solution.js through one attack
+// (legacy documents, new writes, two pods migrating at once, a later deploy), and every figure here
+// was observed.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScenarioReport } from '../../src/runtime/report.js';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, figure, stepOf } from '../support/scenario-links.js';
 
-const legacyUsers = 6;
 
-describe('scenario 32: backfilling a new schema field', () => {
-  let report: ScenarioReport;
-  before(async () => {
-    report = await runScenarioById(32);
-  });
+test('32: defaults are not stored; updateMany({}) overwrites and runs twice; the $exists backfill, claimed once, does not', async () => {
+  const report = await runScenarioById(32);
+  assert.equal(report.error, undefined, report.error);
+  assert.deepEqual(failedChecks(report), []);
 
-  test('the demo runs to the end and every check holds', () => {
-    assert.equal(report.error, undefined);
-    assert.deepEqual(failedChecks(report), []);
-    assert.equal(report.passed, true);
-  });
+  const naive = stepOf(report, 'Naive');
+  assert.equal(naive.shows, 'failure');
+  assert.deepEqual(figure(naive, 'legacy user: API / lean / stored'), { api: 'free', lean: '(missing)', stored: '(missing)' });
+  assert.deepEqual(figure(naive, 'stored plan after an unrelated edit'), { 'save()': 'free', updateOne: '(missing)' });
+  // Stored free plans only: the new sign-up and the legacy user saved since the deploy.
+  assert.equal(figure(naive, 'GET /users?plan=free before the backfill'), 2);
+  assert.equal(figure(naive, 'documents missing plan just before'), 4);
+  const naivePods = figure(naive, 'two pods at once') as Array<{ status: string; modified: number }>;
+  assert.deepEqual(naivePods.map((pod) => pod.status), ['applied', 'applied']);
+  // Together the two unguarded runs modified the four gaps and the upgraded user, however they split it.
+  assert.equal(naivePods.reduce((sum, pod) => sum + pod.modified, 0), 5);
+  assert.equal(figure(naive, 'the upgraded user\'s plan'), 'free');
 
-  test('the legacy documents are stored without the field', () => {
-    assert.equal(observation(report, 'legacy', 'legacy documents'), legacyUsers);
-    assert.equal(observation(report, 'legacy', 'without plan'), legacyUsers);
-  });
+  const fix = stepOf(report, 'Fix');
+  assert.equal(fix.shows, 'fix');
+  assert.equal(figure(fix, 'GET /users?plan=free before the backfill'), 6);
+  assert.equal(figure(fix, 'documents missing plan just before'), 4);
+  assert.deepEqual(figure(fix, 'two pods at once'), [{ status: 'applied', batches: 2, modified: 4 }, { status: 'skipped', batches: 0, modified: 0 }]);
+  assert.deepEqual(figure(fix, 'modified by the migration, missing after'), { modified: [4], 'missing after': 0 });
+  assert.equal(figure(fix, 'the upgraded user\'s plan'), 'pro');
+  assert.deepEqual(figure(fix, 'a later deploy runs it again'), { status: 'skipped', 'data unchanged': true });
+  assert.equal(figure(fix, 'GET /users?plan=free after the backfill'), 6);
+  const pipeline = figure(fix, 'pipeline update: without / with updatePipeline') as { without: string; 'with (modified)': number };
+  assert.match(pipeline.without, /updatePipeline/);
+  assert.equal(pipeline['with (modified)'], 7);
 
-  test('the default shows through Mongoose but is not stored, so the query misses legacy users', () => {
-    assert.equal(observation(report, 'default on read', 'API plan (legacy)'), 'free');
-    assert.equal(observation(report, 'default on read', 'stored plan (legacy)'), '(missing)');
-    assert.equal(observation(report, 'default on read', 'lean() plan (legacy)'), '(missing)');
-    assert.equal(observation(report, 'default on read', 'users'), legacyUsers + 2);
-    assert.equal(observation(report, 'default on read', 'GET ?plan=free count'), 1);
-    assert.equal(observation(report, 'default on read', 'tolerant query count'), legacyUsers + 1);
-  });
-
-  test('save() writes the default into a legacy document, updateOne does not, and the count drifts', () => {
-    assert.equal(observation(report, 'save writes', 'PATCH status'), 200);
-    assert.equal(observation(report, 'save writes', 'stored plan after save()'), 'free');
-    assert.equal(observation(report, 'save writes', 'stored plan after updateOne'), '(missing)');
-    assert.equal(observation(report, 'save writes', 'GET ?plan=free count'), 2);
-    assert.equal(observation(report, 'save writes', 'without plan'), legacyUsers - 1);
-  });
-
-  test('the backfill modifies exactly the documents still missing the field and the query then matches', () => {
-    assert.equal(observation(report, 'backfill', 'missing before'), legacyUsers - 1);
-    assert.equal(observation(report, 'backfill', 'matchedCount'), legacyUsers - 1);
-    assert.equal(observation(report, 'backfill', 'modifiedCount'), legacyUsers - 1);
-    assert.equal(observation(report, 'backfill', 'GET ?plan=free count'), legacyUsers + 1);
-    assert.equal(observation(report, 'backfill', 'without plan'), 0);
-    assert.equal(observation(report, 'backfill', 'pro users'), 1);
-  });
-
-  test('running the backfill again modifies nothing', () => {
-    assert.equal(observation(report, 'run it again', 'matchedCount'), 0);
-    assert.equal(observation(report, 'run it again', 'modifiedCount'), 0);
-    assert.equal(observation(report, 'run it again', 'GET ?plan=free count'), legacyUsers + 1);
-  });
-
-  test('the claimed, batched migration runs once in 30-document batches even when two pods start together', () => {
-    assert.deepEqual(observation(report, 'batched', 'two pods at once'),
-      ['applied: 3 batches, 75 modified', 'skipped (E11000: already claimed)']);
-    assert.equal(observation(report, 'batched', 'orders without currency'), 0);
-    assert.equal(observation(report, 'batched', 'recorded state'), 'done');
-    assert.equal(observation(report, 'batched', 'next deploy'), 'skipped (E11000: already claimed)');
-  });
-
-  test('a claim left running by a crashed pod is taken over by exactly one runner once its lease has expired', () => {
-    assert.deepEqual(observation(report, 'batched', 'two pods after a crash'),
-      ['skipped (E11000: already claimed)', 'took over expired claim, applied: 3 batches, 75 modified']);
-    assert.equal(observation(report, 'batched', 'orders without channel'), 0);
-    assert.equal(observation(report, 'batched', 'crashed one now'), 'done');
-  });
+  const checks = checksOf(report);
+  assert.equal(checks.find((check) => check.step === naive.title && check.id === 'proPreserved')?.role, 'reproduces-failure');
+  assert.equal(checks.find((check) => check.step === fix.title && check.id === 'defaultNotStored')?.role, 'context');
+  assert.equal(checks.find((check) => check.step === fix.title && check.id === 'onePodRuns')?.level, 'senior');
+  assert.deepEqual(await danglingStepLinksOf(32, report), []);
+  assert.equal(report.passed, true);
 });

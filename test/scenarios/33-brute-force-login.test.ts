@@ -1,52 +1,54 @@
+// Scenario 33's figures by step role: the demo walks starter.js, the trust-proxy trap and
+// solution.js through one attack behind a simulated load balancer, and every figure was observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, figure, stepOf } from '../support/scenario-links.js';
 
-test('33: unlimited login guesses, then IP rate limit, trust-proxy bypass, account lock and shared store', async () => {
+
+test('33: unlimited guesses, the trust-proxy bypass, then IP limit, account lock, shared counters and equal work', async () => {
   const report = await runScenarioById(33);
   assert.equal(report.error, undefined, report.error);
-
-  // Naive: 20 × 401, then the right password 200.
-  assert.deepEqual(observation(report, 'Naive', 'wrong passwords'), { 401: 20 });
-  assert.equal(observation(report, 'Naive', 'right password'), 200);
-
-  // IP limit: 5 × 401, 15 × 429 with draft-8 headers and Retry-After; the right password 429 too.
-  assert.deepEqual(observation(report, 'rate limit per IP', 'wrong passwords'), { 401: 5, 429: 15 });
-  assert.match(String(observation(report, 'rate limit per IP', '1st RateLimit')), /^"login"; r=4; t=\d+$/);
-  assert.match(String(observation(report, 'rate limit per IP', '429 RateLimit')), /^"login"; r=0; t=\d+$/);
-  assert.match(String(observation(report, 'rate limit per IP', '429 Policy')), /^"login"; q=5; w=600; pk=:[^:]+:$/);
-  const retryAfter = Number(observation(report, 'rate limit per IP', '429 Retry-After'));
-  assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 600, String(retryAfter));
-  assert.equal(observation(report, 'rate limit per IP', 'X-RateLimit-*'), 0);
-  assert.equal(observation(report, 'rate limit per IP', 'right password'), 429);
-  assert.deepEqual(observation(report, 'rate limit per IP', 'library warnings'), []);
-
-  // trust proxy true + forged X-Forwarded-For: limiter bypassed, library warned.
-  assert.deepEqual(observation(report, 'Bypass', 'wrong passwords'), { 401: 20 });
-  assert.equal(observation(report, 'Bypass', 'distinct req.ip'), 21);
-  assert.equal(observation(report, 'Bypass', 'right password'), 200);
-  assert.deepEqual(observation(report, 'Bypass', 'library warnings'), ['ERR_ERL_PERMISSIVE_TRUST_PROXY']);
-
-  // Default trust proxy ignores the forged header.
-  assert.deepEqual(observation(report, 'Right trust', 'wrong passwords'), { 401: 5, 429: 5 });
-  assert.equal(observation(report, 'Right trust', 'right password'), 429);
-  assert.deepEqual(observation(report, 'Right trust', 'library warnings'), ['ERR_ERL_UNEXPECTED_X_FORWARDED_FOR']);
-
-  // Per-account lock holds across 21 addresses.
-  assert.deepEqual(observation(report, 'Per-account', 'wrong passwords'), { 401: 5, 423: 15 });
-  assert.equal(observation(report, 'Per-account', 'distinct req.ip'), 21);
-  assert.equal(observation(report, 'Per-account', 'right password'), 423);
-  const lockRetry = Number(observation(report, 'Per-account', '423 Retry-After'));
-  assert.ok(lockRetry > 0 && lockRetry <= 600, String(lockRetry));
-  assert.equal(observation(report, 'Per-account', 'failures stored'), 5);
-  assert.equal(observation(report, 'Per-account', 'operator e-mail'), 400);
-  assert.deepEqual(observation(report, 'Per-account', 'library warnings'), []);
-
-  // Two instances: per-process memory stores double the budget, a shared Redis store does not.
-  assert.deepEqual(observation(report, 'Several instances', 'memory stores'), { 401: 10, 429: 2 });
-  assert.deepEqual(observation(report, 'Several instances', 'shared Redis store'), { 401: 5, 429: 7 });
-  assert.deepEqual(observation(report, 'Several instances', 'library warnings'), []);
-
   assert.deepEqual(failedChecks(report), []);
+  const challenge = { status: 401, 'www-authenticate': 'Bearer realm="api"' };
+
+  const naive = stepOf(report, 'Naive');
+  assert.equal(naive.shows, 'failure');
+  assert.deepEqual(figure(naive, 'a failed login'), challenge);
+  const naiveLimited = figure(naive, 'one address: guesses, then the right password') as { guesses: object; right: number };
+  assert.deepEqual(naiveLimited.guesses, { 401: 7 });
+  assert.equal(naiveLimited.right, 200);
+  assert.deepEqual(figure(naive, '12 guesses alternating between two instances'), { 401: 12 });
+  assert.deepEqual(figure(naive, 'bcrypt compares for 3 logins: known / unknown e-mail'), { known: 3, unknown: 0 });
+
+  const trap = stepOf(report, 'The trust-proxy trap');
+  assert.deepEqual(figure(trap, 'one address, a forged X-Forwarded-For and another account each time'), { 401: 7 });
+  assert.deepEqual(figure(trap, 'library warnings'), ['ERR_ERL_PERMISSIVE_TRUST_PROXY']);
+
+  const fix = stepOf(report, 'Fix');
+  assert.equal(fix.shows, 'fix');
+  assert.deepEqual(figure(fix, 'a failed login'), challenge);
+  const limited = figure(fix, 'one address: guesses, then the right password') as Record<string, unknown>;
+  assert.deepEqual(limited['guesses'], { 401: 5, 429: 2 });
+  assert.equal(limited['right'], 429);
+  assert.match(String(limited['RateLimit']), /^"login"; r=0; t=\d+$/);
+  assert.match(String(limited['RateLimit-Policy']), /^"login"; q=5; w=600; pk=:[^:]+:$/);
+  assert.ok(Number(limited['Retry-After']) > 0 && Number(limited['Retry-After']) <= 600, String(limited['Retry-After']));
+  assert.equal(limited['X-RateLimit-*'], 0);
+  assert.deepEqual(figure(fix, 'one address, a forged X-Forwarded-For and another account each time'), { 401: 5, 429: 2 });
+  const botnet = figure(fix, '7 addresses at one account, then the right password') as Record<string, unknown>;
+  assert.deepEqual(botnet['guesses'], { 401: 5, 423: 2 });
+  assert.equal(botnet['right'], 423);
+  assert.equal(figure(fix, 'e-mail {"$ne": null}'), 400);
+  assert.deepEqual(figure(fix, '12 guesses alternating between two instances'), { 401: 5, 429: 7 });
+  assert.deepEqual(figure(fix, 'bcrypt compares for 3 logins: known / unknown e-mail'), { known: 3, unknown: 3 });
+  assert.deepEqual(figure(fix, 'library warnings'), []);
+  const [keyA, keyB] = figure(fix, 'IPv6 keys of two addresses in one /56') as string[];
+  assert.equal(keyA, keyB);
+
+  const checks = checksOf(report);
+  assert.equal(checks.find((check) => check.step === trap.title && check.id === 'forgedXffIgnored')?.role, 'reproduces-failure');
+  assert.equal(checks.find((check) => check.step === fix.title && check.id === 'sharedAcrossInstances')?.level, 'senior');
+  assert.deepEqual(await danglingStepLinksOf(33, report), []);
   assert.equal(report.passed, true);
 });

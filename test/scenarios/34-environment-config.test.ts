@@ -1,47 +1,36 @@
+// Scenario 34's figures by step role: the demo walks starter.js, the override trap and solution.js
+// through one attack (a broken deploy and a good one over the same env files), and every figure
+// here was observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, figure, stepOf } from '../support/scenario-links.js';
 
-const gitInstalled = spawnSync('git', ['--version']).status === 0;
 
-test('scenario 34: env files under the real environment, fail-fast validation, secrets out of logs and git', async () => {
+test('34: || fallbacks start a broken deploy, override lets files beat the platform, the validated loader does neither', async () => {
   const report = await runScenarioById(34);
-  assert.equal(report.error, undefined);
+  assert.equal(report.error, undefined, report.error);
   assert.deepEqual(failedChecks(report), []);
+
+  const naive = stepOf(report, 'Naive');
+  assert.equal(naive.shows, 'failure');
+  assert.deepEqual(figure(naive, 'broken deploy'), { refused: false, 'database used': 'mongodb://127.0.0.1:27017/shop_dev', 'port used': 3000 });
+  assert.deepEqual(figure(naive, 'good deploy: PORT, database host, LOG_LEVEL, CACHE_TTL_S'), { PORT: 9090, 'database host': 'db.internal', LOG_LEVEL: 'debug', CACHE_TTL_S: 5 });
+  assert.deepEqual(figure(naive, 'startup log'), { lines: 1, 'JWT secret': true, 'DB password': true, redacted: false });
+
+  const trap = stepOf(report, 'The override trap');
+  assert.deepEqual(figure(trap, 'good deploy: PORT, database host, LOG_LEVEL, CACHE_TTL_S'), { PORT: 8080, 'database host': '127.0.0.1', LOG_LEVEL: 'warn', CACHE_TTL_S: 5 });
+
+  const fix = stepOf(report, 'Fix');
+  assert.equal(fix.shows, 'fix');
+  assert.deepEqual(figure(fix, 'broken deploy'), { refused: true, 'variables named': ['JWT_SECRET', 'MONGODB_URI', 'PORT'], 'secret echoed': false });
+  assert.deepEqual(figure(fix, 'good deploy: PORT, database host, LOG_LEVEL, CACHE_TTL_S'), { PORT: 9090, 'database host': 'db.internal', LOG_LEVEL: 'warn', CACHE_TTL_S: 5 });
+  assert.deepEqual(figure(fix, 'startup log'), { lines: 1, 'JWT secret': false, 'DB password': false, redacted: true });
+  assert.equal(figure(fix, 'config frozen'), true);
+
+  const checks = checksOf(report);
+  assert.equal(checks.find((check) => check.step === trap.title && check.id === 'realEnvWins')?.role, 'reproduces-failure');
+  assert.equal(checks.find((check) => check.step === fix.title && check.id === 'configFrozen')?.level, 'senior');
+  assert.deepEqual(await danglingStepLinksOf(34, report), []);
   assert.equal(report.passed, true);
-
-  // naive: the broken deploy starts anyway, on the development database, with an unchecked port
-  assert.equal(observation(report, 'naive', 'exit code'), 0);
-  assert.equal(observation(report, 'naive', 'db uri used'), 'mongodb://127.0.0.1:27017/shop_dev');
-  assert.equal(observation(report, 'naive', 'port used'), 3000);
-
-  // precedence: platform PORT=9090, .env.production PORT=8080 LOG_LEVEL=warn, .env LOG_LEVEL=debug CACHE_TTL_S=5
-  assert.equal(observation(report, 'which value', '.env only: LOG_LEVEL'), 'debug');
-  assert.equal(observation(report, 'which value', 'override: PORT'), '8080');
-  assert.equal(observation(report, 'which value', 'ordered: PORT'), '9090');
-  assert.equal(observation(report, 'which value', 'ordered: LOG_LEVEL'), 'warn');
-  assert.equal(observation(report, 'which value', 'ordered: CACHE_TTL_S'), '5');
-
-  // fix: the same broken deploy refuses to start and names every problem
-  assert.equal(observation(report, 'fail fast', 'exit code'), 1);
-  assert.deepEqual(observation(report, 'fail fast', 'problems'), ['JWT_SECRET', 'MONGODB_URI', 'PORT']);
-
-  // fix: a good deploy starts with a typed port and a redacted log
-  assert.equal(observation(report, 'secrets redacted', 'exit code'), 0);
-  assert.equal(observation(report, 'secrets redacted', 'PORT'), 9090);
-  assert.equal(observation(report, 'secrets redacted', 'LOG_LEVEL'), 'warn');
-  assert.equal(observation(report, 'secrets redacted', 'logged MONGODB_URI'), 'mongodb://shop_app:[redacted]@db.internal:27017/shop');
-
-  // git: .env files untracked and committable before, ignored after; .env.example stays
-  assert.equal(observation(report, 'out of git', 'git'), gitInstalled ? 'found' : 'not found');
-  if (gitInstalled) {
-    assert.deepEqual(observation(report, 'out of git', 'untracked before'), ['.env', '.env.production']);
-    assert.deepEqual(observation(report, 'out of git', 'untracked after'), ['.env.example', '.gitignore']);
-    assert.deepEqual(observation(report, 'out of git', 'ignored'), ['.env', '.env.production']);
-  }
-
-  // Node's own loader gives the same layering as dotenv with [.env.production, .env]
-  assert.equal(observation(report, 'env-file', 'PORT'), '9090');
-  assert.equal(observation(report, 'env-file', 'LOG_LEVEL'), 'warn');
 });

@@ -1,48 +1,38 @@
+// Scenario 35's figures by step role: the demo walks starter.js and solution.js through one attack
+// (a missing order, a forgotten route, a throw, a query on a down database, and Node's own
+// timeouts on a plain node:http server), and every figure here was observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { danglingStepLinksOf, figure, stepOf } from '../support/scenario-links.js';
 
-test('scenario 35: hanging branch, async throw and buffered query fail naively; every fix answers', async () => {
+
+test('35: hanging branches, the default error page and a buffered query fail naively; every fix answers; Node never ends a response', async () => {
   const report = await runScenarioById(35);
-  assert.equal(report.error, undefined);
+  assert.equal(report.error, undefined, report.error);
   assert.deepEqual(failedChecks(report), []);
+  const nodeFact = { 'slow sender got': 'HTTP/1.1 408 Request Timeout', 'silent request still open': true, 'server.timeout': 0 };
+
+  const naive = stepOf(report, 'Naive');
+  assert.equal(naive.shows, 'failure');
+  // The client gave up; on the server the response closed without ever finishing.
+  assert.deepEqual(figure(naive, 'missing order'), { status: 0, 'gave up': true, 'server: finished': false });
+  assert.deepEqual(figure(naive, 'a route that forgets to answer'), { status: 0, 'gave up': true, 'Retry-After': null });
+  assert.deepEqual(figure(naive, 'a handler that throws'), { status: 500, 'content-type': 'text/html', 'stack in body': true, 'logged route': null });
+  assert.deepEqual(figure(naive, 'a query while the database is down'), { status: 0, 'gave up': true, error: null });
+  assert.deepEqual(figure(naive, 'node:http with 300 ms receive timeouts'), nodeFact);
+
+  const fix = stepOf(report, 'Fix');
+  assert.equal(fix.shows, 'fix');
+  assert.deepEqual(figure(fix, 'missing order'), { status: 404, 'gave up': false, 'server: finished': true });
+  assert.deepEqual(figure(fix, 'a route that forgets to answer'), { status: 503, 'gave up': false, 'Retry-After': '1' });
+  assert.deepEqual(figure(fix, 'a handler that throws'), { status: 500, 'content-type': 'application/json', 'stack in body': false, 'logged route': '/reports/daily' });
+  assert.deepEqual(figure(fix, 'a query while the database is down'), { status: 503, 'gave up': false, error: 'database unavailable' });
+  assert.deepEqual(figure(fix, 'node:http with 300 ms receive timeouts'), nodeFact);
+
+  const checks = checksOf(report);
+  assert.equal(checks.find((check) => check.step === naive.title && check.id === 'everyBranchAnswers')?.role, 'reproduces-failure');
+  assert.equal(checks.find((check) => check.step === naive.title && check.id === 'nodeTimeoutsReceiveOnly')?.role, 'context');
+  assert.deepEqual(await danglingStepLinksOf(35, report), []);
   assert.equal(report.passed, true);
-
-  // naive: the not-found branch never answers, the client gives up
-  assert.equal(observation(report, 'never answers', 'existing, status'), 200);
-  assert.equal(observation(report, 'never answers', 'missing, responded'), false);
-  assert.equal(observation(report, 'never answers', 'missing, status (0 = no response)'), 0);
-  assert.equal(observation(report, 'never answers', 'missing, timed out'), true);
-
-  // naive: Express 5's default handler answers the async throw with a 500 HTML page
-  assert.equal(observation(report, 'async handler', 'status'), 500);
-  assert.equal(observation(report, 'async handler', 'timed out'), false);
-  assert.match(String(observation(report, 'async handler', 'content-type')), /^text\/html/);
-  assert.equal(observation(report, 'async handler', 'stack in body'), true);
-
-  // naive: Mongoose buffers the query while the database is unreachable
-  assert.equal(observation(report, 'unreachable', 'default buffer ms'), 10_000);
-  assert.equal(observation(report, 'unreachable', 'timed out'), true);
-  assert.ok(Number(observation(report, 'unreachable', 'buffered ops')) >= 1);
-  assert.ok(Number(observation(report, 'unreachable', 'query failed after ms'))
-    >= Number(observation(report, 'unreachable', 'demo buffer ms')));
-
-  // fix: the branch answers 404, the guard answers 503 for a route that still forgets, no timer left
-  assert.equal(observation(report, 'every branch', 'existing, status'), 200);
-  assert.equal(observation(report, 'every branch', 'missing, status'), 404);
-  assert.equal(observation(report, 'every branch', 'forgotten, status'), 503);
-  assert.equal(observation(report, 'every branch', 'forgotten, retry-after'), '1');
-  assert.equal(observation(report, 'every branch', 'pending guard timers'), 0);
-
-  // fix: the final error middleware answers JSON 500 and logs once
-  assert.equal(observation(report, 'JSON 500', 'status'), 500);
-  assert.match(String(observation(report, 'JSON 500', 'content-type')), /^application\/json/);
-  assert.deepEqual(observation(report, 'JSON 500', 'body'), { error: 'internal server error' });
-  assert.equal(observation(report, 'JSON 500', 'log entries'), 1);
-
-  // fix: bounded buffering and server selection turn the outage into a prompt 503
-  assert.equal(observation(report, 'bounded database', 'connect error'), 'MongooseServerSelectionError');
-  assert.equal(observation(report, 'bounded database', 'status'), 503);
-  assert.deepEqual(observation(report, 'bounded database', 'body'), { error: 'database unavailable' });
-  assert.equal(observation(report, 'bounded database', 'pending guard timers'), 0);
 });

@@ -7,7 +7,7 @@
 //   no code file equals another, every declared id and hint key is a check of attack.ts, every
 //   id a code file fails has a `broken` phrase.
 // Single-file scenarios are listed as not yet converted (visible as todo, never silently skipped).
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { listScenarioFiles, loadScenarioFile } from '../../src/scenario/registry
 import type { ScenarioDefinition } from '../../src/scenario/contract.js';
 import { attackPathOf, folderPlan, runExerciseFile } from '../../src/practice/run-file.js';
 import { importAttack, importCodeFile } from '../../src/practice/exercise-runtime.js';
-import { sharedEngine } from '../support/scenario-harness.js';
+import { sharedEngine, stopSharedEngine } from '../support/scenario-harness.js';
 
 const files = await listScenarioFiles();
 const folders: ScenarioDefinition[] = [];
@@ -32,6 +32,9 @@ for (const scenario of folders) {
   const exercise = scenario.exercise!;
   const name = `${scenario.id}-${scenario.slug}`;
   describe(`author check: ${name}`, () => {
+    // Tests here are registered after a top-level await, so the harness's root `after` may already
+    // have run: each folder stops the engine it started (a running one keeps the process alive).
+    after(stopSharedEngine);
     test('static: TODO in the starter, the same exports everywhere, ids and hints name real checks', async () => {
       const attack = await importAttack(attackPathOf(exercise.folder));
       const checkIds = Object.keys(attack.checks);

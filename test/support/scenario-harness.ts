@@ -19,6 +19,19 @@ after(async () => {
   await handle?.stop();
 });
 
+/**
+ * Stops the shared engine now (the next sharedEngine() starts a fresh one). For test files that
+ * register their tests after a top-level await: there Node 20 may run the root `after` above
+ * before any test has started the engine, and a running engine then keeps the process alive;
+ * such files stop it from an `after` inside each describe instead.
+ */
+export async function stopSharedEngine(): Promise<void> {
+  const running = engine;
+  engine = undefined;
+  const handle = await running?.catch(() => undefined);
+  await handle?.stop();
+}
+
 /** The shared embedded engine of this test process (started lazily). */
 export function sharedEngine(): Promise<MongoEngineHandle> {
   engine ??= selectEngine('embedded');
