@@ -10,7 +10,7 @@ export function formatValue(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'double': {
-      const n = value as number;
+      const n = toNumber(value);
       if (n === Infinity) return 'inf.0';
       if (n === -Infinity) return '-inf.0';
       if (Number.isNaN(n)) return 'nan.0';
@@ -18,7 +18,8 @@ export function formatValue(value: unknown): string {
     }
     case 'int':
     case 'long':
-      return String(toNumber(value));
+      // String() of a Long is exact; toNumber would round past 2^53.
+      return String(value);
     case 'decimal':
       return `${String(value)}`;
     case 'bool':

@@ -3,6 +3,7 @@
 // ObjectId < booleans < dates < timestamps < regexes < MaxKey.
 // https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
 import { MaxKey, MinKey } from 'bson';
+import { compareNumeric, isInt32Number, numericKeyString } from './numeric.js';
 
 export const MIN_KEY = new MinKey();
 export const MAX_KEY = new MaxKey();
@@ -16,7 +17,8 @@ export function bsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'number':
-      return 'double';
+      // What the value is written back as: the serializer makes int-range integers int32.
+      return isInt32Number(value as number) ? 'int' : 'double';
     case 'string':
       return 'string';
     case 'boolean':
@@ -147,7 +149,7 @@ export function compareValues(a: unknown, b: unknown): number {
     case 13:
       return 0;
     case 2:
-      return compareNumbers(toNumber(a), toNumber(b));
+      return compareNumeric(a, b);
     case 3:
       return compareStrings(String(a), String(b));
     case 4:
@@ -232,10 +234,8 @@ export function keyString(value: unknown): string {
       return 'm';
     case 1:
       return 'z';
-    case 2: {
-      const n = toNumber(value);
-      return `n${Object.is(n, -0) ? 0 : n}`;
-    }
+    case 2:
+      return numericKeyString(value);
     case 3: {
       const s = String(value);
       return `s${s.length}:${s}`;

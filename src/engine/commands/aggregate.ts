@@ -3,6 +3,7 @@
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
 import { Binary, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
+import { plainNumbers } from '../bson/numeric.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
@@ -107,7 +108,8 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
         break;
       default: {
         if (!cloned) {
-          current = current.map(deepClone);
+          // mingo's operators know plain JS numbers only (bson/numeric.ts).
+          current = current.map((doc) => plainNumbers(deepClone(doc)));
           cloned = true;
         }
         try {

@@ -11,6 +11,7 @@ import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection } from '../storage/collection.js';
 import { compileFilter } from '../query/matcher.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { validationOptions } from './validation.js';
 
 function uuidBinary(uuid: string): Binary {
   return new Binary(Buffer.from(uuid.replace(/-/g, ''), 'hex'), 4);
@@ -144,6 +145,7 @@ export const collectionCommands: Record<string, CommandHandler> = {
       if (['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)) continue;
       options[k] = v;
     }
+    Object.assign(options, validationOptions(cmd, 'create'));
     db.getOrCreate(cmd.create);
     Object.assign(db.get(cmd.create)!.options, options);
     return { ok: 1 };
@@ -194,9 +196,7 @@ export const collectionCommands: Record<string, CommandHandler> = {
   collMod: (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collMod));
     if (!coll) throw nsNotFound(ctx, cmd.collMod);
-    for (const option of ['validator', 'validationLevel', 'validationAction'] as const) {
-      if (cmd[option] !== undefined) coll.options[option] = cmd[option];
-    }
+    Object.assign(coll.options, validationOptions(cmd, 'collMod', coll.options));
     if (isPlainObject(cmd.index)) {
       const index = typeof cmd.index.name === 'string' ? coll.getIndex(cmd.index.name) : coll.indexes.find((i) => keyString(i.spec.key) === keyString(cmd.index && (cmd.index as Document).keyPattern));
       if (!index) throw new CommandError(27, 'cannot find index');

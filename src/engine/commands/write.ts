@@ -14,6 +14,7 @@ import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/messages.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { checkValidator } from './validation.js';
 
 function errorOf(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
@@ -53,16 +54,6 @@ function writeCollection(ctx: CommandContext, name: unknown): Collection {
   return coll;
 }
 
-/** Collection validators (create/collMod `validator`), skipped with bypassDocumentValidation. */
-export function checkValidator(coll: Collection, doc: Doc, bypass: unknown): void {
-  const validator = coll.options.validator;
-  if (bypass === true || !isPlainObject(validator) || coll.options.validationAction === 'warn') return;
-  if (compileFilter(validator)(doc)) return;
-  throw new CommandError(121, 'Document failed validation', {
-    errInfo: { failingDocumentId: doc._id, details: { operatorName: Object.keys(validator)[0] ?? '$and', specifiedAs: validator, reason: 'one or more clauses failed' } },
-  });
-}
-
 /** Record ids matching a filter, chosen through the planner (so _id and unique lookups stay O(log n)). */
 export interface SelectOptions {
   sort?: Doc;
@@ -97,7 +88,7 @@ export function updateOne(
   const { doc: after, changed } = applyUpdate(before, update, { isInsert: false, arrayFilters, query, variables });
   if (changed) {
     checkSize(after);
-    checkValidator(coll, after, bypassValidation);
+    checkValidator(coll, after, bypassValidation, before);
     coll.replace(rid, after);
   }
   return { before, after, changed };

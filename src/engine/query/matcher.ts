@@ -2,11 +2,13 @@
 // delegated to mingo because BSON semantics decide correctness: 1, 1.0 and NumberLong(1) are
 // equal, comparisons never cross type brackets ({$gt: 5} never matches a string), arrays match
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
-// $expr, $where and $jsonSchema are evaluated through mingo.
+// $expr and $where are evaluated through mingo; $jsonSchema by json-schema.ts.
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
+import { plainNumbers } from '../bson/numeric.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { mingoAggregator, mingoQuery } from './mingo-context.js';
+import { compileJsonSchema } from './json-schema.js';
 import { compileText } from './text.js';
 
 export type Predicate = (doc: Record<string, unknown>) => boolean;
@@ -91,11 +93,14 @@ function compileTopLevel(key: string, value: unknown): Predicate {
     }
     case '$comment':
       return MATCH_ALL;
-    case '$expr':
-    case '$where':
     case '$jsonSchema': {
+      const schema = compileJsonSchema(value);
+      return (doc) => schema.test(doc);
+    }
+    case '$expr':
+    case '$where': {
       const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
-      return (doc) => query.test(doc);
+      return (doc) => query.test(plainNumbers(doc));
     }
     case '$text':
       return compileText(value, current.options.textFields);
@@ -243,16 +248,11 @@ const TYPE_ALIASES: Record<number, string> = {
 };
 
 function typeMatches(value: unknown, type: unknown): boolean {
-  const name = typeof type === 'number' ? TYPE_ALIASES[type] : String(type);
+  const name = isNumeric(type) ? TYPE_ALIASES[toNumber(type)] : String(type);
   if (name === undefined) throw new CommandError(2, `Invalid numerical type code: ${String(type)}`);
-  const actual = bsonTypeOf(value);
   if (name === 'number') return isNumeric(value);
-  if (actual === 'double' && typeof value === 'number') {
-    // Promoted numbers lost their int/double tag: integers count as int (and long), others as double.
-    if (name === 'int' || name === 'long') return Number.isInteger(value);
-    if (name === 'double') return true;
-  }
-  return actual === name;
+  // Numbers keep their BSON type through the engine (bson/numeric.ts), so the tag is exact.
+  return bsonTypeOf(value) === name;
 }
 
 function compileOperators(ops: Record<string, unknown>): ValuePredicate {

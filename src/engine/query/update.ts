@@ -6,6 +6,7 @@ import { ObjectId } from 'bson';
 import { update as mingoUpdate } from 'mingo';
 import { mingoAggregator } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
+import { isInt32Number, numericArithmetic, numericKind, plainNumbers, restoreNumberTypes, zeroLike } from '../bson/numeric.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
 import { getPath, isPlainObject, setPath } from '../bson/paths.js';
@@ -92,7 +93,8 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([deepClone(doc)])[0] ?? {}) as Doc;
+    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([plainNumbers(deepClone(doc))])[0] ?? {}) as Doc;
+    restoreNumberTypes(result, doc);
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {
@@ -125,13 +127,14 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
     checkOperandTypes(doc, modifier);
     const fast = applySimpleOperators(doc, modifier, options.arrayFilters);
     if (fast) return finishFast(doc, fast);
-    result = deepClone(doc);
+    result = plainNumbers(deepClone(doc));
     if (Object.keys(modifier).length > 0) {
       try {
         // The query only matters for the positional `$`; mingo re-checks it with its own matcher,
         // which would disagree with a collation, so pass it only when needed.
         const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((p) => /\.\$(\.|$)/.test(p)));
-        mingoUpdate(result, modifier, options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
+        mingoUpdate(result, plainNumbers(modifier), options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
+        restoreNumberTypes(result, doc);
       } catch (error) {
         throw translateMingoError(error, doc);
       }
@@ -165,8 +168,12 @@ function finishFast(doc: Doc, fast: { doc: Doc; changed: boolean }): { doc: Doc;
 }
 
 function addNumbers(a: unknown, b: unknown, multiply: boolean): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return multiply ? a * b : a + b;
-  return undefined;
+  if (typeof a === 'number' && typeof b === 'number' && isInt32Number(a) && isInt32Number(b)) {
+    const sum = multiply ? a * b : a + b;
+    if (isInt32Number(sum)) return sum;
+  }
+  if (numericKind(a) === undefined || numericKind(b) === undefined) return undefined;
+  return numericArithmetic(a, b, multiply);
 }
 
 /**
@@ -186,7 +193,7 @@ function applySimpleOperators(
     for (const [path, arg] of Object.entries(fields)) {
       if (path.includes('$') || path.split('.').some((p) => p === '' || /^\d+$/.test(p))) return undefined;
       if (op === '$currentDate' && isPlainObject(arg) && arg.$type === 'timestamp') return undefined;
-      if ((op === '$inc' || op === '$mul') && typeof arg !== 'number') return undefined;
+      if ((op === '$inc' || op === '$mul') && numericKind(arg) === undefined) return undefined;
     }
   }
   const root: Doc = { ...doc };
@@ -239,7 +246,7 @@ function applySimpleOperators(
         next = current === undefined ? arg : addNumbers(current, arg, false);
         break;
       case '$mul':
-        next = current === undefined ? 0 : addNumbers(current, arg, true);
+        next = current === undefined ? zeroLike(arg) : addNumbers(current, arg, true);
         break;
       case '$min':
         next = current === undefined || compareValues(arg, current) < 0 ? deepClone(arg) : current;

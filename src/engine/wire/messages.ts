@@ -2,6 +2,7 @@
 // arrives as a legacy OP_QUERY on admin.$cmd and must be answered with OP_REPLY.
 // https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
 import { deserialize, serialize, type Document } from 'bson';
+import { reviveNumbers } from '../bson/numeric.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -26,7 +27,9 @@ export interface ParsedMessage {
   fullCollectionName?: string;
 }
 
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteLongs: true, validation: { utf8: false } } as const;
+// promoteValues: false keeps Long, Double and Int32 apart; reviveNumbers then turns Int32 (and
+// doubles that would not read back as int32) into plain numbers, so only what needs a tag keeps one.
+const DESERIALIZE_OPTIONS = { promoteValues: false, validation: { utf8: false } } as const;
 
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new ProtocolViolation('truncated BSON document');
@@ -34,7 +37,7 @@ function readDocument(buf: Buffer, offset: number, end: number): { doc: Document
   if (size < 5 || offset + size > end) throw new ProtocolViolation('invalid BSON document length');
   if (size > MAX_BSON_OBJECT_SIZE + 16 * 1024) throw new ProtocolViolation('BSON document too large');
   try {
-    const doc = deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+    const doc = reviveNumbers(deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS)) as Document;
     return { doc, next: offset + size };
   } catch (error) {
     throw new ProtocolViolation(`invalid BSON: ${(error as Error).message}`);
