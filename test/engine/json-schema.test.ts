@@ -15,6 +15,9 @@ const userSchema = {
   },
 };
 
+/** Test documents choose their own _id types. */
+type Row = { _id: number | string } & Document;
+
 function isValidationFailure(error: unknown): error is MongoServerError {
   return error instanceof MongoServerError && error.code === 121;
 }
@@ -69,7 +72,7 @@ describe('$jsonSchema through the mongodb driver', () => {
   });
 
   test('find({$jsonSchema}) selects the documents that satisfy the schema', async () => {
-    const people = db.collection('people');
+    const people = db.collection<Row>('people');
     await people.insertMany([
       { _id: 1, name: 'Ada', email: 'ada@x.io', age: 36 },
       { _id: 2, name: 'Bo', email: 'bo@x.io', age: 40.5 },
@@ -103,7 +106,7 @@ describe('$jsonSchema through the mongodb driver', () => {
 
   for (const row of keywordTable) {
     test(`keyword ${row.keyword}`, async () => {
-      const coll = db.collection(`kw_${row.keyword.replace(/\W+/g, '_')}`);
+      const coll = db.collection<Row>(`kw_${row.keyword.replace(/\W+/g, '_')}`);
       const docs = [...row.pass, ...row.fail].map((d, i) => ({ _id: i, ...d }));
       await coll.insertMany(docs);
       const matched = (await coll.find({ $jsonSchema: row.schema }).toArray()).map((d) => d._id);
@@ -127,7 +130,7 @@ describe('$jsonSchema through the mongodb driver', () => {
   });
 
   test('validationLevel moderate lets updates through for documents that were already invalid', async () => {
-    const coll = db.collection('moderate');
+    const coll = db.collection<Row>('moderate');
     await coll.insertMany([{ _id: 'old', qty: -5 }, { _id: 'ok', qty: 5 }]);
     await db.command({ collMod: 'moderate', validator: { $jsonSchema: { properties: { qty: { minimum: 0 } } } }, validationLevel: 'moderate' });
     await coll.updateOne({ _id: 'old' }, { $set: { note: 'still invalid, allowed under moderate' } });
@@ -142,10 +145,10 @@ describe('$jsonSchema through the mongodb driver', () => {
   test('validationAction warn lets invalid writes through; listCollections shows the options', async () => {
     await db.createCollection('warned', { validator: { qty: { $gte: 0 } }, validationAction: 'warn' });
     await db.collection('warned').insertOne({ qty: -1 });
-    const [info] = await db.listCollections({ name: 'warned' }).toArray();
+    const [info] = await db.listCollections({ name: 'warned' }, { nameOnly: false }).toArray();
     assert.deepEqual(info?.options, { validator: { qty: { $gte: 0 } }, validationAction: 'warn', validationLevel: 'strict' });
     await db.command({ collMod: 'warned', validationAction: 'error' });
-    const error = await db.collection('warned').insertOne({ _id: 7, qty: -2 } as Document).then(() => undefined, (e: unknown) => e);
+    const error = await db.collection<Row>('warned').insertOne({ _id: 7, qty: -2 }).then(() => undefined, (e: unknown) => e);
     assert.ok(isValidationFailure(error));
     assert.deepEqual(error.errInfo, {
       failingDocumentId: 7,

@@ -102,16 +102,17 @@ function reviveOne(value: unknown): unknown {
 }
 
 /**
- * Plain numbers for code that only knows JS numbers (mingo's expression and update operators):
- * Double and Int32 become numbers, a Long within 2^53 too; wider Longs and Decimal128 stay.
+ * Plain JS values for code that only knows those (mingo's expression and update operators):
+ * Double and Int32 become numbers, a Long within 2^53 too (wider Longs and Decimal128 stay), and
+ * a BSON regular expression becomes a RegExp with the flags JavaScript has.
  * Copy-on-write: returns `value` itself when it holds nothing to convert.
  */
-export function plainNumbers<T>(value: T): T {
+export function plainValues<T>(value: T): T {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i += 1) {
-      const v = plainNumbers(value[i] as unknown);
+      const v = plainValues(value[i] as unknown);
       if (v !== value[i]) (out ??= [...value])[i] = v;
     }
     return (out ?? value) as T;
@@ -121,7 +122,7 @@ export function plainNumbers<T>(value: T): T {
       const o = value as Record<string, unknown>;
       let out: Record<string, unknown> | undefined;
       for (const key of Object.keys(o)) {
-        const v = plainNumbers(o[key]);
+        const v = plainValues(o[key]);
         if (v !== o[key]) (out ??= { ...o })[key] = v;
       }
       return (out ?? value) as T;
@@ -133,13 +134,21 @@ export function plainNumbers<T>(value: T): T {
       const n = (value as unknown as Long).toNumber();
       return (Number.isSafeInteger(n) ? n : value) as T;
     }
+    case 'BSONRegExp': {
+      const r = value as unknown as { pattern: string; options: string };
+      try {
+        return new RegExp(r.pattern, [...r.options].filter((f) => 'imsu'.includes(f)).join('')) as T;
+      } catch {
+        return value;
+      }
+    }
     default:
       return value;
   }
 }
 
 /**
- * After mingo rewrote a copy made by plainNumbers: every number still equal to the wrapper the
+ * After mingo rewrote a copy made by plainValues: every number still equal to the wrapper the
  * original held at the same path gets that wrapper back, so fields an update did not touch keep
  * their BSON type. Mutates and returns `result`.
  */

@@ -3,7 +3,7 @@
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
 import { Binary, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
-import { plainNumbers } from '../bson/numeric.js';
+import { plainValues } from '../bson/numeric.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
@@ -109,11 +109,11 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       default: {
         if (!cloned) {
           // mingo's operators know plain JS numbers only (bson/numeric.ts).
-          current = current.map((doc) => plainNumbers(deepClone(doc)));
+          current = current.map((doc) => plainValues(deepClone(doc)));
           cloned = true;
         }
         try {
-          current = mingoAggregator([stage], {
+          current = mingoAggregator([plainValues(stage)], {
             collectionResolver: resolver,
             ...(options.variables ? { variables: options.variables } : {}),
           }).run(current) as Doc[];

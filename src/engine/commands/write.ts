@@ -3,6 +3,7 @@
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
 import { calculateObjectSize, ObjectId, type Document } from 'bson';
+import { bsonTypeOf } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -36,7 +37,7 @@ export function prepareInsert(doc: unknown): Doc {
     out = { _id, ...rest };
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
-  if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
+  if (bsonTypeOf(out._id) === 'regex') throw new CommandError(2, "can't use a regex for _id");
   // No size check here: the wire layer already refuses any document over the 16 MiB limit.
   if (isPlainObject(out._id)) {
     const dollar = Object.keys(out._id).find((k) => k.startsWith('$'));

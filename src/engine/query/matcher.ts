@@ -4,7 +4,7 @@
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
 // $expr and $where are evaluated through mingo; $jsonSchema by json-schema.ts.
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, toNumber } from '../bson/order.js';
-import { plainNumbers } from '../bson/numeric.js';
+import { plainValues } from '../bson/numeric.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { mingoAggregator, mingoQuery } from './mingo-context.js';
@@ -99,8 +99,8 @@ function compileTopLevel(key: string, value: unknown): Predicate {
     }
     case '$expr':
     case '$where': {
-      const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
-      return (doc) => query.test(plainNumbers(doc));
+      const query = mingoQuery(plainValues({ [key]: value }), current.options.variables ? { variables: current.options.variables } : {});
+      return (doc) => query.test(plainValues(doc));
     }
     case '$text':
       return compileText(value, current.options.textFields);

@@ -6,7 +6,7 @@ import { ObjectId } from 'bson';
 import { update as mingoUpdate } from 'mingo';
 import { mingoAggregator } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
-import { isInt32Number, numericArithmetic, numericKind, plainNumbers, restoreNumberTypes, zeroLike } from '../bson/numeric.js';
+import { isInt32Number, numericArithmetic, numericKind, plainValues, restoreNumberTypes, zeroLike } from '../bson/numeric.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
 import { getPath, isPlainObject, setPath } from '../bson/paths.js';
@@ -93,7 +93,7 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   const originalId = doc._id;
   let result: Doc;
   if (Array.isArray(update)) {
-    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([plainNumbers(deepClone(doc))])[0] ?? {}) as Doc;
+    result = (mingoAggregator(update, options.variables ? { variables: options.variables } : {}).run([plainValues(deepClone(doc))])[0] ?? {}) as Doc;
     restoreNumberTypes(result, doc);
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
@@ -127,13 +127,13 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
     checkOperandTypes(doc, modifier);
     const fast = applySimpleOperators(doc, modifier, options.arrayFilters);
     if (fast) return finishFast(doc, fast);
-    result = plainNumbers(deepClone(doc));
+    result = plainValues(deepClone(doc));
     if (Object.keys(modifier).length > 0) {
       try {
         // The query only matters for the positional `$`; mingo re-checks it with its own matcher,
         // which would disagree with a collation, so pass it only when needed.
         const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((p) => /\.\$(\.|$)/.test(p)));
-        mingoUpdate(result, plainNumbers(modifier), options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
+        mingoUpdate(result, plainValues(modifier), options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
         restoreNumberTypes(result, doc);
       } catch (error) {
         throw translateMingoError(error, doc);

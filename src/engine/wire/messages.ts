@@ -29,7 +29,8 @@ export interface ParsedMessage {
 
 // promoteValues: false keeps Long, Double and Int32 apart; reviveNumbers then turns Int32 (and
 // doubles that would not read back as int32) into plain numbers, so only what needs a tag keeps one.
-const DESERIALIZE_OPTIONS = { promoteValues: false, validation: { utf8: false } } as const;
+// bsonRegExp: a JS RegExp cannot hold mongod's x and l flags, and bson maps s to JS's stateful g.
+const DESERIALIZE_OPTIONS = { promoteValues: false, bsonRegExp: true, validation: { utf8: false } } as const;
 
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new ProtocolViolation('truncated BSON document');
