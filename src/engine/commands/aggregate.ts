@@ -213,6 +213,8 @@ export function runAggregate(cmd: Document, ctx: CommandContext): AggregateRun {
   }
   const view = resolveView(ctx, cmd.aggregate);
   if (view) return runAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
+  // Stages after the planner's compare strings under the collection's default collation too.
+  options.collation ??= ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate)?.options.collation as Record<string, unknown> | undefined;
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options });

@@ -6,7 +6,8 @@ import { Binary, calculateObjectSize, Long, type Document } from 'bson';
 import { keyString } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import type { IndexSpec } from '../indexes/index.js';
+import { Index, type IndexSpec } from '../indexes/index.js';
+import { parseCollation } from '../query/collation.js';
 import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection } from '../storage/collection.js';
 import { compileFilter } from '../query/matcher.js';
@@ -24,7 +25,7 @@ function collectionInfo(coll: Collection): Document {
     type: 'collection',
     options: coll.options,
     info: { readOnly: false, uuid: uuidBinary(coll.uuid) },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    idIndex: indexSpecOut(coll.idIndex.spec),
   };
 }
 
@@ -69,9 +70,17 @@ function validateIndexSpec(raw: unknown): IndexSpec {
   return spec;
 }
 
+/** An index without its own collation takes the collection's default, stored in mongod's full form. */
+function withCollation(spec: IndexSpec, coll: Collection): IndexSpec {
+  const collation = parseCollation(spec.collation ?? coll.options.collation);
+  if (collation) spec.collation = collation.spec;
+  else delete spec.collation;
+  return spec;
+}
+
 export function createIndexesOn(coll: Collection, rawSpecs: unknown[]): { before: number; after: number; note?: string } {
   const before = coll.indexes.length;
-  const specs = rawSpecs.map(validateIndexSpec);
+  const specs = rawSpecs.map((raw) => withCollation(validateIndexSpec(raw), coll));
   let created = 0;
   for (const spec of specs) {
     const byName = coll.getIndex(spec.name);
@@ -146,8 +155,13 @@ export const collectionCommands: Record<string, CommandHandler> = {
       options[k] = v;
     }
     Object.assign(options, validationOptions(cmd, 'create'));
-    db.getOrCreate(cmd.create);
-    Object.assign(db.get(cmd.create)!.options, options);
+    const collation = parseCollation(cmd.collation);
+    if (collation) options.collation = collation.spec;
+    else delete options.collation;
+    const coll = db.getOrCreate(cmd.create);
+    Object.assign(coll.options, options);
+    // The _id index follows the collection's default collation, as in mongod.
+    if (collation) coll.indexes[0] = new Index({ v: 2, key: { _id: 1 }, name: '_id_', collation: collation.spec });
     return { ok: 1 };
   },
   drop: (cmd, ctx) => {

@@ -8,6 +8,7 @@ import { plainValues } from '../bson/numeric.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { mingoAggregator, mingoQuery } from './mingo-context.js';
+import { normaliserOf, parseCollation, type CollationNormaliser } from './collation.js';
 import { compileJsonSchema } from './json-schema.js';
 import { compileText } from './text.js';
 
@@ -19,20 +20,17 @@ const MATCH_ALL: Predicate = () => true;
 export interface MatchOptions {
   /** `let` variables, visible to $expr as $$name. */
   variables?: Record<string, unknown>;
-  /** Collation; strength 1 or 2 makes string comparison case-insensitive (1 also ignores accents). */
+  /** Collation of string comparisons (query/collation.ts); undefined or {locale: 'simple'} is binary. */
   collation?: Record<string, unknown>;
   /** Paths of the collection's text index, for $text; undefined when it has none. */
   textFields?: string[];
 }
 
-export type StringNormaliser = ((s: string) => string) | undefined;
+/** Collation keys of strings (undefined: the simple collation); carries the collation for ordered comparisons. */
+export type StringNormaliser = CollationNormaliser | undefined;
 
 export function normaliserFor(collation: Record<string, unknown> | undefined): StringNormaliser {
-  if (!collation || collation.locale === 'simple') return undefined;
-  const strength = Number(collation.strength ?? 3);
-  if (strength >= 3) return undefined;
-  if (strength === 1) return (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  return (s) => s.toLowerCase();
+  return normaliserOf(parseCollation(collation));
 }
 
 /** `let` values are expressions ({$literal: '$x'}, {$add: [1, 2]}) evaluated once, before use. */
@@ -181,8 +179,7 @@ function mongoFlags(options: string): string {
 function equalsValue(candidate: unknown, target: unknown, normalise?: StringNormaliser): boolean {
   if (target === null) return candidate === null || candidate === undefined;
   if (candidate === undefined) return false;
-  if (normalise && typeof candidate === 'string' && typeof target === 'string') return normalise(candidate) === normalise(target);
-  return canonicalRank(candidate) === canonicalRank(target) && compareValues(candidate, target) === 0;
+  return canonicalRank(candidate) === canonicalRank(target) && compareValues(candidate, target, normalise?.collation) === 0;
 }
 
 function compileEquality(target: unknown): ValuePredicate {
@@ -216,12 +213,7 @@ function compareOp(op: string, target: unknown): ValuePredicate {
       if (isNumeric(c) && (Number.isNaN(toNumber(c)) || Number.isNaN(toNumber(target)))) {
         return inclusive && Number.isNaN(toNumber(c)) && Number.isNaN(toNumber(target));
       }
-      if (normalise && typeof c === 'string' && typeof target === 'string') {
-        const a = normalise(c);
-        const b = normalise(target);
-        return ok(a < b ? -1 : a > b ? 1 : 0);
-      }
-      return ok(compareValues(c, target));
+      return ok(compareValues(c, target, normalise?.collation));
     });
 }
 
