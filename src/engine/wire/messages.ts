@@ -1,8 +1,8 @@
 // MongoDB wire protocol framing. Drivers since 3.6 speak OP_MSG; the very first handshake still
 // arrives as a legacy OP_QUERY on admin.$cmd and must be answered with OP_REPLY.
 // https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
-import { deserialize, serialize, type Document } from 'bson';
-import { reviveNumbers } from '../bson/numeric.js';
+import { serialize, type Document } from 'bson';
+import { deserializeExact } from '../bson/deserialize.js';
 
 export const OP_REPLY = 1;
 export const OP_QUERY = 2004;
@@ -27,18 +27,14 @@ export interface ParsedMessage {
   fullCollectionName?: string;
 }
 
-// promoteValues: false keeps Long, Double and Int32 apart; reviveNumbers then turns Int32 (and
-// doubles that would not read back as int32) into plain numbers, so only what needs a tag keeps one.
-// bsonRegExp: a JS RegExp cannot hold mongod's x and l flags, and bson maps s to JS's stateful g.
-const DESERIALIZE_OPTIONS = { promoteValues: false, bsonRegExp: true, validation: { utf8: false } } as const;
-
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new ProtocolViolation('truncated BSON document');
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolViolation('invalid BSON document length');
   if (size > MAX_BSON_OBJECT_SIZE + 16 * 1024) throw new ProtocolViolation('BSON document too large');
   try {
-    const doc = reviveNumbers(deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS)) as Document;
+    // Every value keeps its BSON type (int32/int64/double/decimal, regex flags): bson/deserialize.ts.
+    const doc = deserializeExact(buf.subarray(offset, offset + size));
     return { doc, next: offset + size };
   } catch (error) {
     throw new ProtocolViolation(`invalid BSON: ${(error as Error).message}`);
