@@ -138,12 +138,22 @@ describe('numeric BSON types through the mongodb driver', () => {
     assert.deepEqual((await c.find({ v: { $gt: Long.fromString('9007199254740992') } }).hint({ $natural: 1 }).toArray()).map((d) => d._id), [1, 3]);
   });
 
-  test('aggregation keeps types where it passes values through and sums in plain numbers', async () => {
+  test('aggregation keeps types where it passes values through; $sum and $add stay exact for int64', async () => {
     const c = coll('aggregate');
     await c.insertMany([{ _id: 1, g: 'a', v: new Double(2) }, { _id: 2, g: 'a', v: new Int32(3) }]);
     const [matched] = await c.aggregate([{ $match: { _id: 1 } }], RAW).toArray();
     assert.deepEqual(matched?.v, new Double(2));
     const [group] = await c.aggregate([{ $group: { _id: '$g', total: { $sum: '$v' } } }]).toArray();
     assert.equal(group?.total, 5);
+    const wide = coll('aggregate-wide');
+    await wide.insertMany([
+      { _id: 1, v: Long.fromString('9007199254740993'), i: new Int32(2147483647) },
+      { _id: 2, v: Long.fromNumber(2), i: new Int32(1) },
+    ]);
+    const [sums] = await wide.aggregate([{ $group: { _id: null, v: { $sum: '$v' }, i: { $sum: '$i' } } }], RAW).toArray();
+    assert.deepEqual(sums?.v, Long.fromString('9007199254740995'), '$sum of int64 stays exact past 2^53');
+    assert.deepEqual(sums?.i, Long.fromString('2147483648'), '$sum of int32 that overflows becomes int64');
+    const [added] = await wide.aggregate([{ $match: { _id: 1 } }, { $project: { v: { $add: ['$v', 1] } } }], RAW).toArray();
+    assert.deepEqual(added?.v, Long.fromString('9007199254740994'));
   });
 });

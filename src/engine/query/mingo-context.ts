@@ -13,6 +13,7 @@ import * as windowOperators from 'mingo/operators/window';
 import { Query as QueryBase } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { bsonTypeOf } from '../bson/order.js';
+import { BSON_ACCUMULATORS, BSON_ARITHMETIC } from './bson-arithmetic.js';
 import { CommandError } from '../errors.js';
 
 type ExpressionOp = (obj: Record<string, unknown>, expr: unknown, options: Options) => unknown;
@@ -35,8 +36,8 @@ const bsonType: ExpressionOp = (obj, expr, options) => {
 const CUSTOM_EXPRESSIONS = { $toObjectId: toObjectId, $type: bsonType } as unknown as Record<string, never>;
 
 export const ENGINE_CONTEXT = Context.init({
-  accumulator: accumulatorOperators,
-  expression: { ...expressionOperators, ...CUSTOM_EXPRESSIONS },
+  accumulator: { ...accumulatorOperators, ...BSON_ACCUMULATORS },
+  expression: { ...expressionOperators, ...CUSTOM_EXPRESSIONS, ...BSON_ARITHMETIC },
   pipeline: pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
