@@ -1,11 +1,11 @@
 // Collation in queries, sorts and index keys (strength, caseLevel, numericOrdering), the
 // collection default collation, and index choice only under a matching collation, through the
 // real `mongodb` driver and mongoose.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MongoClient, type CollationOptions, type Collection, type Db, type Document, type MongoServerError } from 'mongodb';
+import type { CollationOptions, Collection, Document, MongoServerError } from 'mongodb';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
+import { useDriverSession } from '../support/driver-session.js';
 
 type Row = { _id: number | string } & Document;
 const CASE_INSENSITIVE = { locale: 'en', strength: 2 };
@@ -25,23 +25,10 @@ function winningStage(explain: Document): string {
 }
 
 describe('collation through the mongodb driver', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
-  let db: Db;
-
-  before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('collation');
-  });
-
-  after(async () => {
-    await client?.close();
-    await engine?.close();
-  });
+  const session = useDriverSession('collation');
 
   test('a unique index with strength 2 refuses an e-mail that differs only in case', async () => {
-    const users = db.collection<Row>('users');
+    const users = session.db.collection<Row>('users');
     await users.createIndex({ email: 1 }, { unique: true, collation: CASE_INSENSITIVE });
     await users.insertOne({ _id: 1, email: 'ada@x.com' });
     await assert.rejects(users.insertOne({ _id: 2, email: 'Ada@X.com' }), (e: MongoServerError) => {
@@ -59,7 +46,7 @@ describe('collation through the mongodb driver', () => {
   });
 
   test('find with a collation matches case-insensitively and uses the index of that collation only', async () => {
-    const users = db.collection<Row>('users');
+    const users = session.db.collection<Row>('users');
     assert.deepEqual(ids(await users.find({ email: 'ADA@X.COM' }).toArray()), []);
     assert.deepEqual(ids(await users.find({ email: 'ADA@X.COM' }).collation(CASE_INSENSITIVE).toArray()), [1]);
     const collated = await users.find({ email: 'ADA@X.COM' }).collation(CASE_INSENSITIVE).explain('queryPlanner');
@@ -70,7 +57,7 @@ describe('collation through the mongodb driver', () => {
   });
 
   test('strength 1 ignores accents and case, strength 3 sees both, caseLevel brings case back', async () => {
-    const words = db.collection<Row>('words');
+    const words = session.db.collection<Row>('words');
     await words.insertMany([{ _id: 1, w: 'resume' }, { _id: 2, w: 'Résumé' }, { _id: 3, w: 'RESUME' }]);
     const matching = async (collation: CollationOptions): Promise<unknown[]> => ids(await words.find({ w: 'resume' }).collation(collation).sort({ _id: 1 }).toArray());
     assert.deepEqual(await matching({ locale: 'fr', strength: 1 }), [1, 2, 3]);
@@ -81,7 +68,7 @@ describe('collation through the mongodb driver', () => {
   });
 
   test('sort with numericOrdering compares digits as numbers; locale order puts a before B', async () => {
-    const files = db.collection<Row>('files');
+    const files = session.db.collection<Row>('files');
     await files.insertMany([{ _id: 1, n: 'file10' }, { _id: 2, n: 'file9' }, { _id: 3, n: 'file100' }, { _id: 4, n: 'File2' }]);
     assert.deepEqual(ids(await files.find().sort({ n: 1 }).toArray()), [4, 1, 3, 2], 'binary order');
     assert.deepEqual(ids(await files.find().sort({ n: 1 }).collation({ locale: 'en', numericOrdering: true }).toArray()), [4, 2, 1, 3]);
@@ -90,20 +77,20 @@ describe('collation through the mongodb driver', () => {
   });
 
   test('a collection default collation applies to queries, sorts and new indexes', async () => {
-    const tags = await db.createCollection<Row>('tags', { collation: CASE_INSENSITIVE });
+    const tags = await session.db.createCollection<Row>('tags', { collation: CASE_INSENSITIVE });
     await tags.createIndex({ name: 1 }, { unique: true });
     await tags.insertOne({ _id: 1, name: 'Node' });
     await assert.rejects(tags.insertOne({ _id: 2, name: 'node' }), (e: MongoServerError) => e.code === 11000);
     assert.deepEqual(ids(await tags.find({ name: 'NODE' }).toArray()), [1]);
     assert.deepEqual(ids(await tags.find({ name: 'NODE' }).collation({ locale: 'simple' }).toArray()), []);
     assert.deepEqual(ids(await tags.find({ _id: 1 }).toArray()), [1]);
-    const [info] = await db.listCollections({ name: 'tags' }, { nameOnly: false }).toArray();
+    const [info] = await session.db.listCollections({ name: 'tags' }, { nameOnly: false }).toArray();
     assert.equal((info?.options as Document).collation.strength, 2);
     assert.deepEqual(await tags.distinct('name', { name: 'node' }), ['Node']);
   });
 
   test('mongoose: a schema-level collation makes a unique index case-insensitive', async () => {
-    const connection = await mongoose.createConnection(engine.uri, { dbName: 'collation-mongoose' }).asPromise();
+    const connection = await mongoose.createConnection(session.engine.uri, { dbName: 'collation-mongoose' }).asPromise();
     try {
       const schema = new mongoose.Schema({ email: { type: String, index: { unique: true, collation: CASE_INSENSITIVE } } });
       const Account = connection.model('Account', schema);
@@ -118,7 +105,7 @@ describe('collation through the mongodb driver', () => {
   });
 
   test('invalid collations are refused as mongod refuses them', async () => {
-    const c: Collection<Row> = db.collection<Row>('refused');
+    const c: Collection<Row> = session.db.collection<Row>('refused');
     await assert.rejects(c.find({}).collation({ strength: 2 } as never).toArray(), (e: MongoServerError) => e.code === 40414);
     await assert.rejects(c.find({}).collation({ locale: 'en', strength: 9 }).toArray(), (e: MongoServerError) => e.code === 2);
     await assert.rejects(c.find({}).collation({ locale: 'en', colour: 'red' } as never).toArray(), (e: MongoServerError) => e.code === 40415);

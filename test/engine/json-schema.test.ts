@@ -1,9 +1,10 @@
 // $jsonSchema as a query operator and as a collection validator (validationLevel,
 // validationAction, bypassDocumentValidation, collMod), through the real `mongodb` driver.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Decimal128, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
+import { Decimal128, Double, Int32, Long, MongoServerError, ObjectId, type Document } from 'mongodb';
+import mongoose from 'mongoose';
+import { useDriverSession } from '../support/driver-session.js';
 
 const userSchema = {
   bsonType: 'object',
@@ -23,23 +24,10 @@ function isValidationFailure(error: unknown): error is MongoServerError {
 }
 
 describe('$jsonSchema through the mongodb driver', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
-  let db: Db;
-
-  before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('jsonschema');
-  });
-
-  after(async () => {
-    await client?.close();
-    await engine?.close();
-  });
+  const session = useDriverSession('jsonschema');
 
   test('a validator accepts a valid document and refuses an invalid one with 121 and errInfo', async () => {
-    const users = await db.createCollection('users', { validator: { $jsonSchema: userSchema } });
+    const users = await session.db.createCollection('users', { validator: { $jsonSchema: userSchema } });
     await users.insertOne({ name: 'Ada', email: 'ada@x.io', age: 36 });
     const badId = new ObjectId();
     const error = await users.insertOne({ _id: badId, name: 'A', age: -1 }).then(() => undefined, (e: unknown) => e);
@@ -60,7 +48,7 @@ describe('$jsonSchema through the mongodb driver', () => {
   });
 
   test('updates and replacements are validated too, unless bypassDocumentValidation', async () => {
-    const users = db.collection('users');
+    const users = session.db.collection('users');
     await assert.rejects(users.updateOne({ name: 'Ada' }, { $set: { email: 'no-at-sign' } }), isValidationFailure);
     await assert.rejects(users.replaceOne({ name: 'Ada' }, { name: 'Ada' }), isValidationFailure);
     await assert.rejects(users.findOneAndUpdate({ name: 'Ada' }, { $unset: { email: '' } }), isValidationFailure);
@@ -72,7 +60,7 @@ describe('$jsonSchema through the mongodb driver', () => {
   });
 
   test('find({$jsonSchema}) selects the documents that satisfy the schema', async () => {
-    const people = db.collection<Row>('people');
+    const people = session.db.collection<Row>('people');
     await people.insertMany([
       { _id: 1, name: 'Ada', email: 'ada@x.io', age: 36 },
       { _id: 2, name: 'Bo', email: 'bo@x.io', age: 40.5 },
@@ -106,7 +94,7 @@ describe('$jsonSchema through the mongodb driver', () => {
 
   for (const row of keywordTable) {
     test(`keyword ${row.keyword}`, async () => {
-      const coll = db.collection<Row>(`kw_${row.keyword.replace(/\W+/g, '_')}`);
+      const coll = session.db.collection<Row>(`kw_${row.keyword.replace(/\W+/g, '_')}`);
       const docs = [...row.pass, ...row.fail].map((d, i) => ({ _id: i, ...d }));
       await coll.insertMany(docs);
       const matched = (await coll.find({ $jsonSchema: row.schema }).toArray()).map((d) => d._id);
@@ -124,37 +112,55 @@ describe('$jsonSchema through the mongodb driver', () => {
       [{ properties: { a: { minimum: 'x' } } }, 14, /'minimum' must be a number/],
     ];
     for (const [schema, code, message] of refusals) {
-      await assert.rejects(db.collection('refusals').find({ $jsonSchema: schema }).toArray(), (e: MongoServerError) => e.code === code && message.test(e.message));
-      await assert.rejects(db.createCollection(`refused_${code}`, { validator: { $jsonSchema: schema } }), (e: MongoServerError) => e.code === code);
+      await assert.rejects(session.db.collection('refusals').find({ $jsonSchema: schema }).toArray(), (e: MongoServerError) => e.code === code && message.test(e.message));
+      await assert.rejects(session.db.createCollection(`refused_${code}`, { validator: { $jsonSchema: schema } }), (e: MongoServerError) => e.code === code);
     }
   });
 
   test('validationLevel moderate lets updates through for documents that were already invalid', async () => {
-    const coll = db.collection<Row>('moderate');
+    const coll = session.db.collection<Row>('moderate');
     await coll.insertMany([{ _id: 'old', qty: -5 }, { _id: 'ok', qty: 5 }]);
-    await db.command({ collMod: 'moderate', validator: { $jsonSchema: { properties: { qty: { minimum: 0 } } } }, validationLevel: 'moderate' });
+    await session.db.command({ collMod: 'moderate', validator: { $jsonSchema: { properties: { qty: { minimum: 0 } } } }, validationLevel: 'moderate' });
     await coll.updateOne({ _id: 'old' }, { $set: { note: 'still invalid, allowed under moderate' } });
     await assert.rejects(coll.updateOne({ _id: 'ok' }, { $set: { qty: -1 } }), isValidationFailure);
     await assert.rejects(coll.insertOne({ _id: 'new', qty: -1 }), isValidationFailure);
-    await db.command({ collMod: 'moderate', validationLevel: 'strict' });
+    await session.db.command({ collMod: 'moderate', validationLevel: 'strict' });
     await assert.rejects(coll.updateOne({ _id: 'old' }, { $set: { note: 'now refused' } }), isValidationFailure);
-    await db.command({ collMod: 'moderate', validationLevel: 'off' });
+    await session.db.command({ collMod: 'moderate', validationLevel: 'off' });
     await coll.insertOne({ _id: 'off', qty: -9 });
   });
 
   test('validationAction warn lets invalid writes through; listCollections shows the options', async () => {
-    await db.createCollection('warned', { validator: { qty: { $gte: 0 } }, validationAction: 'warn' });
-    await db.collection('warned').insertOne({ qty: -1 });
-    const [info] = await db.listCollections({ name: 'warned' }, { nameOnly: false }).toArray();
+    await session.db.createCollection('warned', { validator: { qty: { $gte: 0 } }, validationAction: 'warn' });
+    await session.db.collection('warned').insertOne({ qty: -1 });
+    const [info] = await session.db.listCollections({ name: 'warned' }, { nameOnly: false }).toArray();
     assert.deepEqual(info?.options, { validator: { qty: { $gte: 0 } }, validationAction: 'warn', validationLevel: 'strict' });
-    await db.command({ collMod: 'warned', validationAction: 'error' });
-    const error = await db.collection<Row>('warned').insertOne({ _id: 7, qty: -2 }).then(() => undefined, (e: unknown) => e);
+    await session.db.command({ collMod: 'warned', validationAction: 'error' });
+    const error = await session.db.collection<Row>('warned').insertOne({ _id: 7, qty: -2 }).then(() => undefined, (e: unknown) => e);
     assert.ok(isValidationFailure(error));
     assert.deepEqual(error.errInfo, {
       failingDocumentId: 7,
       details: { operatorName: '$gte', specifiedAs: { qty: { $gte: 0 } }, reason: 'comparison failed', consideredValue: -2 },
     });
-    await assert.rejects(db.command({ collMod: 'warned', validationLevel: 'sometimes' }), (e: MongoServerError) => e.code === 2);
-    await assert.rejects(db.command({ collMod: 'warned', validator: { $jsonSchema: { nope: 1 } } }), (e: MongoServerError) => e.code === 9);
+    await assert.rejects(session.db.command({ collMod: 'warned', validationLevel: 'sometimes' }), (e: MongoServerError) => e.code === 2);
+    await assert.rejects(session.db.command({ collMod: 'warned', validator: { $jsonSchema: { nope: 1 } } }), (e: MongoServerError) => e.code === 9);
+  });
+
+  test('mongoose: a collection created with a $jsonSchema validator refuses what the schema forbids', async () => {
+    const connection = await mongoose.createConnection(session.engine.uri, { dbName: 'jsonschema-mongoose' }).asPromise();
+    try {
+      const Order = connection.model('Order', new mongoose.Schema({ qty: Number, status: String }));
+      await Order.createCollection({ validator: { $jsonSchema: { required: ['qty'], properties: { status: { enum: ['new', 'paid'] } } } } });
+      await Order.create({ qty: 1, status: 'new' });
+      await assert.rejects(Order.create({ qty: 2, status: 'lost' }), (e: MongoServerError) => {
+        assert.equal(e.code, 121);
+        const [rule] = (e.errInfo?.details as Document).schemaRulesNotSatisfied as Document[];
+        assert.equal(rule?.propertiesNotSatisfied[0].details[0].reason, 'value was not found in enum');
+        return true;
+      });
+      assert.equal(await Order.countDocuments(), 1);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -1,36 +1,23 @@
 // Every BSON type survives a round trip through the engine, and numeric arithmetic, comparison
 // and uniqueness follow mongod's type rules, observed through the real `mongodb` driver with
 // promotion turned off so that the driver reports the types the server sent.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
   MongoServerError} from 'mongodb';
 import {
-  Binary, BSON, BSONRegExp, BSONSymbol, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, MongoClient, ObjectId, Timestamp, UUID, type Collection, type Db, type Document,
+  Binary, BSON, BSONRegExp, BSONSymbol, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, UUID, type Collection, type Document,
 } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/engine/index.js';
+import { useDriverSession } from '../support/driver-session.js';
 
 type Row = { _id: number | string } & Document;
 const RAW = { promoteValues: false, promoteLongs: false, bsonRegExp: true } as const;
 
 describe('numeric BSON types through the mongodb driver', () => {
-  let engine: EmbeddedMongo;
-  let client: MongoClient;
-  let db: Db;
-
-  before(async () => {
-    engine = await startEmbeddedMongo();
-    client = await MongoClient.connect(engine.uri, { serverSelectionTimeoutMS: 5000 });
-    db = client.db('numeric');
-  });
-
-  after(async () => {
-    await client?.close();
-    await engine?.close();
-  });
+  const session = useDriverSession('numeric');
 
   function coll(name: string): Collection<Row> {
-    return db.collection<Row>(name);
+    return session.db.collection<Row>(name);
   }
 
   test('every BSON type reads back byte for byte', async () => {
