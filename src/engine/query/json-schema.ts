@@ -147,7 +147,7 @@ function compileNode(schema: Record<string, unknown>): SchemaCheck {
     add((v) => {
       if (!isNumeric(v)) return [];
       const n = toNumber(v);
-      return Number.isFinite(n) && n % divisor === 0 ? [] : [{ operatorName: 'multipleOf', specifiedAs: { multipleOf: spec }, reason: 'considered value was not a multiple of the specified value', consideredValue: v }];
+      return Number.isFinite(n) && n % divisor === 0 ? [] : [{ operatorName: 'multipleOf', specifiedAs: { multipleOf: spec }, reason: 'considered value is not a multiple of the specified value', consideredValue: v }];
     });
   }
 
@@ -211,7 +211,7 @@ function compileArrayKeywords(schema: Record<string, unknown>, add: (check: Sche
   for (const [keyword, sign] of [['minItems', 1], ['maxItems', -1]] as const) {
     if (schema[keyword] === undefined) continue;
     const limit = nonNegativeInteger(keyword, schema[keyword]);
-    add((v) => (!Array.isArray(v) || (v.length - limit) * sign >= 0 ? [] : [{ operatorName: keyword, specifiedAs: { [keyword]: schema[keyword] }, reason: 'array did not match specified length', consideredValue: v }]));
+    add((v) => (!Array.isArray(v) || (v.length - limit) * sign >= 0 ? [] : [{ operatorName: keyword, specifiedAs: { [keyword]: schema[keyword] }, reason: 'array did not match specified length', consideredValue: v, numberOfItems: v.length }]));
   }
   if (schema.uniqueItems !== undefined) {
     if (typeof schema.uniqueItems !== 'boolean') fail(14, "$jsonSchema keyword 'uniqueItems' must be a boolean");
@@ -249,7 +249,7 @@ function compileArrayKeywords(schema: Record<string, unknown>, add: (check: Sche
     tuple.forEach((check, i) => {
       if (i >= v.length) return;
       const details = check(v[i]);
-      if (details.length > 0) failing.push({ index: i, details });
+      if (details.length > 0) failing.push({ itemIndex: i, details });
     });
     return failing.length > 0 ? [{ operatorName: 'items', details: failing }] : [];
   });
@@ -264,7 +264,7 @@ function compileArrayKeywords(schema: Record<string, unknown>, add: (check: Sche
       if (!Array.isArray(v)) return [];
       for (let i = tuple.length; i < v.length; i += 1) {
         const details = each(v[i]);
-        if (details.length > 0) return [{ operatorName: 'additionalItems', reason: 'at least one additional item did not match the sub-schema', indexOfInvalidItem: i, details }];
+        if (details.length > 0) return [{ operatorName: 'additionalItems', reason: 'At least one additional item did not match the sub-schema', itemIndex: i, details }];
       }
       return [];
     });
