@@ -58,7 +58,10 @@ export function makeDouble(n: number): number | Double {
 
 export function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
-  if (tagOf(value) === 'Long') return BigInt((value as Long).toString());
+  if (tagOf(value) === 'Long') {
+    const long = value as Long;
+    return BigInt.asIntN(64, (BigInt(long.high) << 32n) | BigInt(long.low >>> 0));
+  }
   return BigInt(Number(value));
 }
 
@@ -258,6 +261,11 @@ export function compareNumeric(a: unknown, b: unknown): number {
   const kb = numericKind(b);
   if (ka === 'decimal' || kb === 'decimal') return compareDecimal(a, b);
   if (ka === 'long' || kb === 'long') {
+    if (tagOf(a) === 'Long' && tagOf(b) === 'Long') return (a as Long).compare(b as Long);
+    // Within 2^53 an int64 is exactly a double, and comparing doubles is exact.
+    const fa = toDouble(a);
+    const fb = toDouble(b);
+    if ((ka !== 'long' || Number.isSafeInteger(fa)) && (kb !== 'long' || Number.isSafeInteger(fb))) return compareDoubles(fa, fb);
     const x = ka === 'long' ? toBigInt(a) : toDouble(a);
     const y = kb === 'long' ? toBigInt(b) : toDouble(b);
     return compareMixed(x, y);
