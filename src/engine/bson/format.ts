@@ -14,6 +14,9 @@ export function formatValue(value: unknown): string {
       if (n === Infinity) return 'inf.0';
       if (n === -Infinity) return '-inf.0';
       if (Number.isNaN(n)) return 'nan.0';
+      // A double that holds an integer prints with ".0" (5.0), telling it apart from the int32 5.
+      if (Object.is(n, -0)) return '-0.0';
+      if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
       return String(n);
     }
     case 'int':
