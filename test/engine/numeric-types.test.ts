@@ -125,6 +125,13 @@ describe('numeric BSON types through the mongodb driver', () => {
     assert.deepEqual((await c.find({ v: { $gt: Long.fromString('9007199254740992') } }).hint({ $natural: 1 }).toArray()).map((d) => d._id), [1, 3]);
   });
 
+  test('an index key direction sent as a double or int64 is the number it holds', async () => {
+    const c = coll('directions');
+    assert.equal(await c.createIndex({ a: new Double(1), b: Long.fromNumber(-1) }), 'a_1_b_-1');
+    await c.insertMany([{ _id: 1, a: 1, b: 1 }, { _id: 2, a: 1, b: 2 }]);
+    assert.deepEqual((await c.find({ a: 1 }).hint('a_1_b_-1').toArray()).map((d) => d._id), [2, 1]);
+  });
+
   test('aggregation keeps types where it passes values through; $sum and $add stay exact for int64', async () => {
     const c = coll('aggregate');
     await c.insertMany([{ _id: 1, g: 'a', v: new Double(2) }, { _id: 2, g: 'a', v: new Int32(3) }]);

@@ -3,7 +3,7 @@
 // existing collection fails with NamespaceExists (48), which it ignores, and listIndexes on a
 // missing collection fails with NamespaceNotFound (26).
 import { Binary, calculateObjectSize, Long, type Document } from 'bson';
-import { keyString } from '../bson/order.js';
+import { isNumeric, keyString, toNumber } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { Index, type IndexSpec } from '../indexes/index.js';
@@ -54,6 +54,10 @@ function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
 function validateIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) {
     throw new CommandError(9, 'The index spec must have a non-empty key object');
+  }
+  for (const [field, dir] of Object.entries(raw.key)) {
+    // A direction sent as a double (1.0) or an int64 counts as the number it holds.
+    if (isNumeric(dir) && typeof dir !== 'number') raw.key[field] = toNumber(dir);
   }
   for (const [field, dir] of Object.entries(raw.key)) {
     const ok = (typeof dir === 'number' && dir !== 0) || ['text', 'hashed', '2d', '2dsphere'].includes(String(dir));
