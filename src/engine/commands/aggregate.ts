@@ -60,7 +60,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
   let cloned = false;
   const resolver = (name: string): Doc[] => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, name);
-    return coll ? [...coll.records.values()].map(deepClone) : [];
+    return coll ? [...coll.records.values()].map((doc) => plainValues(deepClone(doc))) : [];
   };
   for (const stage of stages) {
     checkDeadline();
