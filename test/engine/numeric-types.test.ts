@@ -148,6 +148,8 @@ describe('numeric BSON types through the mongodb driver', () => {
     const [sums] = await wide.aggregate([{ $group: { _id: null, v: { $sum: '$v' }, i: { $sum: '$i' } } }], RAW).toArray();
     assert.deepEqual(sums?.v, Long.fromString('9007199254740995'), '$sum of int64 stays exact past 2^53');
     assert.deepEqual(sums?.i, Long.fromString('2147483648'), '$sum of int32 that overflows becomes int64');
+    const projected = await c.findOne({ _id: 1 }, { projection: { twice: { $multiply: ['$v', 2] } } });
+    assert.equal(projected?.twice, 4, 'a find projection expression computes with a double that holds an integer');
     const [joined] = await c.aggregate([{ $match: { _id: 2 } }, { $lookup: { from: 'aggregate', localField: 'v', foreignField: 'v', as: 'same' } }]).toArray();
     assert.deepEqual(joined?.same.map((d: Row) => d._id), [2], '$lookup compares the numbers, not their wrappers');
     const [byDouble] = await c.aggregate([{ $match: { _id: 1 } }, { $lookup: { from: 'aggregate', localField: 'v', foreignField: 'v', as: 'same' } }]).toArray();

@@ -6,6 +6,7 @@ import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
 import { compileFilter } from './matcher.js';
+import { plainValues } from '../bson/numeric.js';
 import { mingoAggregator } from './mingo-context.js';
 import { textScore } from './text.js';
 
@@ -51,9 +52,10 @@ export function compileProjection(spec: unknown, filter?: Record<string, unknown
     }
   }
   if (needsMingo) {
-    const aggregator = mingoAggregator([{ $project: spec }]);
+    // mingo computes in JS numbers and RegExps (bson/numeric.ts plainValues).
+    const aggregator = mingoAggregator([{ $project: plainValues(spec) }]);
     return {
-      project: (doc) => (aggregator.run([doc])[0] ?? {}) as Doc,
+      project: (doc) => (aggregator.run([plainValues(doc)])[0] ?? {}) as Doc,
       stage: 'PROJECTION_DEFAULT',
       includesId: includeId,
     };
