@@ -47,7 +47,9 @@ function needsExactPath(buf: Uint8Array): boolean {
       case 0x02:
       case 0x0d: {
         if (p + 4 > end) return true;
-        p += 4 + view.getInt32(p, true);
+        const length = view.getInt32(p, true);
+        if (length < 1) return true; // malformed: never step backwards (a hostile length must not loop)
+        p += 4 + length;
         break;
       }
       case 0x03:
@@ -56,7 +58,9 @@ function needsExactPath(buf: Uint8Array): boolean {
         break;
       case 0x05: {
         if (p + 4 > end) return true;
-        p += 5 + view.getInt32(p, true);
+        const length = view.getInt32(p, true);
+        if (length < 0) return true;
+        p += 5 + length;
         break;
       }
       case 0x0b: {
@@ -68,7 +72,9 @@ function needsExactPath(buf: Uint8Array): boolean {
       }
       case 0x0f: {
         if (p + 4 > end) return true;
-        p += view.getInt32(p, true);
+        const length = view.getInt32(p, true);
+        if (length < 4) return true;
+        p += length;
         break;
       }
       default: {
