@@ -29,6 +29,12 @@ const FIXED_SIZES: Record<number, number> = {
 function needsExactPath(buf: Uint8Array): boolean {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const end = buf.length;
+  // A length field; undefined when it is cut off or below `min` (a hostile length must never make the scan step backwards).
+  const lengthAt = (at: number, min: number): number | undefined => {
+    if (at + 4 > end) return undefined;
+    const length = view.getInt32(at, true);
+    return length < min ? undefined : length;
+  };
   let p = 4;
   while (p < end) {
     const type = buf[p] as number;
@@ -46,9 +52,8 @@ function needsExactPath(buf: Uint8Array): boolean {
       }
       case 0x02:
       case 0x0d: {
-        if (p + 4 > end) return true;
-        const length = view.getInt32(p, true);
-        if (length < 1) return true; // malformed: never step backwards (a hostile length must not loop)
+        const length = lengthAt(p, 1);
+        if (length === undefined) return true;
         p += 4 + length;
         break;
       }
@@ -57,9 +62,8 @@ function needsExactPath(buf: Uint8Array): boolean {
         p += 4;
         break;
       case 0x05: {
-        if (p + 4 > end) return true;
-        const length = view.getInt32(p, true);
-        if (length < 0) return true;
+        const length = lengthAt(p, 0);
+        if (length === undefined) return true;
         p += 5 + length;
         break;
       }
@@ -71,9 +75,8 @@ function needsExactPath(buf: Uint8Array): boolean {
         break;
       }
       case 0x0f: {
-        if (p + 4 > end) return true;
-        const length = view.getInt32(p, true);
-        if (length < 4) return true;
+        const length = lengthAt(p, 4);
+        if (length === undefined) return true;
         p += length;
         break;
       }
