@@ -104,6 +104,16 @@ describe('numeric BSON types through the mongodb driver', () => {
     }
   });
 
+  test('positional updates match an int64 or double in the query against the array', async () => {
+    const c = coll('positional');
+    await c.insertOne({ _id: 1, items: [{ v: Long.fromNumber(5), n: new Double(1) }, { v: Long.fromNumber(6), n: new Double(1) }] });
+    await c.updateOne({ _id: 1, 'items.v': Long.fromNumber(6) }, { $set: { 'items.$.seen': true } });
+    await c.updateOne({ _id: 1 }, { $set: { 'items.$[e].first': true } }, { arrayFilters: [{ 'e.v': Long.fromNumber(5) }] });
+    const back = await c.findOne({ _id: 1 }, RAW);
+    // Fields the update did not touch keep their types (restoreNumberTypes after mingo).
+    assert.deepEqual(back?.items, [{ v: Long.fromNumber(5), n: new Double(1), first: true }, { v: Long.fromNumber(6), n: new Double(1), seen: true }]);
+  });
+
   test('unique indexes and sorts keep int64 values past 2^53 apart, and 1, 1.0, NumberLong(1) together', async () => {
     const c = coll('unique');
     await c.createIndex({ v: 1 }, { unique: true });

@@ -133,7 +133,7 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
         // The query only matters for the positional `$`; mingo re-checks it with its own matcher,
         // which would disagree with a collation, so pass it only when needed.
         const positional = Object.values(modifier).some((fields) => Object.keys(fields).some((p) => /\.\$(\.|$)/.test(p)));
-        mingoUpdate(result, plainValues(modifier), options.arrayFilters, positional ? options.query : undefined, { cloneMode: 'deep' });
+        mingoUpdate(result, plainValues(modifier), plainValues(options.arrayFilters), positional ? plainValues(options.query) : undefined, { cloneMode: 'deep' });
         restoreNumberTypes(result, doc);
       } catch (error) {
         throw translateMingoError(error, doc);
