@@ -75,6 +75,17 @@ describe('$jsonSchema through the mongodb driver', () => {
     assert.deepEqual(notValid, [2, 4, 5]);
   });
 
+  test('$jsonSchema also works inside a $lookup pipeline and after other stages', async () => {
+    const people = session.db.collection<Row>('people');
+    const [joined] = await people.aggregate([
+      { $match: { _id: 1 } },
+      { $lookup: { from: 'people', pipeline: [{ $match: { $jsonSchema: { required: ['age'] } } }, { $project: { _id: 1 } }], as: 'withAge' } },
+    ]).toArray();
+    assert.deepEqual(joined?.withAge.map((d: Row) => d._id), [1, 2, 6]);
+    const later = await people.aggregate([{ $addFields: { x: 1 } }, { $match: { $jsonSchema: { required: ['email'], properties: { age: { minimum: 30 } } } } }]).toArray();
+    assert.deepEqual(later.map((d) => d._id), [1, 2, 3, 4]);
+  });
+
   // Each row: a schema, documents that satisfy it, documents that do not.
   const keywordTable: Array<{ keyword: string; schema: Document; pass: Document[]; fail: Document[] }> = [
     { keyword: 'type (JSON types)', schema: { properties: { a: { type: ['number', 'null'] } } }, pass: [{ a: 1 }, { a: 1.5 }, { a: null }, {}], fail: [{ a: '1' }, { a: true }] },

@@ -14,6 +14,7 @@ import { Query as QueryBase } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { bsonTypeOf } from '../bson/order.js';
 import { BSON_ACCUMULATORS, BSON_ARITHMETIC } from './bson-arithmetic.js';
+import { compileJsonSchema } from './json-schema.js';
 import { CommandError } from '../errors.js';
 
 type ExpressionOp = (obj: Record<string, unknown>, expr: unknown, options: Options) => unknown;
@@ -44,10 +45,16 @@ export const ENGINE_CONTEXT = Context.init({
   window: windowOperators,
 });
 
+// $jsonSchema inside stages mingo runs ($lookup pipelines, $facet) uses the engine's own dialect.
+const jsonSchemaValidator = (schema: Record<string, unknown>): ((doc: Record<string, unknown>) => boolean) => {
+  const compiled = compileJsonSchema(schema);
+  return (doc) => compiled.test(doc);
+};
+
 export function mingoAggregator(pipeline: Record<string, unknown>[], options: Partial<Options> = {}): AggregatorBase {
-  return new AggregatorBase(pipeline, { ...options, context: ENGINE_CONTEXT });
+  return new AggregatorBase(pipeline, { jsonSchemaValidator, ...options, context: ENGINE_CONTEXT });
 }
 
 export function mingoQuery(condition: Record<string, unknown>, options: Partial<Options> = {}): QueryBase<Record<string, unknown>> {
-  return new QueryBase(condition, { ...options, context: ENGINE_CONTEXT });
+  return new QueryBase(condition, { jsonSchemaValidator, ...options, context: ENGINE_CONTEXT });
 }
