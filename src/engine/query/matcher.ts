@@ -46,7 +46,7 @@ export function evaluateLet(spec: unknown): Record<string, unknown> | undefined 
       continue;
     }
     refuseServerJavaScript(expr);
-    setOwnField(out, name, (mingoAggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v);
+    setOwnField(out, name, (mingoAggregator([{ $project: { _id: 0, v: plainValues(expr) } }]).run([{}])[0] as { v?: unknown } | undefined)?.v);
   }
   return out;
 }
