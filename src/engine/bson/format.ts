@@ -10,15 +10,19 @@ export function formatValue(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'double': {
-      const n = value as number;
+      const n = toNumber(value);
       if (n === Infinity) return 'inf.0';
       if (n === -Infinity) return '-inf.0';
       if (Number.isNaN(n)) return 'nan.0';
+      // A double that holds an integer prints with ".0" (5.0), telling it apart from the int32 5.
+      if (Object.is(n, -0)) return '-0.0';
+      if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
       return String(n);
     }
     case 'int':
     case 'long':
-      return String(toNumber(value));
+      // String() of a Long is exact; toNumber would round past 2^53.
+      return String(value);
     case 'decimal':
       return `${String(value)}`;
     case 'bool':

@@ -4,6 +4,7 @@
 // https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
 import { MaxKey, MinKey } from 'bson';
 import { isPlainObject } from './paths.js';
+import { compareNumeric, isInt32Number, numericKeyString } from './numeric.js';
 
 export const MIN_KEY = new MinKey();
 export const MAX_KEY = new MaxKey();
@@ -17,7 +18,8 @@ export function bsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'number':
-      return 'double';
+      // What the value is written back as: the serializer makes int-range integers int32.
+      return isInt32Number(value as number) ? 'int' : 'double';
     case 'string':
       return 'string';
     case 'boolean':
@@ -132,11 +134,17 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Total order over BSON values, as mongod sorts and compares them. */
-export function compareValues(a: unknown, b: unknown): number {
+/** How a collation compares strings (query/collation.ts); absent means binary (the simple collation). */
+export interface StringCollation {
+  compare(a: string, b: string): number;
+  key(s: string): string;
+}
+
+/** Total order over BSON values, as mongod sorts and compares them; strings, also nested ones, by `collation`. */
+export function compareValues(a: unknown, b: unknown, collation?: StringCollation): number {
   // Fast paths for the common index keys.
   const ta = typeof a;
-  if (ta === typeof b) {
+  if (ta === typeof b && collation === undefined) {
     if (ta === 'string') return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
     if (ta === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
   }
@@ -150,17 +158,17 @@ export function compareValues(a: unknown, b: unknown): number {
     case 13:
       return 0;
     case 2:
-      return compareNumbers(toNumber(a), toNumber(b));
+      return compareNumeric(a, b);
     case 3:
-      return compareStrings(String(a), String(b));
+      return collation ? collation.compare(String(a), String(b)) : compareStrings(String(a), String(b));
     case 4:
-      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>);
+      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>, collation);
     case 5: {
       const x = a as unknown[];
       const y = b as unknown[];
       const n = Math.min(x.length, y.length);
       for (let i = 0; i < n; i += 1) {
-        const c = compareValues(x[i], y[i]);
+        const c = compareValues(x[i], y[i], collation);
         if (c !== 0) return c;
       }
       return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
@@ -200,7 +208,7 @@ function regexParts(value: unknown): { source: string; flags: string } {
   return { source: r.pattern, flags: r.options };
 }
 
-function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): number {
+function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>, collation?: StringCollation): number {
   const ka = Object.keys(a).filter((k) => a[k] !== undefined);
   const kb = Object.keys(b).filter((k) => b[k] !== undefined);
   const n = Math.min(ka.length, kb.length);
@@ -213,7 +221,7 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
     if (rt !== 0) return rt < 0 ? -1 : 1;
     const fc = compareStrings(fa, fb);
     if (fc !== 0) return fc;
-    const vc = compareValues(va, vb);
+    const vc = compareValues(va, vb, collation);
     if (vc !== 0) return vc;
   }
   return ka.length === kb.length ? 0 : ka.length < kb.length ? -1 : 1;
@@ -227,20 +235,21 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
  * A string that is equal for two values exactly when mongod treats them as the same index key
  * (1, 1.0 and NumberLong(1) collide), used for unique-index hash maps and $group-like grouping.
  */
-export function keyString(value: unknown): string {
-  if (typeof value === 'string') return `s${value.length}:${value}`;
+export function keyString(value: unknown, collation?: StringCollation): string {
+  if (typeof value === 'string') {
+    const s = collation ? collation.key(value) : value;
+    return `s${s.length}:${s}`;
+  }
   const rank = canonicalRank(value);
   switch (rank) {
     case 0:
       return 'm';
     case 1:
       return 'z';
-    case 2: {
-      const n = toNumber(value);
-      return `n${Object.is(n, -0) ? 0 : n}`;
-    }
+    case 2:
+      return numericKeyString(value);
     case 3: {
-      const s = String(value);
+      const s = collation ? collation.key(String(value)) : String(value);
       return `s${s.length}:${s}`;
     }
     case 4: {
@@ -248,12 +257,12 @@ export function keyString(value: unknown): string {
       const parts: string[] = [];
       for (const k of Object.keys(o)) {
         if (o[k] === undefined) continue;
-        parts.push(`${JSON.stringify(k)}:${keyString(o[k])}`);
+        parts.push(`${JSON.stringify(k)}:${keyString(o[k], collation)}`);
       }
       return `{${parts.join(',')}}`;
     }
     case 5:
-      return `[${(value as unknown[]).map(keyString).join(',')}]`;
+      return `[${(value as unknown[]).map((v) => keyString(v, collation)).join(',')}]`;
     case 6: {
       const b = value as { buffer: Uint8Array; sub_type: number };
       return `b${b.sub_type}:${Buffer.from(b.buffer).toString('hex')}`;

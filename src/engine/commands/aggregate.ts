@@ -3,12 +3,13 @@
 // $skip/$limit/$count with the engine's own BSON semantics and the rest through mingo.
 import { Binary, calculateObjectSize, type Document } from 'bson';
 import { deepClone } from '../bson/clone.js';
+import { plainValues } from '../bson/numeric.js';
 import { hasOwnField, isPlainObject } from '../bson/paths.js';
 import { CommandError, executorError } from '../errors.js';
 import { compileFilter, evaluateLet, normaliserFor } from '../query/matcher.js';
 import * as pipelineOperators from 'mingo/operators/pipeline';
-import { mingoAggregator, refuseServerJavaScript } from '../query/mingo-context.js';
-import { escapeDocument, escapeSpec, restoreDocument } from '../query/mingo-fields.js';
+import { mingoAggregator, refuseServerJavaScript, toMingo } from '../query/mingo-context.js';
+import { escapeSpec, restoreDocument } from '../query/mingo-fields.js';
 import { planQuery, type Plan, type QueryRequest } from '../query/planner.js';
 import { parseSort, sortDocuments } from '../query/sort.js';
 import { checkDeadline, sortMemoryExceeded } from '../query/stages.js';
@@ -110,7 +111,7 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
   let escaped = false;
   const resolver = (name: string): Doc[] => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, name);
-    return coll ? [...coll.records.values()].map(escapeDocument) : [];
+    return coll ? [...coll.records.values()].map(toMingo) : [];
   };
   for (const stage of stages) {
     checkDeadline();
@@ -173,14 +174,15 @@ export function runStages(docs: Doc[], stages: Document[], ctx: CommandContext, 
       default: {
         refuseServerJavaScript(stage);
         if (!escaped) {
-          current = current.map(escapeDocument);
+          // mingo's operators know plain JS numbers only, and no inherited field names (toMingo).
+          current = current.map(toMingo);
           escaped = true;
         }
-        const spec = escapeSpec(stage);
+        const spec = escapeSpec(plainValues(stage));
         try {
           current = mingoAggregator([spec], {
             collectionResolver: resolver,
-            ...(options.variables ? { variables: escapeDocument(options.variables) } : {}),
+            ...(options.variables ? { variables: toMingo(options.variables) } : {}),
           }).run(current) as Doc[];
           // The groups' output stands in for the accumulator state mongod measures.
           if (name === '$group' && options.allowDiskUse === false && documentsSize(current) > ctx.engine.limits.internalDocumentSourceGroupMaxMemoryBytes) {
@@ -302,6 +304,8 @@ function prepareAggregate(cmd: Document, ctx: CommandContext): PreparedAggregate
   }
   const view = resolveView(ctx, cmd.aggregate);
   if (view) return prepareAggregate({ ...cmd, aggregate: view.source, pipeline: [...view.pipeline, ...pipeline] }, ctx);
+  // Stages after the planner's compare strings under the collection's default collation too.
+  options.collation ??= ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate)?.options.collation as Record<string, unknown> | undefined;
   const coll = ctx.engine.catalog.collection(ctx.dbName, cmd.aggregate);
   const split = splitPipeline(pipeline);
   const plan = planQuery(coll, { ...split.request, hint: cmd.hint, ...options, ...sortMemoryLimit(ctx, options.allowDiskUse) });

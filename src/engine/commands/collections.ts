@@ -3,15 +3,17 @@
 // existing collection fails with NamespaceExists (48), which it ignores, and listIndexes on a
 // missing collection fails with NamespaceNotFound (26).
 import { Binary, calculateObjectSize, Long, type Document } from 'bson';
-import { keyString } from '../bson/order.js';
+import { isNumeric, keyString, toNumber } from '../bson/order.js';
 import { isPlainObject, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
-import type { IndexSpec } from '../indexes/index.js';
+import { Index, type IndexSpec } from '../indexes/index.js';
+import { parseCollation } from '../query/collation.js';
 import { validateCollectionName } from '../storage/catalog.js';
 import { validateCollection } from './validate.js';
 import type { Collection } from '../storage/collection.js';
 import { compileFilter } from '../query/matcher.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { validationOptions } from './validation.js';
 
 function uuidBinary(uuid: string): Binary {
   return new Binary(Buffer.from(uuid.replace(/-/g, ''), 'hex'), 4);
@@ -24,7 +26,7 @@ function collectionInfo(coll: Collection): Document {
     type: 'collection',
     options: coll.options,
     info: { readOnly: false, uuid: uuidBinary(coll.uuid) },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    idIndex: indexSpecOut(coll.idIndex.spec),
   };
 }
 
@@ -55,6 +57,10 @@ function validateIndexSpec(raw: unknown): IndexSpec {
     throw new CommandError(9, 'The index spec must have a non-empty key object');
   }
   for (const [field, dir] of Object.entries(raw.key)) {
+    // A direction sent as a double (1.0) or an int64 counts as the number it holds.
+    if (isNumeric(dir) && typeof dir !== 'number') setOwnField(raw.key, field, toNumber(dir));
+  }
+  for (const [field, dir] of Object.entries(raw.key)) {
     const ok = (typeof dir === 'number' && dir !== 0) || ['text', 'hashed', '2d', '2dsphere'].includes(String(dir));
     if (!ok) throw new CommandError(67, `Values in the index key pattern can only be numbers or strings, found ${field}: ${String(dir)}`);
     refuseGeoIndex(field, dir);
@@ -70,9 +76,17 @@ function validateIndexSpec(raw: unknown): IndexSpec {
   return spec;
 }
 
+/** An index without its own collation takes the collection's default, stored in mongod's full form. */
+function withCollation(spec: IndexSpec, coll: Collection): IndexSpec {
+  const collation = parseCollation(spec.collation ?? coll.options.collation);
+  if (collation) spec.collation = collation.spec;
+  else delete spec.collation;
+  return spec;
+}
+
 export function createIndexesOn(coll: Collection, rawSpecs: unknown[]): { before: number; after: number; note?: string } {
   const before = coll.indexes.length;
-  const specs = rawSpecs.map(validateIndexSpec);
+  const specs = rawSpecs.map((raw) => withCollation(validateIndexSpec(raw), coll));
   let created = 0;
   for (const spec of specs) {
     const byName = coll.getIndex(spec.name);
@@ -166,8 +180,14 @@ export const collectionCommands: Record<string, CommandHandler> = {
       if (['create', '$db', 'lsid', '$clusterTime', 'writeConcern', 'comment', '$readPreference', 'apiVersion', 'apiStrict', 'apiDeprecationErrors'].includes(k)) continue;
       setOwnField(options, k, v);
     }
-    db.getOrCreate(cmd.create);
-    Object.assign(db.get(cmd.create)!.options, options);
+    Object.assign(options, validationOptions(cmd, 'create'));
+    const collation = parseCollation(cmd.collation);
+    if (collation) options.collation = collation.spec;
+    else delete options.collation;
+    const coll = db.getOrCreate(cmd.create);
+    Object.assign(coll.options, options);
+    // The _id index follows the collection's default collation, as in mongod.
+    if (collation) coll.indexes[0] = new Index({ v: 2, key: { _id: 1 }, name: '_id_', collation: collation.spec });
     return { ok: 1 };
   },
   drop: (cmd, ctx) => {
@@ -216,9 +236,7 @@ export const collectionCommands: Record<string, CommandHandler> = {
   collMod: (cmd, ctx) => {
     const coll = ctx.engine.catalog.collection(ctx.dbName, String(cmd.collMod));
     if (!coll) throw nsNotFound(ctx, cmd.collMod);
-    for (const option of ['validator', 'validationLevel', 'validationAction'] as const) {
-      if (cmd[option] !== undefined) coll.options[option] = cmd[option];
-    }
+    Object.assign(coll.options, validationOptions(cmd, 'collMod', coll.options));
     if (isPlainObject(cmd.index)) {
       const index = typeof cmd.index.name === 'string' ? coll.getIndex(cmd.index.name) : coll.indexes.find((i) => keyString(i.spec.key) === keyString(cmd.index && (cmd.index as Document).keyPattern));
       if (!index) throw new CommandError(27, 'cannot find index');

@@ -141,7 +141,7 @@ export const readCommands: Record<string, CommandHandler> = {
     const rows = resolveView(ctx, coll.name)
       ? (await runAggregate({ aggregate: coll.name, pipeline: findAsPipeline({ filter }) }, ctx)).docs.map((doc) => ({ doc }))
       : await drainYielding(planQuery(coll, { filter, hint: cmd.hint, collation }).root, op);
-    const normalise = normaliserFor(collation);
+    const normalise = normaliserFor(collation ?? (coll.options.collation as Record<string, unknown> | undefined));
     const seen = new Set<string>();
     const values: unknown[] = [];
     for (const row of rows) {
@@ -149,7 +149,7 @@ export const readCommands: Record<string, CommandHandler> = {
         const items = Array.isArray(raw) ? raw : [raw];
         for (const value of items) {
           if (value === undefined) continue;
-          const id = keyString(normalise && typeof value === 'string' ? normalise(value) : value);
+          const id = keyString(value, normalise?.collation);
           if (!seen.has(id)) {
             seen.add(id);
             values.push(value);

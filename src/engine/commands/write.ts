@@ -3,6 +3,7 @@
 // Failures of single statements are reported as writeErrors with the statement's index; an
 // ordered batch stops at the first one, an unordered batch carries on.
 import { ObjectId, type Document } from 'bson';
+import { bsonTypeOf } from '../bson/order.js';
 import { isPlainObject } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { compileFilter, evaluateLet } from '../query/matcher.js';
@@ -14,6 +15,7 @@ import { validateCollectionName } from '../storage/catalog.js';
 import type { Collection, Doc } from '../storage/collection.js';
 import { checkInsertedDocument, checkUpdatedDocument, checkUpsertedDocument } from '../storage/document-limits.js';
 import type { CommandContext, CommandHandler } from './context.js';
+import { checkValidator } from './validation.js';
 
 function errorOf(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
@@ -56,7 +58,7 @@ function prepareDocument(doc: unknown, checkLimits: (doc: Doc) => void): Doc {
     out = { _id, ...rest };
   }
   if (Array.isArray(out._id)) throw new CommandError(53, "The '_id' value cannot be of type array");
-  if (out._id instanceof RegExp) throw new CommandError(2, "can't use a regex for _id");
+  if (bsonTypeOf(out._id) === 'regex') throw new CommandError(2, "can't use a regex for _id");
   // Before the limits: measuring such a document is what js-bson cannot do.
   if (hasBsonTypeField(out)) throw bsonTypeFieldError('it could never be sent back');
   checkLimits(out);
@@ -74,16 +76,6 @@ function writeCollection(ctx: CommandContext, name: unknown): Collection {
     throw new CommandError(166, `Namespace ${coll.ns} is a view, not a collection`);
   }
   return coll;
-}
-
-/** Collection validators (create/collMod `validator`), skipped with bypassDocumentValidation. */
-export function checkValidator(coll: Collection, doc: Doc, bypass: unknown): void {
-  const validator = coll.options.validator;
-  if (bypass === true || !isPlainObject(validator) || coll.options.validationAction === 'warn') return;
-  if (compileFilter(validator)(doc)) return;
-  throw new CommandError(121, 'Document failed validation', {
-    errInfo: { failingDocumentId: doc._id, details: { operatorName: Object.keys(validator)[0] ?? '$and', specifiedAs: validator, reason: 'one or more clauses failed' } },
-  });
 }
 
 /** Record ids matching a filter, chosen through the planner (so _id and unique lookups stay O(log n)). */
@@ -121,7 +113,7 @@ export function updateOne(
   if (changed) {
     if (hasBsonTypeField(after)) throw bsonTypeFieldError('it could never be sent back');
     checkUpdatedDocument(after);
-    checkValidator(coll, after, bypassValidation);
+    checkValidator(coll, after, bypassValidation, before);
     coll.replace(rid, after);
   }
   return { before, after, changed };

@@ -4,6 +4,7 @@
 import { compareValues, keyString } from '../bson/order.js';
 import { isPlainObject, ownField, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
+import { parseCollation, type Collation } from '../query/collation.js';
 import { compileFilter, type Predicate } from '../query/matcher.js';
 import { SortedEntries, type IndexEntry } from './sorted-entries.js';
 
@@ -36,9 +37,13 @@ export class Index {
   private readonly uniqueKeys = new Map<string, number>();
   private readonly partial: Predicate | undefined;
   private readonly simplePaths: string[] | undefined;
+  /** The index's collation: string keys order and collide by it (a strength-2 email index is case-insensitive). */
+  readonly collation: Collation | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
+    this.collation = parseCollation(spec.collation);
+    const collation = this.collation;
     this.fields = Object.entries(spec.key).map(([path, dir]) => ({
       path,
       direction: typeof dir === 'number' && dir < 0 ? -1 : 1,
@@ -51,11 +56,11 @@ export class Index {
     const only = fields.length === 1 ? (fields[0] as IndexField).direction : 0;
     // Single-field indexes are the common case: a comparator without the field loop.
     this.entries = new SortedEntries(only !== 0 ? (a, b) => {
-      const c = compareValues(a.k[0], b.k[0]);
+      const c = compareValues(a.k[0], b.k[0], collation);
       return c !== 0 ? c * only : a.r - b.r;
     } : (a, b) => {
       for (let i = 0; i < fields.length; i += 1) {
-        const c = compareValues(a.k[i], b.k[i]);
+        const c = compareValues(a.k[i], b.k[i], collation);
         if (c !== 0) return (fields[i] as IndexField).direction === 1 ? c : -c;
       }
       return a.r - b.r;
@@ -64,6 +69,11 @@ export class Index {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** Orders two values of one key field as the entries are ordered (by the index's collation). */
+  compareKeyValues(a: unknown, b: unknown): number {
+    return compareValues(a, b, this.collation);
   }
 
   /** The keys a document contributes, or [] when sparse/partial rules leave it out. */
@@ -101,7 +111,7 @@ export class Index {
           values.push(value);
         }
       }
-      const unique = dedupe(values);
+      const unique = dedupe(values, this.collation);
       if (unique.some((v) => v !== undefined)) allMissing = false;
       if (fannedOut) {
         if (arrayField >= 0) {
@@ -126,15 +136,16 @@ export class Index {
     return keys;
   }
 
-  static keyId(key: unknown[]): string {
-    return key.map(keyString).join('|');
+  keyId(key: unknown[]): string {
+    const collation = this.collation;
+    return collation ? key.map((v) => keyString(v, collation)).join('|') : key.map((v) => keyString(v)).join('|');
   }
 
   /** Record id already holding one of these keys (other than `self`), for unique indexes. */
   findConflict(keys: unknown[][], self?: number): { key: unknown[]; owner: number } | undefined {
     if (!this.unique) return undefined;
     for (const key of keys) {
-      const owner = this.uniqueKeys.get(Index.keyId(key));
+      const owner = this.uniqueKeys.get(this.keyId(key));
       if (owner !== undefined && owner !== self) return { key, owner };
     }
     return undefined;
@@ -143,7 +154,7 @@ export class Index {
   add(rid: number, keys: unknown[][]): void {
     for (const key of keys) {
       this.entries.insert({ k: key, r: rid });
-      if (this.unique) this.uniqueKeys.set(Index.keyId(key), rid);
+      if (this.unique) this.uniqueKeys.set(this.keyId(key), rid);
     }
   }
 
@@ -151,7 +162,7 @@ export class Index {
     for (const key of keys) {
       this.entries.remove({ k: key, r: rid });
       if (this.unique) {
-        const id = Index.keyId(key);
+        const id = this.keyId(key);
         if (this.uniqueKeys.get(id) === rid) this.uniqueKeys.delete(id);
       }
     }
@@ -159,7 +170,7 @@ export class Index {
 
   /** Equality lookup through the unique hash map (the _id fast path). */
   lookupUnique(key: unknown[]): number | undefined {
-    return this.uniqueKeys.get(Index.keyId(key));
+    return this.uniqueKeys.get(this.keyId(key));
   }
 
   clear(): void {
@@ -182,12 +193,12 @@ export class Index {
   }
 }
 
-function dedupe(values: unknown[]): unknown[] {
+function dedupe(values: unknown[], collation: Collation | undefined): unknown[] {
   if (values.length < 2) return values.length === 0 ? [undefined] : values;
   const seen = new Set<string>();
   const out: unknown[] = [];
   for (const v of values) {
-    const id = keyString(v);
+    const id = keyString(v, collation);
     if (!seen.has(id)) {
       seen.add(id);
       out.push(v);

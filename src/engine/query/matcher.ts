@@ -2,13 +2,16 @@
 // delegated to mingo because BSON semantics decide correctness: 1, 1.0 and NumberLong(1) are
 // equal, comparisons never cross type brackets ({$gt: 5} never matches a string), arrays match
 // when any element does, {a: null} matches a missing field, and $type knows objectId/binData.
-// $expr, $where and $jsonSchema are evaluated through mingo.
+// $expr and $where are evaluated through mingo; $jsonSchema by json-schema.ts.
+import { plainValues } from '../bson/numeric.js';
 import { bsonTypeOf, canonicalRank, compareValues, isNumeric, keyString, toNumber } from '../bson/order.js';
 import { isPlainObject, ownField, setOwnField } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { mingoAggregator, mingoQuery, refuseServerJavaScript } from './mingo-context.js';
 import { compileBitTest } from './bits.js';
+import { normaliserOf, parseCollation, type CollationNormaliser } from './collation.js';
 import { compileGeoWithin } from './geo.js';
+import { compileJsonSchema } from './json-schema.js';
 import { compileRegex, type CompiledRegex } from './regex.js';
 import { compileText } from './text.js';
 
@@ -20,20 +23,17 @@ const MATCH_ALL: Predicate = () => true;
 export interface MatchOptions {
   /** `let` variables, visible to $expr as $$name. */
   variables?: Record<string, unknown>;
-  /** Collation; strength 1 or 2 makes string comparison case-insensitive (1 also ignores accents). */
+  /** Collation of string comparisons (query/collation.ts); undefined or {locale: 'simple'} is binary. */
   collation?: Record<string, unknown>;
   /** Paths of the collection's text index, for $text; undefined when it has none. */
   textFields?: string[];
 }
 
-export type StringNormaliser = ((s: string) => string) | undefined;
+/** Collation keys of strings (undefined: the simple collation); carries the collation for ordered comparisons. */
+export type StringNormaliser = CollationNormaliser | undefined;
 
 export function normaliserFor(collation: Record<string, unknown> | undefined): StringNormaliser {
-  if (!collation || collation.locale === 'simple') return undefined;
-  const strength = Number(collation.strength ?? 3);
-  if (strength >= 3) return undefined;
-  if (strength === 1) return (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  return (s) => s.toLowerCase();
+  return normaliserOf(parseCollation(collation));
 }
 
 /** `let` values are expressions ({$literal: '$x'}, {$add: [1, 2]}) evaluated once, before use. */
@@ -46,7 +46,7 @@ export function evaluateLet(spec: unknown): Record<string, unknown> | undefined 
       continue;
     }
     refuseServerJavaScript(expr);
-    setOwnField(out, name, (mingoAggregator([{ $project: { _id: 0, v: expr } }]).run([{}])[0] as { v?: unknown } | undefined)?.v);
+    setOwnField(out, name, (mingoAggregator([{ $project: { _id: 0, v: plainValues(expr) } }]).run([{}])[0] as { v?: unknown } | undefined)?.v);
   }
   return out;
 }
@@ -95,12 +95,16 @@ function compileTopLevel(key: string, value: unknown): Predicate {
     }
     case '$comment':
       return MATCH_ALL;
-    case '$expr':
-    case '$where':
     case '$jsonSchema': {
+      const schema = compileJsonSchema(value);
+      return (doc) => schema.test(doc);
+    }
+    case '$expr':
+    case '$where': {
       refuseServerJavaScript({ [key]: value });
-      const query = mingoQuery({ [key]: value }, current.options.variables ? { variables: current.options.variables } : {});
-      return (doc) => query.test(doc);
+      // mingo computes in JS numbers and RegExps (bson/numeric.ts plainValues).
+      const query = mingoQuery(plainValues({ [key]: value }), current.options.variables ? { variables: plainValues(current.options.variables) } : {});
+      return (doc) => query.test(plainValues(doc));
     }
     case '$text':
       return compileText(value, current.options.textFields);
@@ -189,8 +193,7 @@ function toRegex(value: unknown, options?: string): CompiledRegex {
 function equalsValue(candidate: unknown, target: unknown, normalise?: StringNormaliser): boolean {
   if (target === null) return candidate === null || candidate === undefined;
   if (candidate === undefined) return false;
-  if (normalise && typeof candidate === 'string' && typeof target === 'string') return normalise(candidate) === normalise(target);
-  return canonicalRank(candidate) === canonicalRank(target) && compareValues(candidate, target) === 0;
+  return canonicalRank(candidate) === canonicalRank(target) && compareValues(candidate, target, normalise?.collation) === 0;
 }
 
 function compileEquality(target: unknown): ValuePredicate {
@@ -208,7 +211,7 @@ function compileEquality(target: unknown): ValuePredicate {
  * key): strings (after the collation's folding), numbers, ObjectIds, booleans and dates.
  */
 function hashKey(value: unknown, normalise: StringNormaliser): string | undefined {
-  if (typeof value === 'string') return keyString(normalise ? normalise(value) : value);
+  if (typeof value === 'string') return keyString(value, normalise?.collation);
   const rank = canonicalRank(value);
   return rank === 2 || rank === 7 || rank === 8 || rank === 9 ? keyString(value) : undefined;
 }
@@ -269,12 +272,7 @@ function compareOp(op: string, target: unknown): ValuePredicate {
       if (isNumeric(c) && (Number.isNaN(toNumber(c)) || Number.isNaN(toNumber(target)))) {
         return inclusive && Number.isNaN(toNumber(c)) && Number.isNaN(toNumber(target));
       }
-      if (normalise && typeof c === 'string' && typeof target === 'string') {
-        const a = normalise(c);
-        const b = normalise(target);
-        return ok(a < b ? -1 : a > b ? 1 : 0);
-      }
-      return ok(compareValues(c, target));
+      return ok(compareValues(c, target, normalise?.collation));
     });
 }
 
@@ -301,16 +299,11 @@ const TYPE_ALIASES: Record<number, string> = {
 };
 
 function typeMatches(value: unknown, type: unknown): boolean {
-  const name = typeof type === 'number' ? TYPE_ALIASES[type] : String(type);
+  const name = isNumeric(type) ? TYPE_ALIASES[toNumber(type)] : String(type);
   if (name === undefined) throw new CommandError(2, `Invalid numerical type code: ${String(type)}`);
-  const actual = bsonTypeOf(value);
   if (name === 'number') return isNumeric(value);
-  if (actual === 'double' && typeof value === 'number') {
-    // Promoted numbers lost their int/double tag: integers count as int (and long), others as double.
-    if (name === 'int' || name === 'long') return Number.isInteger(value);
-    if (name === 'double') return true;
-  }
-  return actual === name;
+  // Numbers keep their BSON type through the engine (bson/numeric.ts), so the tag is exact.
+  return bsonTypeOf(value) === name;
 }
 
 function compileOperators(ops: Record<string, unknown>): ValuePredicate {

@@ -12,7 +12,10 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { Query as QueryBase } from 'mingo/query';
 import type { Options } from 'mingo/types';
+import { plainValues } from '../bson/numeric.js';
 import { bsonTypeOf } from '../bson/order.js';
+import { BSON_ACCUMULATORS, BSON_ARITHMETIC } from './bson-arithmetic.js';
+import { compileJsonSchema } from './json-schema.js';
 import { CommandError } from '../errors.js';
 import { escapeDocument, escapeSpec, restoreDocument } from './mingo-fields.js';
 import { compileRegex } from './regex.js';
@@ -53,26 +56,28 @@ const regexMatch: ExpressionOp = (obj, expr, options) => {
 const CUSTOM_EXPRESSIONS = { $toObjectId: toObjectId, $type: bsonType, $regexMatch: regexMatch } as unknown as Record<string, never>;
 
 export const ENGINE_CONTEXT = Context.init({
-  accumulator: accumulatorOperators,
-  expression: { ...expressionOperators, ...CUSTOM_EXPRESSIONS },
+  accumulator: { ...accumulatorOperators, ...BSON_ACCUMULATORS },
+  expression: { ...expressionOperators, ...CUSTOM_EXPRESSIONS, ...BSON_ARITHMETIC },
   pipeline: pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,
 });
 
+// $jsonSchema inside stages mingo runs ($lookup pipelines, $facet) uses the engine's own dialect.
+const jsonSchemaValidator = (schema: Record<string, unknown>): ((doc: Record<string, unknown>) => boolean) => {
+  const compiled = compileJsonSchema(schema);
+  return (doc) => compiled.test(doc);
+};
+
 export function mingoAggregator(pipeline: Record<string, unknown>[], options: Partial<Options> = {}): AggregatorBase {
-  return new AggregatorBase(pipeline, { ...options, context: ENGINE_CONTEXT });
+  return new AggregatorBase(pipeline, { jsonSchemaValidator, ...options, context: ENGINE_CONTEXT });
 }
 
 export function mingoQuery(condition: Record<string, unknown>, options: Partial<Options> = {}): QueryBase<Record<string, unknown>> {
-  return new QueryBase(condition, { ...options, context: ENGINE_CONTEXT });
+  return new QueryBase(condition, { jsonSchemaValidator, ...options, context: ENGINE_CONTEXT });
 }
 
-/**
- * Runs a pipeline through mingo on copies of `docs` with inherited field names escaped (see
- * mingo-fields.ts); the results carry the client's field names again.
- */
 const SERVER_JAVASCRIPT = new Map([['$where', 6108304], ['$function', 31264], ['$accumulator', 31264]]);
 
 /**
@@ -93,9 +98,21 @@ export function refuseServerJavaScript(spec: unknown): void {
   }
 }
 
+/**
+ * A copy of a document as mingo can take it: inherited field names escaped (mingo-fields.ts) and
+ * numbers as plain JS values (mingo knows no Double/Int32/Long wrappers: bson/numeric.ts).
+ */
+export function toMingo<T>(value: T): T {
+  return plainValues(escapeDocument(value));
+}
+
+/**
+ * Runs a pipeline through mingo on copies of `docs` with inherited field names escaped and
+ * numbers made plain; the results carry the client's field names again.
+ */
 export function runMingoPipeline(pipeline: Record<string, unknown>[], docs: Record<string, unknown>[], options: Partial<Options> = {}): Record<string, unknown>[] {
   refuseServerJavaScript(pipeline);
-  const safeOptions = options.variables ? { ...options, variables: escapeDocument(options.variables) } : options;
-  const results = mingoAggregator(escapeSpec(pipeline), safeOptions).run(docs.map(escapeDocument)) as Record<string, unknown>[];
+  const safeOptions = options.variables ? { ...options, variables: toMingo(options.variables) } : options;
+  const results = mingoAggregator(escapeSpec(plainValues(pipeline)), safeOptions).run(docs.map(toMingo)) as Record<string, unknown>[];
   return results.map(restoreDocument);
 }

@@ -13,6 +13,7 @@ import { CommandError } from '../errors.js';
 import type { Index } from '../indexes/index.js';
 import type { Collection } from '../storage/collection.js';
 import { boundsForField, collectPredicates, FULL_INTERVAL, type Interval } from './bounds.js';
+import { parseCollation, sameCollation } from './collation.js';
 import { compileFilter, normaliserFor, type Predicate } from './matcher.js';
 import { compileProjection } from './projection.js';
 import { parseSort, type SortField } from './sort.js';
@@ -198,8 +199,13 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
   const filterSpec = request.filter ?? {};
   const textIndex = coll?.indexes.find((i) => Object.values(i.spec.key).includes('text'));
   const textFields = textIndex ? Object.entries(textIndex.spec.key).filter(([, v]) => v === 'text').map(([k]) => k) : undefined;
-  const filter = compileFilter(filterSpec, { variables: request.variables, collation: request.collation, textFields });
-  const normalise = normaliserFor(request.collation);
+  // The operation's collation, else the collection's default; an index serves only its own collation.
+  const collationSpec = request.collation ?? (coll?.options.collation as Record<string, unknown> | undefined);
+  const collation = parseCollation(collationSpec);
+  const usable = (index: Index): boolean => sameCollation(index.collation, collation);
+  const boundsFilter = collation ? withoutRegexes(filterSpec) : filterSpec;
+  const filter = compileFilter(filterSpec, { variables: request.variables, collation: collationSpec, textFields });
+  const normalise = normaliserFor(collationSpec);
   let sort = parseSort(request.sort);
   // {$natural: -1} asks for reverse insertion order: a backward collection scan, not a sort.
   let naturalDirection: 1 | -1 = 1;
@@ -213,13 +219,13 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
   let choice: IndexChoice | undefined;
   const rejected: IndexChoice[] = [];
   let natural = false;
-  // Indexes hold keys under the simple collation: a case-insensitive query cannot use their bounds.
-  if (coll && !normalise && !naturalSort) {
+  if (coll && !naturalSort) {
     const hinted = hintedIndex(coll, request.hint);
     if (hinted === 'natural') natural = true;
     else if (hinted) {
+      // A hinted index of another collation is walked whole, the filter deciding.
       choice =
-        analyseIndex(hinted, filterSpec, sort) ?? {
+        (usable(hinted) ? analyseIndex(hinted, boundsFilter, sort) : undefined) ?? {
           index: hinted,
           bounds: hinted.fields.map(() => [FULL_INTERVAL]),
           eqPrefix: 0,
@@ -230,7 +236,8 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
     } else {
       const hasOr = '$or' in filterSpec || '$nor' in filterSpec || '$where' in filterSpec;
       for (const index of coll.indexes) {
-        const c = analyseIndex(index, filterSpec, sort);
+        if (!usable(index)) continue;
+        const c = analyseIndex(index, boundsFilter, sort);
         if (!c) continue;
         if (hasOr && c.boundedFields === 0 && !c.providesSort) continue;
         if (!choice || better(c, choice)) {
@@ -243,12 +250,13 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
   // An $or no single index can answer: one index scan per branch, united (mongod's OR stage).
   let orScans: IndexScanStage[] | undefined;
   let orReason = '';
-  if (coll && !choice && !natural && !normalise && (request.hint === undefined || request.hint === null) && Array.isArray(filterSpec.$or)) {
+  if (coll && !choice && !natural && (request.hint === undefined || request.hint === null) && Array.isArray(filterSpec.$or)) {
     const branchChoices = (filterSpec.$or as unknown[]).map((branch) => {
       if (!isPlainObject(branch)) return undefined;
       let best: IndexChoice | undefined;
       for (const index of coll.indexes) {
-        const c = analyseIndex(index, branch, []);
+        if (!usable(index)) continue;
+        const c = analyseIndex(index, collation ? withoutRegexes(branch) : branch, []);
         if (c && c.boundedFields > 0 && (!best || better(c, best))) best = c;
       }
       return best;
@@ -259,7 +267,7 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
     }
   }
   let root: PlanStage;
-  if (coll && isIdHackQuery(filterSpec, request, sort.length > 0, normalise !== undefined)) {
+  if (coll && isIdHackQuery(filterSpec, request, sort.length > 0, !usable(coll.idIndex))) {
     root = new IdHackStage(coll, filterSpec._id);
     if (limit > 0) root = new LimitStage(root, limit);
     const projection = compileProjection(request.projection, filterSpec);
@@ -315,6 +323,25 @@ function buildPlan(coll: Collection | undefined, request: QueryRequest): Plan {
     root = new ProjectionStage(projection.stage, root, projection.project, request.projection ?? {});
   }
   return { root, choice, rejected, filter, reason: orScans ? orReason : describeChoice(choice, sort.length > 0) };
+}
+
+/**
+ * The filter without its regex predicates, for index bounds under a collation: a regex prefix
+ * bound (/^1/ scans ["1", "2")) holds in binary order only, not under numericOrdering or case folding.
+ */
+function withoutRegexes(filter: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value)) {
+      out.$and = value.map((sub) => (isPlainObject(sub) ? withoutRegexes(sub) : sub));
+      continue;
+    }
+    if (canonicalRank(value) === 11) continue;
+    if (isPlainObject(value) && '$regex' in value) continue;
+    if (isPlainObject(value) && Array.isArray(value.$in) && value.$in.some((v) => canonicalRank(v) === 11)) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 function isIdHackQuery(filter: Record<string, unknown>, request: QueryRequest, sorted: boolean, collated: boolean): boolean {

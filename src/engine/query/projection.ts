@@ -9,6 +9,7 @@ import { getPath, hasOwnField, isPlainObject, ownField, setOwnField } from '../b
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
 import { compileFilter } from './matcher.js';
+import { plainValues } from '../bson/numeric.js';
 import { runMingoPipeline } from './mingo-context.js';
 import { textScore } from './text.js';
 
@@ -29,7 +30,9 @@ function isFlag(value: unknown): value is number | boolean {
   return typeof value === 'number' || typeof value === 'boolean';
 }
 
-export function compileProjection(spec: unknown, filter?: Record<string, unknown>): ProjectionInfo | undefined {
+export function compileProjection(rawSpec: unknown, filter?: Record<string, unknown>): ProjectionInfo | undefined {
+  // A flag sent as a double or int64 ({a: 1.0}) counts as its number (bson/numeric.ts).
+  const spec = plainValues(rawSpec);
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) return undefined;
   let includeId = true;
   let mode: 'include' | 'exclude' | undefined;

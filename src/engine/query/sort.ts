@@ -1,6 +1,6 @@
 // In-memory sort with mongod's rules: BSON type order across types, and an array field sorts by
 // its smallest element ascending and its largest descending.
-import { compareValues } from '../bson/order.js';
+import { compareValues, type StringCollation } from '../bson/order.js';
 import { ownField, valuesAtPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import type { Doc } from '../storage/collection.js';
@@ -23,7 +23,7 @@ export function parseSort(spec: unknown): SortField[] {
   });
 }
 
-export function sortKey(doc: Doc, field: SortField): unknown {
+export function sortKey(doc: Doc, field: SortField, collation?: StringCollation): unknown {
   if (!field.path.includes('.')) {
     const direct = ownField(doc, field.path);
     if (!Array.isArray(direct)) return direct;
@@ -39,7 +39,7 @@ export function sortKey(doc: Doc, field: SortField): unknown {
   if (values.length === 1) return values[0];
   let best = values[0];
   for (const v of values) {
-    const c = compareValues(v, best);
+    const c = compareValues(v, best, collation);
     if (field.direction === 1 ? c < 0 : c > 0) best = v;
   }
   return best;
@@ -56,19 +56,19 @@ export function compareBySort(fields: SortField[]): (a: Doc, b: Doc) => number {
   };
 }
 
-/** Sorts with keys computed once per document (decorate-sort-undecorate). */
+/**
+ * Sorts with keys computed once per document (decorate-sort-undecorate). `normalise` is the
+ * query's collation normaliser (matcher's normaliserFor); its collation orders the strings.
+ */
 export function sortDocuments(docs: Doc[], fields: SortField[], normalise?: (s: string) => string): Doc[] {
   const active = fields;
   if (active.length === 0) return docs;
-  const keyOf = (doc: Doc, f: SortField): unknown => {
-    if (f.meta) return textScore(doc);
-    const k = sortKey(doc, f);
-    return normalise && typeof k === 'string' ? normalise(k) : k;
-  };
+  const collation = (normalise as { collation?: StringCollation } | undefined)?.collation;
+  const keyOf = (doc: Doc, f: SortField): unknown => (f.meta ? textScore(doc) : sortKey(doc, f, collation));
   const decorated = docs.map((doc, i) => ({ doc, i, keys: active.map((f) => keyOf(doc, f)) }));
   decorated.sort((a, b) => {
     for (let j = 0; j < active.length; j += 1) {
-      const c = compareValues(a.keys[j], b.keys[j]);
+      const c = compareValues(a.keys[j], b.keys[j], collation);
       if (c !== 0) return (active[j] as SortField).direction === 1 ? c : -c;
     }
     return a.i - b.i;

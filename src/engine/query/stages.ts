@@ -2,7 +2,7 @@
 // Each stage keeps the counters explain reports, so "keysExamined: 20" is work that really
 // happened, not an estimate.
 import { calculateObjectSize } from 'bson';
-import { compareValues, MAX_KEY, MIN_KEY } from '../bson/order.js';
+import { MAX_KEY, MIN_KEY } from '../bson/order.js';
 import { CommandError } from '../errors.js';
 import { formatValue } from '../bson/format.js';
 import { setPath } from '../bson/paths.js';
@@ -246,7 +246,7 @@ export class IndexScanStage extends PlanStage {
     while (
       prefixLen < fields.length &&
       (this.fieldIntervals[prefixLen] as IndexOrderInterval[]).every(
-        (iv) => iv.startInc && iv.endInc && compareValues(iv.start, iv.end) === 0,
+        (iv) => iv.startInc && iv.endInc && index.compareKeyValues(iv.start, iv.end) === 0,
       )
     ) {
       prefixLen += 1;
@@ -286,7 +286,7 @@ export class IndexScanStage extends PlanStage {
   private compareKeys(a: unknown[], b: unknown[]): number {
     const fields = this.index.fields;
     for (let i = 0; i < fields.length; i += 1) {
-      const c = compareValues(a[i], b[i]);
+      const c = this.index.compareKeyValues(a[i], b[i]);
       if (c !== 0) return (fields[i] as { direction: 1 | -1 }).direction === 1 ? c : -c;
     }
     return 0;
@@ -298,8 +298,8 @@ export class IndexScanStage extends PlanStage {
       const dir = (fields[i] as { direction: 1 | -1 }).direction;
       const v = key[i];
       const ok = (this.fieldIntervals[i] as IndexOrderInterval[]).some((iv) => {
-        const s = compareValues(v, iv.start) * dir;
-        const e = compareValues(v, iv.end) * dir;
+        const s = this.index.compareKeyValues(v, iv.start) * dir;
+        const e = this.index.compareKeyValues(v, iv.end) * dir;
         return (s > 0 || (s === 0 && iv.startInc)) && (e < 0 || (e === 0 && iv.endInc));
       });
       if (!ok) return false;
@@ -372,7 +372,8 @@ export class IndexScanStage extends PlanStage {
       if (this.scanDirection === 1) entries.next(this.position);
       else entries.prev(this.position);
       if (!this.inBounds(entry.k)) continue;
-      if (this.index.multikey) {
+      // Under a collation two bounds can reach the same entry ($in: ['ada', 'ADA'] at strength 2).
+      if (this.index.multikey || this.index.collation) {
         this.dupsTested += 1;
         if (this.seen.has(entry.r)) {
           this.dupsDropped += 1;

@@ -7,6 +7,7 @@
 import { ObjectId } from 'bson';
 import { runMingoPipeline } from './mingo-context.js';
 import { deepClone } from '../bson/clone.js';
+import { restoreNumberTypes } from '../bson/numeric.js';
 import { bsonTypeOf, compareValues, isNumeric, keyString } from '../bson/order.js';
 import { formatValue } from '../bson/format.js';
 import { getPath, hasOwnField, isPlainObject, setOwnField, setPath } from '../bson/paths.js';
@@ -80,6 +81,8 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, options: ApplyOptions)
   let result: Doc;
   if (Array.isArray(update)) {
     result = (runMingoPipeline(update, [doc], options.variables ? { variables: options.variables } : {})[0] ?? {}) as Doc;
+    // Fields the pipeline left alone keep their BSON numeric type (mingo computes in JS numbers).
+    restoreNumberTypes(result, doc);
     // A pipeline that drops _id (e.g. $replaceRoot) keeps the original one, as mongod does.
     if (result._id === undefined && originalId !== undefined) result = { _id: originalId, ...result };
   } else if (!isOperatorUpdate(update)) {

@@ -4,6 +4,7 @@
 // email cannot both pass the check.
 import { randomUUID } from 'node:crypto';
 import { formatValue } from '../bson/format.js';
+import { keyString } from '../bson/order.js';
 import { getPath } from '../bson/paths.js';
 import { CommandError } from '../errors.js';
 import { Index, type IndexSpec } from '../indexes/index.js';
@@ -19,6 +20,11 @@ export interface CollectionObserver {
   inserted(coll: Collection, doc: Doc): void;
   replaced(coll: Collection, before: Doc, after: Doc): void;
   removed(coll: Collection, doc: Doc): void;
+}
+
+/** Binary key equality: under a collation 'Ada' and 'ada' collide, yet the entry must still change. */
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => keyString(v) === keyString(b[i]));
 }
 
 export class Collection {
@@ -59,7 +65,8 @@ export class Collection {
       .join(', ');
     return new CommandError(
       11000,
-      `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: { ${rendered} }`,
+      // mongod names a collated index's collation too (its dup key shows ICU sort-key bytes; the value is clearer).
+      `E11000 duplicate key error collection: ${this.ns} index: ${index.name}${index.collation ? ` collation: ${formatValue(index.collation.spec)}` : ''} dup key: { ${rendered} }`,
       { keyPattern: { ...index.spec.key }, keyValue },
     );
   }
@@ -95,7 +102,7 @@ export class Collection {
       const before = oldKeys[i] as unknown[][];
       const after = newKeys[i] as unknown[][];
       // Most updates leave most index keys alone (_id never changes): skip those entries.
-      if (before.length === after.length && before.every((key, j) => Index.keyId(key) === Index.keyId(after[j] as unknown[]))) return;
+      if (before.length === after.length && before.every((key, j) => sameKey(key, after[j] as unknown[]))) return;
       index.remove(rid, before);
       index.add(rid, after);
     });
@@ -142,7 +149,7 @@ export class Collection {
       const keys = index.keysFor(doc);
       if (index.unique) {
         for (const key of keys) {
-          const id = Index.keyId(key);
+          const id = index.keyId(key);
           if (seen.has(id)) {
             const err = this.duplicateKeyError(index, key);
             throw new CommandError(

@@ -1,7 +1,8 @@
 // MongoDB wire protocol framing. Drivers since 3.6 speak OP_MSG; the very first handshake still
 // arrives as a legacy OP_QUERY on admin.$cmd and must be answered with OP_REPLY.
 // https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
-import { deserialize, serialize, type Document } from 'bson';
+import { serialize, type Document } from 'bson';
+import { deserializeExact } from '../bson/deserialize.js';
 import { nestsDeeperThan } from './bson-depth.js';
 
 export const OP_REPLY = 1;
@@ -56,8 +57,6 @@ export interface ParsedMessage {
   fullCollectionName?: string;
 }
 
-const DESERIALIZE_OPTIONS = { promoteValues: true, promoteLongs: true, validation: { utf8: false } } as const;
-
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new ProtocolViolation('truncated BSON document');
   const size = buf.readInt32LE(offset);
@@ -70,7 +69,8 @@ function readDocument(buf: Buffer, offset: number, end: number): { doc: Document
     throw new MessageRefusal(15, 'Overflow', `BSONObj exceeded maximum nested object depth: ${MAX_BSON_DEPTH}`);
   }
   try {
-    const doc = deserialize(buf.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+    // Every value keeps its BSON type (int32/int64/double/decimal, regex flags): bson/deserialize.ts.
+    const doc = deserializeExact(buf.subarray(offset, offset + size));
     return { doc, next: offset + size };
   } catch (error) {
     throw new ProtocolViolation(`invalid BSON: ${(error as Error).message}`);
