@@ -1,10 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { loadScenarioById } from '../../src/scenario/registry.js';
+import { failedChecks, observation, runScenarioById, unresolvedStepRefs } from '../support/scenario-harness.js';
 
 test('27: hash-string comparison lets reuse through, bcrypt.compare and a history stop it', async () => {
   const report = await runScenarioById(27);
   assert.equal(report.error, undefined, report.error);
+
+  assert.deepEqual(report.steps.map((step) => [step.title, step.shows, step.senior]), [
+    ['Same password, two hashes', 'context', false],
+    ['Naive: compare hash strings', 'failure', false],
+    ['Fix: bcrypt.compare', 'fix', false],
+    ['Fix: password history', 'fix', false],
+    ['Senior: the cost factor doubles', 'context', true],
+  ]);
+  const scenario = await loadScenarioById(27);
+  assert.ok(scenario);
+  assert.deepEqual(unresolvedStepRefs(scenario, report), []);
 
   // Salts differ, so the hashes differ, yet compare() accepts the password against both.
   const saltA = observation(report, 'two hashes', 'salt A');
@@ -24,14 +36,21 @@ test('27: hash-string comparison lets reuse through, bcrypt.compare and a histor
   assert.equal(observation(report, 'Naive', 'stored hash changed'), true);
   assert.equal(observation(report, 'Naive', 'new pw is the old'), true);
 
-  // Fix: same → 400, new → 204, back to the old one → 400 from the history.
-  assert.equal(observation(report, 'Fix', 'same password'), 400);
-  assert.equal(observation(report, 'Fix', 'wrong current pw'), 401);
-  assert.equal(observation(report, 'Fix', 'no session'), 401);
-  assert.equal(observation(report, 'Fix', 'new password'), 204);
-  assert.equal(observation(report, 'Fix', 'history size'), 1);
-  assert.equal(observation(report, 'history', 'back to old pw'), 400);
-  assert.equal(observation(report, 'Password history', 'history size'), 1);
+  // Fix: same → 400; wrong current password → 403 with a code (the session is valid);
+  // no session → 401 with a Bearer challenge; new → 204; back to the old one → 400 from the history.
+  assert.equal(observation(report, 'Fix: bcrypt', 'same password'), 400);
+  assert.equal(observation(report, 'Fix: bcrypt', 'wrong current pw'), 403);
+  assert.equal(observation(report, 'Fix: bcrypt', 'wrong current pw code'), 'current_password_invalid');
+  assert.equal(observation(report, 'Fix: bcrypt', 'no session'), 401);
+  assert.equal(observation(report, 'Fix: bcrypt', 'no session challenge'), 'Bearer realm="api"');
+  assert.equal(observation(report, 'Fix: bcrypt', 'new password'), 204);
+  assert.equal(observation(report, 'Fix: bcrypt', 'history size'), 1);
+  assert.equal(observation(report, 'password history', 'back to old pw'), 400);
+  assert.equal(observation(report, 'password history', 'history size'), 1);
+
+  // One more cost step about doubles the hash time (the bound itself is the demo's check).
+  const ratio = observation(report, 'cost factor', 'ratio');
+  assert.ok(typeof ratio === 'number' && ratio > 1, `ratio ${String(ratio)}`);
 
   assert.deepEqual(failedChecks(report), []);
   assert.equal(report.passed, true);
