@@ -5,7 +5,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScenarioReport } from '../../src/runtime/report.js';
-import { checksOf, failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { loadScenarioById } from '../../src/scenario/registry.js';
+import { checksOf, failedChecks, observation, runScenarioById, unresolvedStepRefs } from '../support/scenario-harness.js';
 
 const USERS = 20_000;
 const ACTIVE = 12_000;
@@ -36,6 +37,25 @@ test('the demo ran to the end with every check held', () => {
   assert.deepEqual(failedChecks(report), []);
   assert.ok(checksOf(report).length >= 20, 'the demo makes its claims as checks');
   assert.equal(report.passed, true);
+});
+
+test('every step declares its role, and every provenBy/shownBy names a step', async () => {
+  assert.deepEqual(report.steps.map((step) => [step.title, step.shows, step.senior]), [
+    ['Seed 20,000 users', 'context', false],
+    ['No index: COLLSCAN', 'failure', false],
+    ['Compound index: IXSCAN', 'fix', false],
+    ['Projection: select fields', 'fix', false],
+    ['Naive: deep skip', 'failure', false],
+    ['Fix: keyset cursor', 'fix', false],
+    ['Read-through cache (TTL)', 'fix', false],
+    ['Senior trap: filter-only index', 'failure', true],
+    ['Senior: which plan wins', 'context', true],
+  ]);
+  const scenario = await loadScenarioById(28);
+  assert.ok(scenario);
+  assert.deepEqual(unresolvedStepRefs(scenario, report), []);
+  // Timings are this engine's: no speed-up figure is printed as if it were MongoDB's.
+  assert.ok(report.steps.every((step) => !('speed-up' in step.observations)));
 });
 
 test('the seed holds the users the explain figures are compared with', () => {
@@ -69,17 +89,29 @@ test('projection shrinks the HTTP response to _id, name, email and createdAt', (
   assert.deepEqual(observation(report, 'Projection', 'slim fields'), ['_id', 'createdAt', 'email', 'name']);
 });
 
-test('deep skip walks the skipped keys; the keyset query seeks and walks one page', () => {
-  assert.ok(stagesAt('Deep skip', 'skip stages').includes('IXSCAN'));
-  assert.ok(numberAt('Deep skip', 'skip keys') >= DEEP_SKIP + PAGE);
-  const keyset = stagesAt('Deep skip', 'keyset stages');
+test('the projection still fetches every returned document; a covered projection reads none', () => {
+  assert.ok(stagesAt('Projection', 'projected stages').includes('FETCH'));
+  assert.equal(numberAt('Projection', 'projected docs examined'), PAGE);
+  assert.ok(!stagesAt('Projection', 'covered stages').includes('FETCH'));
+  assert.equal(numberAt('Projection', 'covered docs examined'), 0);
+});
+
+test('deep skip walks the skipped keys and repeats a user when a row is inserted between pages', () => {
+  assert.ok(stagesAt('deep skip', 'skip stages').includes('IXSCAN'));
+  assert.ok(numberAt('deep skip', 'skip keys') >= DEEP_SKIP + PAGE);
+  assert.equal(observation(report, 'deep skip', 'page 2 repeats the end of page 1'), true);
+});
+
+test('the keyset query seeks and walks one page, and an insert between pages repeats nobody', () => {
+  const keyset = stagesAt('keyset', 'keyset stages');
   assert.equal(keyset.filter((stage) => stage === 'IXSCAN').length, 1, keyset.join(' > '));
   assert.ok(!keyset.includes('SORT') && !keyset.includes('COLLSCAN'), keyset.join(' > '));
-  assert.equal(observation(report, 'Deep skip', 'keyset index'), COMPOUND);
+  assert.equal(observation(report, 'keyset', 'keyset index'), COMPOUND);
   // the page plus the cursor's own row, which the tiebreak $or filters out
-  assert.ok(numberAt('Deep skip', 'keyset keys') <= PAGE + 1);
-  assert.ok(numberAt('Deep skip', 'keyset docs') <= PAGE + 1);
-  assert.equal(numberAt('Deep skip', 'status, ?after= twice'), 400);
+  assert.ok(numberAt('keyset', 'keyset keys') <= PAGE + 1);
+  assert.ok(numberAt('keyset', 'keyset docs') <= PAGE + 1);
+  assert.equal(numberAt('keyset', 'users on both pages, insert between'), 0);
+  assert.equal(numberAt('keyset', 'status, ?after= twice'), 400);
 });
 
 test('the read-through cache misses once, then hits, with one database query', () => {
@@ -91,10 +123,10 @@ test('the read-through cache misses once, then hits, with one database query', (
   assert.match(String(observation(report, 'cache', 'redis')), /redis|ioredis-mock/i);
 });
 
-test('a filter-only index still sorts in memory; the planner prefers the compound one', () => {
+test('a filter-only index still sorts in memory; the winning plan uses the compound one', () => {
   const hinted = stagesAt('filter-only index', 'stages, hint isActive_1');
   assert.ok(hinted.includes('IXSCAN') && hinted.includes('SORT'), hinted.join(' > '));
   assert.equal(numberAt('filter-only index', 'docs, hint isActive_1'), ACTIVE);
-  assert.equal(observation(report, 'filter-only index', 'planner picks'), COMPOUND);
-  assert.ok(numberAt('filter-only index', 'rejected plans') >= 1);
+  assert.equal(observation(report, 'which plan wins', 'winning index'), COMPOUND);
+  assert.ok(numberAt('which plan wins', 'rejected plans') >= 1);
 });
