@@ -51,12 +51,14 @@ if (typeof email !== 'string'
 }
 const user = await User.findOne({ email })
   .select('+password');
-// unknown email: compare against a dummy hash too
-// (timing), see scenario 33
-const ok = user
-  && await bcrypt.compare(password, user.password);
+// unknown email: compare with a dummy hash anyway,
+// so both answers take as long (see scenario 33)
+const ok = await bcrypt.compare(password,
+  user?.password ?? DUMMY_HASH) && user !== null;
 if (!ok) {
-  return res.status(401).json({ error: 'invalid' });
+  return res.status(401)
+    .set('WWW-Authenticate', 'Bearer realm="api"')
+    .json({ error: 'invalid credentials' });
 }
 res.json(user);  // toJSON strips the hash loaded above`;
 
@@ -149,7 +151,7 @@ function userModel(ctx: DemoContext, name: string, protection: Protection): User
   return ctx.db.model<UserFields>(name, schema);
 }
 
-function buildUserApi(ctx: DemoContext, User: UserModel, bcrypt: Bcrypt): Express {
+function buildUserApi(ctx: DemoContext, User: UserModel, bcrypt: Bcrypt, dummyHash: string): Express {
   const app = ctx.express();
   app.use(ctx.express.json());
   // Hydrated documents: res.json() calls each document's toJSON().
@@ -184,8 +186,10 @@ function buildUserApi(ctx: DemoContext, User: UserModel, bcrypt: Bcrypt): Expres
       return;
     }
     const user = await User.findOne({ email }).select('+password');
-    if (!user || !(await bcrypt.compare(password, user.password))) {
-      res.status(401).json({ error: 'invalid credentials' });
+    // An unknown email still costs one compare, so timing does not reveal which emails exist.
+    const ok = (await bcrypt.compare(password, user?.password ?? dummyHash)) && user !== null;
+    if (!ok) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="api"').json({ error: 'invalid credentials' });
       return;
     }
     res.json(user);
@@ -235,6 +239,13 @@ export const scenario = defineScenario({
     'How do you stop secrets from leaving the API with Mongoose, and which everyday coding patterns would ' +
     'quietly bring the leak back?',
   answer: {
+    short:
+      'res.json() sends whatever toJSON() produces, so I keep secrets in with two layers: select: false on the '
+      + 'password and token paths, so queries never load them (login opts in with .select(\'+password\')), and a toJSON '
+      + 'transform in the schema for documents that hold them anyway, such as what create() returns. Each layer has holes '
+      + '(lean() and toObject() skip the transform; create() and aggregate() ignore select: false), so sensitive '
+      + 'endpoints also get an explicit projection or an allow-list DTO, and a test scans every response for secret '
+      + 'keys and values.',
     reasoning: [
       'The leak happens because res.json() serialises whatever it is given: a Mongoose document becomes JSON through its toJSON() method, which by default includes every stored field, the hash and the token array included. A bcrypt hash is not the password, but it allows offline guessing, and tokens are credentials in themselves, so both must never leave the server.',
       'The first layer is a toJSON transform in the schema options: it runs whenever a document is serialised and removes password and tokens (returning a new object without them is cleaner than deleting from it). Putting it in the schema, not in each route, means every endpoint that sends a document benefits. It only changes the output; the database still holds the hash, which login needs.',
@@ -246,26 +257,32 @@ export const scenario = defineScenario({
       {
         text: 'res.json() serialises the whole document via toJSON(), so stored secrets (hash, tokens) leave unless removed.',
         terms: [['tojson', 'res.json', 'serializ', 'serialis'], ['password', 'hash', 'token']],
+        provenBy: 'Naive',
       },
       {
         text: 'A schema-level toJSON transform strips password and tokens from every serialised document.',
         terms: [['transform', 'tojson'], ['schema option', 'in the schema', 'schema-level', 'toJSON:']],
+        provenBy: 'Fix 1',
       },
       {
         text: '.lean() (and aggregate) return plain objects, so toJSON transforms do not run and the leak returns.',
         terms: [['lean'], ['plain object', 'pojo', 'not a document', 'no document', 'bypass', 'skip']],
+        provenBy: 'Pitfall',
       },
       {
         text: 'select: false on secret paths excludes them from queries by default, lean ones included.',
         terms: [['select: false', 'select:false', 'select false']],
+        provenBy: 'Fix 2',
       },
       {
         text: 'Opt in with .select(\'+password\') only where the hash is needed (login) and still respond through the transform.',
         terms: [['+password', 'select(\'+', 'opt in', 'opt-in'], ['login', 'compare']],
+        provenBy: 'Fix 2',
       },
       {
         text: 'Defence in depth: create()/save() results and aggregate() ignore select:false, so use both layers, explicit projections or DTOs, and test every response.',
         terms: [['create()', 'save()', 'aggregate', 'dto', 'allow-list', 'allowlist', 'whitelist', '$project'], ['defence in depth', 'defense in depth', 'both layers', 'scan every response', 'secret scan', 'test every']],
+        provenBy: 'Senior fix',
       },
     ],
     code: [
@@ -276,6 +293,8 @@ export const scenario = defineScenario({
       { title: 'What select:false does not cover', language: 'js', code: seniorCode },
     ],
     seniorNotes: [
+      'OWASP files this under API3:2023 Broken Object Property Level Authorization, which joins excessive data exposure (this scenario) with its input-side twin, mass assignment: a User.create(req.body) or an update with req.body lets a client set role or password fields. Allow-list fields on the way in as well as on the way out.',
+      'Do not store raw session or API tokens at all: keep a SHA-256 digest of each high-entropy random token and hash the presented token to look it up. Then a leaked document, backup or log line holds nothing that logs anyone in.',
       'Prefer allow-lists to deny-lists for public representations: a DTO or mapper that names the fields to send cannot leak a secret field added to the schema next year, a deny-list can.',
       'select:false is a query default: the document returned by create()/save(), aggregation pipelines ($lookup of users included) and the raw driver ignore it. Keep the toJSON transform and project explicitly in pipelines.',
       '`toJSON` only runs when the document itself is serialised: `res.json({ ...doc.toObject(), role })` or `res.json(doc.toObject())` bypasses it and sends the hash. Set the same transform on `toObject` in the schema options, or map to a DTO.',
@@ -290,7 +309,7 @@ export const scenario = defineScenario({
       {
         prompt: 'The schema has a toJSON transform that removes password. Why does GET /users, implemented as User.find().lean(), still return hashes?',
         options: [
-          { text: 'lean() returns plain objects, not documents, so there is no toJSON method to apply the transform', correct: true, explanation: 'The transform belongs to the document\'s toJSON(); plain objects are serialised field by field.' },
+          { text: 'lean() returns plain objects, which have no toJSON to run', correct: true, explanation: 'The transform belongs to the document\'s toJSON(); plain objects are serialised field by field, as the demo\'s lean list shows.' },
           { text: 'res.json() calls toObject(), not toJSON()', correct: false, explanation: 'res.json() uses JSON.stringify, which calls toJSON() when an object has one; hydrated documents are transformed.' },
           { text: 'lean() re-reads the document from the primary, bypassing the schema cache', correct: false, explanation: 'lean() skips hydration; it has nothing to do with which member is read.' },
           { text: 'Transforms only run on findById, not on find', correct: false, explanation: 'The demo\'s hydrated find() list was clean; what matters is document versus plain object.' },
@@ -317,13 +336,76 @@ export const scenario = defineScenario({
         prompt: 'Which check in a test best catches a future leak?',
         options: [
           { text: 'Assert that response.body.password is undefined on GET /users/:id', correct: false, explanation: 'One key on one endpoint misses tokens, nested copies and other endpoints.' },
-          { text: 'Recursively scan every response body for secret key names and for the actual secret values seeded in the test', correct: true, explanation: 'Value scanning catches a secret under a new name or nested somewhere; key scanning catches empty or renamed copies.' },
-          { text: 'Check that the response is smaller than 1 KB', correct: false, explanation: 'A 60-character hash fits easily; size says nothing about content.' },
-          { text: 'Check that the Content-Type is application/json', correct: false, explanation: 'That is true for leaking and clean responses alike.' },
+          { text: 'Scan every body recursively for secret keys and seeded values', correct: true, explanation: 'Value scanning catches a secret under a new name or nested somewhere; key scanning catches empty or renamed copies. The demo scans every response it receives.' },
+          { text: 'Snapshot-test each response and review the diffs by eye', correct: false, explanation: 'A snapshot records the leak as the expected output; a reviewer skims a 60-character hash easily.' },
+          { text: 'Lint for res.json(user) calls in route handlers', correct: false, explanation: 'Leaks come through lean(), toObject(), create() and pipelines too; a lint rule on one call shape misses them.' },
         ],
       },
     ],
   },
+  followUps: [
+    {
+      question: 'A teammate speeds up the list endpoint with lean(). What can go wrong, and how do you stop it coming back?',
+      answer: 'lean() hands back plain objects from the driver, so nothing of the document layer runs: no toJSON transform, no getters or virtuals. If the transform was the only protection, the hashes and tokens go straight out, which is what the demo shows. select: false on the secret paths keeps them out of lean queries too, and a test that scans every endpoint\'s response for secret keys and seeded values fails the day someone adds lean() to a route that lacks it.',
+      keyPoints: [
+        { text: 'lean() returns plain objects, so transforms do not run.', terms: [['lean'], ['plain object', 'pojo', 'transform', 'tojson']] },
+        { text: 'select: false keeps secrets out of lean queries.', terms: [['select: false', 'select:false']] },
+        { text: 'A secret-scanning test over every endpoint catches the regression.', terms: [['scan', 'test every', 'every endpoint', 'every response']] },
+      ],
+      probes: 2,
+      kind: 'probe',
+      shownBy: 'Pitfall',
+    },
+    {
+      question: 'With select: false on password, how does login get the hash, and where does select: false not protect you?',
+      answer: 'Login asks for it explicitly with .select(\'+password\'), the only place that needs it, and still answers through toJSON so the hash is stripped on the way out. select: false is a projection default for queries, so it does nothing for the document create() or save() hand back, for aggregation pipelines (a $lookup into users included), for the raw driver, or for a populate that asks for +password. Those paths need the toJSON transform, an explicit $project or a DTO.',
+      keyPoints: [
+        { text: 'Login opts in with .select(\'+password\').', terms: [['+password', 'opt in', 'opt-in']] },
+        { text: 'create()/save() results, aggregate and the raw driver ignore it.', terms: [['create', 'save', 'aggregate', 'pipeline', 'driver', '$lookup']] },
+      ],
+      probes: 3,
+      kind: 'probe',
+      shownBy: 'Fix 2',
+    },
+    {
+      question: 'Where do you remove the secrets: in each route, or somewhere else? Why?',
+      answer: 'In the schema: a toJSON transform in the schema options runs whenever any route serialises a document of that model, so the next endpoint someone writes is covered without thinking about it. Deleting fields in each route is forgotten on the first new route. I return a new object without the fields rather than deleting from the one I was given, and set the same transform on toObject so a spread does not bypass it; lean() and aggregate still need the other layer.',
+      keyPoints: [
+        { text: 'A schema-level toJSON transform covers every route.', terms: [['schema'], ['transform', 'tojson']] },
+        { text: 'Per-route deletion is forgotten on the next route.', terms: [['every route', 'each route', 'per route', 'per-route', 'forgotten', 'next endpoint', 'new route']] },
+      ],
+      probes: 1,
+      kind: 'probe',
+      shownBy: 'Fix 1',
+    },
+    {
+      question: 'Deny-list the secret fields, or allow-list what each response may contain?',
+      answer: 'For anything public I prefer an allow-list: a small mapper or DTO per representation (toPublicUser) that names the fields it sends. A deny-list fails open: the field someone adds to the schema next year, a recovery code or an API key, goes out until somebody remembers to add it. The price is a little mapping code per resource, which output validation (a zod schema that strips unknown keys) can share. I keep select: false and the transform underneath as a second layer.',
+      keyPoints: [
+        { text: 'An allow-list or DTO names exactly the fields sent.', terms: [['allow-list', 'allowlist', 'whitelist', 'dto', 'mapper']] },
+        { text: 'A deny-list fails open for fields added later.', terms: [['fail open', 'fails open', 'new field', 'added later', 'next year', 'future field']] },
+      ],
+      kind: 'trade-off',
+    },
+    {
+      question: 'The user document stores the user\'s session tokens. Even with select: false, what would you change?',
+      answer: 'I would stop storing the tokens themselves. A session token is a credential, so anything that reads the collection, a backup, a log line or one leaky endpoint, could log in as the user. Store a SHA-256 digest of each high-entropy random token and hash the presented token to look it up; a fast hash is enough because the token is random, unlike a password. Better still, keep sessions in their own collection with an expiry (a TTL index) so each device can be listed and revoked.',
+      keyPoints: [
+        { text: 'Store a digest of each token, not the token.', terms: [['digest', 'hash of the token', 'hashed token', 'sha-256', 'sha256', 'hash the token']] },
+        { text: 'A fast hash suffices because tokens are high-entropy.', terms: [['random', 'entropy'], ['fast', 'sha', 'no bcrypt', 'not bcrypt']] },
+      ],
+      kind: 'security',
+    },
+    {
+      question: 'Besides response bodies, where else do these secrets leave the server?',
+      answer: 'Logs first: a logger that writes req.body on /login, an error that includes the document, Mongoose\'s debug output printing queries. Then error responses that echo internals, APM and analytics payloads, and caches that store whole documents. I redact at the logger (pino\'s redact paths, for instance), never log whole documents or bodies of auth routes, return generic error messages, and treat any hash that did leak as exposed: force resets and revoke sessions.',
+      keyPoints: [
+        { text: 'Logs, error messages and monitoring payloads leak too.', terms: [['log'], ['error', 'apm', 'debug', 'monitoring']] },
+        { text: 'Redact at the logger and keep error responses generic.', terms: [['redact'], ['generic', 'logger', 'pino']] },
+      ],
+      kind: 'security',
+    },
+  ],
   demo: {
     async run(ctx) {
       const bcrypt = (await import('bcrypt')).default as Bcrypt;
@@ -338,6 +420,8 @@ export const scenario = defineScenario({
         return { ...person, plain, hash: await bcrypt.hash(plain, BCRYPT_COST), token: randomBytes(24).toString('base64url') };
       }));
       const secretValues = seedUsers.flatMap((u) => [u.plain, u.hash, u.token]);
+      // Compared against when the email is unknown, so a miss costs as much as a wrong password.
+      const dummyHash = await bcrypt.hash(randomBytes(12).toString('base64url'), BCRYPT_COST);
 
       async function seedInto(User: UserModel): Promise<string> {
         await User.init();
@@ -346,7 +430,7 @@ export const scenario = defineScenario({
       }
       async function serveWith(User: UserModel): Promise<{ api: ServedApp; aliceId: string }> {
         const aliceId = await seedInto(User);
-        return { api: await ctx.serve(buildUserApi(ctx, User, bcrypt)), aliceId };
+        return { api: await ctx.serve(buildUserApi(ctx, User, bcrypt, dummyHash)), aliceId };
       }
 
       let scanned = 0;
@@ -371,7 +455,7 @@ export const scenario = defineScenario({
         const list = await fetchAndScan(api, 'list', { path: '/users' });
         ctx.check('GET /users/:id leaks the hash and tokens', byId.res.status === 200 && byId.scan.keys.includes('password') && byId.scan.keys.includes('tokens') && byId.scan.values >= 2, detail(byId.scan));
         ctx.check('GET /users leaks them for every user', list.res.status === 200 && list.scan.values >= 2 * seedUsers.length, detail(list.scan));
-      });
+      }, { shows: 'failure' });
 
       let JsonSafeUser: UserModel | undefined;
       let jsonSafeApi: ServedApp | undefined;
@@ -388,7 +472,7 @@ export const scenario = defineScenario({
         ctx.check('GET /users/:id is clean', byId.res.status === 200 && !leaks(byId.scan), detail(byId.scan));
         ctx.check('GET /users (documents) is clean', list.res.status === 200 && !leaks(list.scan), detail(list.scan));
         ctx.check('the database still holds the hashes', stored === seedUsers.length, `${stored} stored`);
-      });
+      }, { shows: 'fix' });
 
       await ctx.step('Pitfall: lean(), toObject()', async () => {
         if (!JsonSafeUser || !jsonSafeApi) throw new Error('previous step did not run');
@@ -405,7 +489,7 @@ export const scenario = defineScenario({
         const aliceDoc = await JsonSafeUser.findOne().sort({ email: 1 });
         const spread = await fetchAndScan(jsonSafeApi, 'toObject spread', { path: `/users/${String(aliceDoc?._id)}/profile` });
         ctx.check('a toObject() spread leaks the hash too', spread.res.status === 200 && spread.scan.keys.includes('password') && spread.scan.values >= 1, detail(spread.scan));
-      });
+      }, { shows: 'failure' });
 
       await ctx.step('Fix 2: select: false', async () => {
         ctx.showCode('select:false + opt-in', selectFalseCode, 'js');
@@ -429,41 +513,50 @@ export const scenario = defineScenario({
         ctx.check('GET /users/:id is clean', byId.res.status === 200 && !leaks(byId.scan), detail(byId.scan));
         ctx.check('queries omit the hash unless asked with +password', withoutOptIn?.password === undefined && withOptIn?.password === alice.hash);
         ctx.check('login works and its response is clean', login.res.status === 200 && !leaks(login.scan), `status ${login.res.status}; ${detail(login.scan)}`);
-        ctx.check('a wrong password is refused (401), cleanly', wrong.res.status === 401 && !leaks(wrong.scan), `status ${wrong.res.status}; ${detail(wrong.scan)}`);
+        const unknown = await fetchAndScan(api, 'unknown email', { method: 'POST', path: '/login', json: { email: 'nobody@example.test', password: alice.plain } });
+        ctx.observe('401 challenge', wrong.res.headers['www-authenticate'] ?? null);
+        ctx.check('a wrong password and an unknown email both get 401 with a Bearer challenge, cleanly',
+          [wrong, unknown].every((r) => r.res.status === 401 && r.res.headers['www-authenticate'] === 'Bearer realm="api"' && !leaks(r.scan)),
+          `statuses ${wrong.res.status}/${unknown.res.status}, challenge ${wrong.res.headers['www-authenticate'] ?? 'none'}; ${detail(wrong.scan)}`);
         ctx.check('an operator as email ({"$ne":null}) is refused (400)', operator.res.status === 400 && !leaks(operator.scan), `status ${operator.res.status}`);
-      });
+      }, { shows: 'fix' });
 
-      await ctx.step('Senior: where select:false stops', async () => {
+      const carol = { email: 'carol@example.test', name: 'Carol', password: randomBytes(12).toString('base64url') };
+      /** The secrets a scan looks for once carol is registered: the seed's, her password and her stored hash. */
+      const withCarol = async (User: UserModel): Promise<string[]> => {
+        const doc = await User.findOne({ email: carol.email }).select('+password').lean();
+        return [...secretValues, carol.password, ...(doc?.password ? [doc.password] : [])];
+      };
+      const Safe = userModel(ctx, 'SafeUser2', 'select:false+toJSON');
+      const safeApp = await serveWith(Safe);
+
+      await ctx.step('Senior trap: where select:false stops', async () => {
         ctx.showCode('create() and aggregate()', seniorCode, 'js');
+        ctx.say('select:false is a default of queries. Two everyday paths are not queries: the document create() hands back, and an aggregation pipeline.');
         const SelectOnly = userModel(ctx, 'SelectOnlyUser', 'select:false');
-        const Safe = userModel(ctx, 'SafeUser2', 'select:false+toJSON');
         const onlyApp = await serveWith(SelectOnly);
-        const safeApp = await serveWith(Safe);
-        const carol = { email: 'carol@example.test', name: 'Carol', password: randomBytes(12).toString('base64url') };
-
-        const hashOf = async (User: UserModel): Promise<string[]> => {
-          const doc = await User.findOne({ email: carol.email }).select('+password').lean();
-          return doc?.password ? [doc.password, carol.password] : [carol.password];
-        };
         const onlyRes = await onlyApp.api.request({ method: 'POST', path: '/register', json: carol });
-        const onlyScan = scanForSecrets(onlyRes.body, [...secretValues, ...(await hashOf(SelectOnly))]);
-        const safeRes = await safeApp.api.request({ method: 'POST', path: '/register', json: carol });
-        const safeScan = scanForSecrets(safeRes.body, [...secretValues, ...(await hashOf(Safe))]);
-        scanned += 2;
+        const onlyScan = scanForSecrets(onlyRes.body, await withCarol(SelectOnly));
+        scanned += 1;
         ctx.observe('register (select only), status', onlyRes.status);
         ctx.observe('register (select only), secret keys', onlyScan.keys);
+        const report = await fetchAndScan(safeApp.api, 'aggregate', { path: '/users-report' });
+        ctx.check('create() response leaks with select:false alone', onlyRes.status === 201 && onlyScan.keys.includes('password') && onlyScan.values >= 1, detail(onlyScan));
+        ctx.check('aggregate() ignores select:false', report.res.status === 200 && report.scan.keys.includes('password'), detail(report.scan));
+      }, { shows: 'failure', senior: true });
+
+      await ctx.step('Senior fix: both layers, explicit $project', async () => {
+        ctx.say('Keep the toJSON transform beside select:false, and project explicitly in every pipeline that touches users.');
+        const safeRes = await safeApp.api.request({ method: 'POST', path: '/register', json: carol });
+        const safeScan = scanForSecrets(safeRes.body, await withCarol(Safe));
+        scanned += 1;
         ctx.observe('register (both), status', safeRes.status);
         ctx.observe('register (both), secret keys', safeScan.keys);
-
-        const report = await fetchAndScan(safeApp.api, 'aggregate', { path: '/users-report' });
-        const projected = await fetchAndScan(safeApp.api, 'aggregate+$project', { path: '/users-report?safe=1' });
+        const projected = await fetchAndScan(safeApp.api, 'aggregate+$project', { path: '/users-report?safe=1' }, await withCarol(Safe));
         ctx.observe('responses scanned', scanned);
-
-        ctx.check('create() response leaks with select:false alone', onlyRes.status === 201 && onlyScan.keys.includes('password') && onlyScan.values >= 1, detail(onlyScan));
-        ctx.check('with the toJSON transform as well it is clean', safeRes.status === 201 && !leaks(safeScan), detail(safeScan));
-        ctx.check('aggregate() ignores select:false', report.res.status === 200 && report.scan.keys.includes('password'), detail(report.scan));
-        ctx.check('an explicit $project closes it', projected.res.status === 200 && !leaks(projected.scan) && Array.isArray(projected.res.body) && projected.res.body.length === seedUsers.length + 1, detail(projected.scan));
-      });
+        ctx.check('with the toJSON transform as well, the create() response is clean', safeRes.status === 201 && !leaks(safeScan), detail(safeScan));
+        ctx.check('an explicit $project closes the pipeline', projected.res.status === 200 && !leaks(projected.scan) && Array.isArray(projected.res.body) && projected.res.body.length === seedUsers.length + 1, detail(projected.scan));
+      }, { shows: 'fix', senior: true });
     },
   },
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failedChecks, observation, runScenarioById } from '../support/scenario-harness.js';
+import { loadScenarioById } from '../../src/scenario/registry.js';
+import { failedChecks, observation, runScenarioById, unresolvedStepRefs } from '../support/scenario-harness.js';
 
 const count = (value: unknown): number => {
   assert.equal(typeof value, 'number');
@@ -10,6 +11,18 @@ const count = (value: unknown): number => {
 test('scenario 29: secrets leak naively and through lean(); toJSON plus select:false keep them in', async () => {
   const report = await runScenarioById(29);
   assert.equal(report.error, undefined, report.error);
+
+  assert.deepEqual(report.steps.map((step) => [step.title, step.shows, step.senior]), [
+    ['Naive: document sent as is', 'failure', false],
+    ['Fix 1: toJSON transform', 'fix', false],
+    ['Pitfall: lean(), toObject()', 'failure', false],
+    ['Fix 2: select: false', 'fix', false],
+    ['Senior trap: where select:false stops', 'failure', true],
+    ['Senior fix: both layers, explicit $project', 'fix', true],
+  ]);
+  const scenario = await loadScenarioById(29);
+  assert.ok(scenario);
+  assert.deepEqual(unresolvedStepRefs(scenario, report), []);
 
   // Naive: the hash and the tokens are in the body, keys and real values alike.
   assert.equal(observation(report, 'Naive', 'by id, status'), 200);
@@ -41,16 +54,19 @@ test('scenario 29: secrets leak naively and through lean(); toJSON plus select:f
   assert.deepEqual(observation(report, 'select: false', 'login, secret keys'), []);
   assert.equal(observation(report, 'select: false', 'wrong password, status'), 401);
   assert.deepEqual(observation(report, 'select: false', 'wrong password, secret keys'), []);
+  assert.equal(observation(report, 'select: false', 'unknown email, status'), 401);
+  assert.equal(observation(report, 'select: false', '401 challenge'), 'Bearer realm="api"');
   // a typed body: an operator in place of the email never reaches the filter
   assert.equal(observation(report, 'select: false', 'operator email, status'), 400);
 
   // Where select:false stops: create() responses and aggregate().
-  assert.equal(observation(report, 'Senior', 'register (select only), status'), 201);
-  assert.ok((observation(report, 'Senior', 'register (select only), secret keys') as string[]).includes('password'));
-  assert.deepEqual(observation(report, 'Senior', 'register (both), secret keys'), []);
-  assert.ok((observation(report, 'Senior', 'aggregate, secret keys') as string[]).includes('password'));
-  assert.deepEqual(observation(report, 'Senior', 'aggregate+$project, secret keys'), []);
-  assert.equal(observation(report, 'Senior', 'aggregate+$project, secret values'), 0);
+  assert.equal(observation(report, 'Senior trap', 'register (select only), status'), 201);
+  assert.ok((observation(report, 'Senior trap', 'register (select only), secret keys') as string[]).includes('password'));
+  assert.ok((observation(report, 'Senior trap', 'aggregate, secret keys') as string[]).includes('password'));
+  assert.equal(observation(report, 'Senior fix', 'register (both), status'), 201);
+  assert.deepEqual(observation(report, 'Senior fix', 'register (both), secret keys'), []);
+  assert.deepEqual(observation(report, 'Senior fix', 'aggregate+$project, secret keys'), []);
+  assert.equal(observation(report, 'Senior fix', 'aggregate+$project, secret values'), 0);
 
   assert.deepEqual(failedChecks(report), []);
   assert.equal(report.passed, true);
