@@ -37,6 +37,17 @@ export default tseslint.config(
     },
   },
   {
+    // Exercise code files (starter, solution, traps) run in the repo, in dist/ and in the learner's
+    // folder alike: every library and every seam arrives in createApp(deps), never by import.
+    files: ['scenarios/*/*.js', 'scenarios/*/traps/*.js'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'ImportDeclaration', message: 'Code files import nothing: take it from createApp(deps).' },
+        { selector: 'ImportExpression', message: 'Code files import nothing: take it from createApp(deps).' },
+      ],
+    },
+  },
+  {
     files: ['src/engine/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {

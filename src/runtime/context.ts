@@ -4,7 +4,7 @@
 import type { Connection, Mongoose } from 'mongoose';
 import type express from 'express';
 import type { Express } from 'express';
-import type { JsonValue } from './report.js';
+import type { CheckRole, JsonValue } from './report.js';
 import type { Redis } from 'ioredis';
 
 export type ExpressModule = typeof express;
@@ -62,6 +62,13 @@ export interface StepOptions {
   senior?: boolean;
 }
 
+export interface CheckMeta {
+  id?: string;
+  observed?: JsonValue;
+  role?: CheckRole;
+  level?: 'core' | 'senior';
+}
+
 export interface DemoContext {
   /** The mongoose module itself, for Schema, Types, isValidObjectId and the like. */
   mongoose: Mongoose;
@@ -78,8 +85,12 @@ export interface DemoContext {
   step(title: string, body: () => Promise<void>, options?: StepOptions): Promise<void>;
   /** Record and print one measured figure of the current step. Returns the value for chaining. */
   observe<T extends JsonValue>(label: string, value: T): T;
-  /** Record and print a claim and whether it held. A failed check fails the demo's exit code. */
-  check(claim: string, passed: boolean, detail?: string): boolean;
+  /**
+   * Record and print a claim and whether it held. A failed check fails the demo's exit code.
+   * `meta` (used by the exercise runtime) gives the check its id and figure, and may override the
+   * role and level the step would give it.
+   */
+  check(claim: string, passed: boolean, detail?: string, meta?: CheckMeta): boolean;
   /** Print a line of narration (what is about to happen, why). */
   say(text: string): void;
   /** Print a block of code with highlighting. */

@@ -7,6 +7,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type CheckRole = 'reproduces-failure' | 'proves-fix' | 'context';
 
 export interface CheckResult {
+  /** The check's id in an exercise's attack.ts (folder scenarios); absent for single-file demos. */
+  id?: string;
   claim: string;
   passed: boolean;
   /** From the step's `shows` (see StepOptions); absent only in reports made before roles existed. */
@@ -15,6 +17,8 @@ export interface CheckResult {
   level?: 'core' | 'senior';
   /** What was actually seen, shown when the check fails (and available in JSON always). */
   detail?: string;
+  /** The figure the check compared (folder scenarios), e.g. [201, 409, 409, 409, 409]. */
+  observed?: JsonValue;
 }
 
 export interface StepReport {

@@ -226,11 +226,18 @@ export async function runScenario(scenario: ScenarioDefinition, options: RunScen
         reporter.observed?.(label, json);
         return value;
       },
-      check(claim, passed, detail) {
+      check(claim, passed, detail, meta) {
         if (teardown.closed) return passed;
         const step = currentOrImplicitStep();
-        const result: CheckResult = { claim, passed, role: roleOf[step.shows ?? 'context'], level: step.senior ? 'senior' : 'core' };
+        const result: CheckResult = {
+          ...(meta?.id === undefined ? {} : { id: meta.id }),
+          claim,
+          passed,
+          role: meta?.role ?? roleOf[step.shows ?? 'context'],
+          level: meta?.level ?? (step.senior ? 'senior' : 'core'),
+        };
         if (detail !== undefined) result.detail = detail;
+        if (meta?.observed !== undefined) result.observed = toJson(claim, meta.observed);
         step.checks.push(result);
         reporter.checked?.(result);
         return passed;

@@ -3,7 +3,7 @@
 // built scenario files, keyed on each file's name, size and modification time, and rebuilt from
 // the modules themselves (validated) whenever any of that changes.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { defaultScenariosDir, listScenarioFiles, loadScenarios } from './registry.js';
 
@@ -27,7 +27,7 @@ export async function loadCatalog(dir = defaultScenariosDir): Promise<CatalogEnt
   const files = await listScenarioFiles(dir);
   const stamps: FileStamp[] = await Promise.all(files.map(async (file) => {
     const info = await stat(file.path);
-    return { name: basename(file.path), size: info.size, mtimeMs: info.mtimeMs };
+    return { name: relative(dir, file.path), size: info.size, mtimeMs: info.mtimeMs };
   }));
   const cachePath = join(dir, catalogFileName);
   try {

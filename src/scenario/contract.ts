@@ -79,6 +79,74 @@ export interface ScenarioDemo {
   run(ctx: DemoContext): Promise<void>;
 }
 
+/** How much a check weighs: `verify` passes when every core check holds; senior checks are extras. */
+export type CheckLevel = 'core' | 'senior';
+
+/**
+ * One claim an exercise's attack makes about the code it runs against, by id (ESLint's
+ * `meta.messages`): tests, hints and `fails` lists name the id, so the wording can change freely.
+ * `fact: true` marks a claim about the platform (MongoDB, Mongoose), not about the learner's code:
+ * it holds against every code file, and its failure means the demo itself broke.
+ */
+export interface CheckSpec {
+  claim: string;
+  level: CheckLevel;
+  fact?: boolean;
+}
+
+/** One code file of an exercise folder: what it is called in the demo and what it teaches. */
+export interface ExerciseFile {
+  /** The demo step's title for this file, e.g. "Naive: findOne, hash, create". */
+  title: string;
+  /** Said after the attack ran against it: what the figures mean. */
+  lesson: string;
+}
+
+/** The naive code the learner starts from, and the check ids it must fail (no more, no fewer). */
+export interface ExerciseStarter extends ExerciseFile {
+  fails: string[];
+}
+
+/** A tempting half-fix (traps/NAME.js), run between starter and solution; it fails exactly `fails`. */
+export interface ExerciseTrap extends ExerciseStarter {
+  /** Path inside the folder, e.g. "traps/index-not-awaited.js". */
+  file: string;
+}
+
+/**
+ * The practice side of a folder scenario (scenarios/NN-slug/): starter.js, solution.js and traps
+ * are real files beside scenario.ts; attack.ts owns the checks (their ids must match `hints`).
+ */
+export interface ExerciseSpec {
+  starter: ExerciseStarter;
+  traps?: ExerciseTrap[];
+  solution: ExerciseFile;
+  /**
+   * Progressive hints keyed by check id: `hint` and `verify` show the first for the first failing
+   * check, each later call reveals one more; none of them is the whole fix.
+   */
+  hints: Record<string, string[]>;
+  /** What the learner's module exports and receives, for the workspace README (one or two sentences). */
+  shape: string;
+}
+
+/**
+ * What scenarios/NN-slug/scenario.ts exports: the metadata of a ScenarioDefinition without the demo
+ * (the runtime builds it from attack.ts and the code files) and without the code strings (`show`
+ * reads the files). `answer.code` may still hold extra snippets that are not exercise files.
+ */
+export interface ExerciseScenarioDefinition extends Omit<ScenarioDefinition, 'demo' | 'answer' | 'exercise'> {
+  answer: Omit<ScenarioAnswer, 'code'> & { code?: CodeSample[] };
+  exercise: ExerciseSpec;
+  /** Upper bound for one `run` of the demo (every code file); default 30 000 ms. */
+  timeoutMs?: number;
+}
+
+/** Identity function that types a folder scenario's scenario.ts. */
+export function defineExercise(definition: ExerciseScenarioDefinition): ExerciseScenarioDefinition {
+  return definition;
+}
+
 export interface ScenarioDefinition {
   /** Matches the NN of the file name NN-slug.ts. */
   id: number;
@@ -95,6 +163,8 @@ export interface ScenarioDefinition {
   /** The mock interviewer's follow-up ladder: four to six rungs (`interview`). */
   followUps?: FollowUp[];
   demo: ScenarioDemo;
+  /** Set by the registry for folder scenarios: the exercise and where its files are. */
+  exercise?: ExerciseSpec & { folder: string };
 }
 
 /** Identity function that gives a scenario file its type checking and editor help. */

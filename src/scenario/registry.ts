@@ -1,14 +1,18 @@
-// Scenarios are discovered by file name (scenarios/NN-slug.ts, or .js once built), not from a
-// hand-kept list: adding a scenario is adding a file. Each module is validated as it loads, so a
-// broken file is named in the error instead of surfacing as a crash in the middle of a demo.
+// Scenarios are discovered by name (scenarios/NN-slug.ts, or .js once built; or a folder
+// scenarios/NN-slug/ holding scenario.ts, attack.ts and real code files), not from a hand-kept
+// list: adding a scenario is adding a file or a folder. Both shapes are accepted while the single
+// files are converted. Each is validated as it loads, so a broken one is named in the error
+// instead of surfacing as a crash in the middle of a demo.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { ScenarioDefinition } from './contract.js';
 import { validateScenario } from './validate.js';
+import { loadExerciseFolder } from './folder.js';
 import { UserError } from '../cli/errors.js';
 
 const scenarioFilePattern = /^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(?:ts|js)$/;
+const scenarioFolderPattern = /^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 /**
  * scenarios/ beside src/, both in the source tree and in dist/ after the build; or the folder
@@ -21,13 +25,27 @@ export const defaultScenariosDir = process.env['BACKEND_SCENARIOS_DIR']
 export interface ScenarioFile {
   id: number;
   slug: string;
+  /** The module that defines it: NN-slug.ts, or NN-slug/scenario.ts for a folder. */
   path: string;
+  /** Set for a folder scenario: the folder itself. */
+  folder?: string;
 }
 
 export async function listScenarioFiles(dir = defaultScenariosDir): Promise<ScenarioFile[]> {
-  const names = await readdir(dir);
+  const entries = await readdir(dir, { withFileTypes: true });
   const files: ScenarioFile[] = [];
-  for (const name of names) {
+  for (const entry of entries) {
+    const name = entry.name;
+    if (entry.isDirectory()) {
+      const match = scenarioFolderPattern.exec(name);
+      if (!match) continue;
+      const folder = join(dir, name);
+      // The built tree holds scenario.js, the source tree scenario.ts.
+      const inside = await readdir(folder);
+      const definition = inside.includes('scenario.js') ? 'scenario.js' : 'scenario.ts';
+      files.push({ id: Number(match[1]), slug: match[2]!, path: join(folder, definition), folder });
+      continue;
+    }
     if (name.endsWith('.d.ts') || name.endsWith('.map')) continue;
     const match = scenarioFilePattern.exec(name);
     if (!match) continue;
@@ -56,7 +74,22 @@ function importFailure(error: unknown, file: ScenarioFile, url: string): string 
   return `does not load: ${error.name}: ${firstLine}${line ? ` (line ${line})` : ''}`;
 }
 
+async function loadFolderScenario(file: ScenarioFile & { folder: string }): Promise<ScenarioDefinition> {
+  const url = pathToFileURL(file.path).href;
+  const attackPath = file.path.endsWith('.js') ? join(file.folder, 'attack.js') : join(file.folder, 'attack.ts');
+  let loaded: Awaited<ReturnType<typeof loadExerciseFolder>>;
+  try {
+    loaded = await loadExerciseFolder({ folder: file.folder, definitionPath: file.path, attackPath }, { id: file.id, slug: file.slug });
+  } catch (error) {
+    // A syntax error or a throw in scenario.ts, or no scenario.ts at all: named, without a stack.
+    throw new ScenarioLoadError(file.path, [importFailure(error, file, url)]);
+  }
+  if (!loaded.definition) throw new ScenarioLoadError(file.folder, loaded.problems);
+  return loaded.definition;
+}
+
 export async function loadScenarioFile(file: ScenarioFile): Promise<ScenarioDefinition> {
+  if (file.folder !== undefined) return loadFolderScenario({ ...file, folder: file.folder });
   const url = pathToFileURL(file.path).href;
   let module: Record<string, unknown>;
   try {

@@ -34,7 +34,8 @@ function cli(args: string[], options: { env?: Record<string, string>; nodeArgs?:
 
 function scenarioIdsOnDisk(): number[] {
   return readdirSync(`${root}scenarios`)
-    .map((name) => /^(\d+)-.*\.ts$/.exec(name)?.[1])
+    // A single file (NN-slug.ts) or a folder (NN-slug/) once converted.
+    .map((name) => /^(\d+)-[a-z0-9-]+(?:\.ts)?$/.exec(name)?.[1])
     .filter((id): id is string => id !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
