@@ -155,6 +155,7 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
       return held;
     },
     holdReads: (racers, boundMs) => seams.holdReads(racers, boundMs),
+    holdNextWrite: (boundMs) => seams.holdNextWrite(boundMs),
     releaseAutomaticIndexBuilds: () => seams.releaseAutomaticIndexBuilds(),
   };
 
