@@ -1,295 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { defineScenario } from '../src/scenario/contract.js';
-import type { DemoContext, ServedApp } from '../src/runtime/context.js';
-import type { NextFunction, Request, Response } from 'express';
+// Scenario 27's metadata: the question, the answer, the quiz, the follow-up ladder and the exercise.
+// No demo here: `run` walks starter.js, the traps and solution.js through attack.ts, and `show`
+// reads them as text. This file imports only the contract, so `list` and `show` stay light.
+import { defineExercise } from '../../src/scenario/contract.js';
 
-// Modest on purpose so the demo stays fast; production picks the cost from measured latency.
-const BCRYPT_COST = 10;
-// How many previous hashes a change is compared against (besides the current one).
-const MAX_HISTORY = 3;
-// The cost-doubling measurement: low costs keep it quick, several samples keep it steady.
-const COST_PROBE = 7;
-const COST_SAMPLES = 3;
-
-const naiveRouteCode = `// NAIVE: hash the new password, compare strings
-async function changePassword(req, res) {
-  const user = await User.findById(res.locals.user.id)
-    .orFail();
-  const newHash = await bcrypt.hash(
-    req.body.newPassword, COST);
-  // never true: the new hash has a fresh salt
-  if (newHash === user.passwordHash) {
-    return res.status(400).json({ error: 'reused' });
-  }
-  user.passwordHash = newHash;
-  await user.save();
-  res.sendStatus(204);
-}
-app.put('/me/password', authenticate, changePassword);`;
-
-const fixedRouteCode = `// FIX: bcrypt.compare against current + last N hashes
-async function changePassword(req, res) {
-  const { currentPassword, newPassword } = req.body;
-  if (typeof currentPassword !== 'string'
-      || typeof newPassword !== 'string') {
-    return res.status(400)
-      .json({ error: 'invalid body' });
-  }
-  // the session's user, never an id from the URL
-  const user = await User.findById(res.locals.user.id)
-    .orFail();
-  const hash = user.passwordHash;
-  if (!(await bcrypt.compare(currentPassword, hash))) {
-    // the session is valid: 403, not 401 (a 401
-    // reads as "session expired" and logs them out)
-    return res.status(403).json({
-      code: 'current_password_invalid',
-      error: 'current password is wrong',
-    });
-  }
-  const history = [hash, ...user.passwordHistory];
-  for (const old of history) {
-    if (await bcrypt.compare(newPassword, old)) {
-      return res.status(400)
-        .json({ error: 'recently used password' });
-    }
-  }
-  user.passwordHistory = history.slice(0, MAX_HISTORY);
-  user.passwordHash =
-    await bcrypt.hash(newPassword, COST);
-  await user.save();
-  res.sendStatus(204);
-}
-app.put('/me/password', authenticate, changePassword);`;
-
-
-interface UserShape {
-  email: string;
-  passwordHash: string;
-  passwordHistory: string[];
-}
-
-async function runDemo(ctx: DemoContext): Promise<void> {
-  const bcrypt = (await import('bcrypt')).default;
-  const { Schema } = ctx.mongoose;
-
-  const userSchema = new Schema<UserShape>({
-    email: { type: String, required: true, unique: true },
-    passwordHash: { type: String, required: true },
-    // Each entry is a full bcrypt hash with its own salt; compare() reads salt and cost from it.
-    passwordHistory: { type: [String], default: [] },
-  });
-  const User = ctx.db.model<UserShape>('User', userSchema);
-  await User.init();
-
-  const original = 'Correct-Horse-1';
-  const next = 'Battery-Staple-2';
-  let firstHash = '';
-
-  await ctx.step('Same password, two hashes', async () => {
-    ctx.say('bcrypt draws a fresh random salt for every hash and stores it inside the hash, so the same password never hashes to the same string twice.');
-    const started = performance.now();
-    const hashA = await bcrypt.hash(original, BCRYPT_COST);
-    const hashB = await bcrypt.hash(original, BCRYPT_COST);
-    const msPerHash = (performance.now() - started) / 2;
-    firstHash = hashA;
-    // $2b$10$ + 22 salt characters + 31 hash characters
-    ctx.observe('salt A', hashA.slice(7, 29));
-    ctx.observe('salt B', hashB.slice(7, 29));
-    const equal = ctx.observe('hashes equal', hashA === hashB);
-    const [matchA, matchB] = await Promise.all([bcrypt.compare(original, hashA), bcrypt.compare(original, hashB)]);
-    ctx.observe('compare A', matchA);
-    ctx.observe('compare B', matchB);
-    const rounds = ctx.observe('cost factor', bcrypt.getRounds(hashA));
-    ctx.observe('ms per hash', Math.round(msPerHash));
-    ctx.check('two hashes of one password differ', !equal);
-    ctx.check('bcrypt.compare accepts the password against both', matchA && matchB);
-    ctx.check(`getRounds reads cost ${BCRYPT_COST} out of the hash`, rounds === BCRYPT_COST, `rounds ${rounds}`);
-    ctx.say(`Cost ${BCRYPT_COST} means 2^${BCRYPT_COST} rounds of the key setup; the last step measures what +1 does to the time.`);
-  }, { shows: 'context' });
-
-  // A minimal server-side session store: opaque random token -> user id. The route changes the
-  // password of the session's user, never of an id the client puts in the URL.
-  const sessions = new Map<string, string>();
-  const signIn = (userId: string): Record<string, string> => {
-    const token = randomBytes(24).toString('base64url');
-    sessions.set(token, userId);
-    return { authorization: `Bearer ${token}` };
-  };
-  const authenticate = (req: Request, res: Response, next: NextFunction): void => {
-    const [scheme, token] = (req.get('authorization') ?? '').split(' ');
-    const userId = scheme?.toLowerCase() === 'bearer' && token ? sessions.get(token) : undefined;
-    if (!userId) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="api"').json({ error: 'login required' });
-      return;
-    }
-    res.locals.user = { id: userId };
-    next();
-  };
-  const sessionUserId = (res: Response): string => (res.locals.user as { id: string }).id;
-
-  const app = ctx.express();
-  app.use(ctx.express.json());
-
-  app.put('/naive/me/password', authenticate, async (req, res) => {
-    const user = await User.findById(sessionUserId(res)).orFail();
-    const newHash = await bcrypt.hash(String(req.body?.newPassword ?? ''), BCRYPT_COST);
-    if (newHash === user.passwordHash) {
-      res.status(400).json({ error: 'reused' });
-      return;
-    }
-    user.passwordHash = newHash;
-    await user.save();
-    res.sendStatus(204);
-  });
-
-  app.put('/me/password', authenticate, async (req, res) => {
-    const { currentPassword, newPassword } = (req.body ?? {}) as { currentPassword?: unknown; newPassword?: unknown };
-    if (typeof currentPassword !== 'string' || typeof newPassword !== 'string') {
-      res.status(400).json({ error: 'invalid body' });
-      return;
-    }
-    const user = await User.findById(sessionUserId(res)).orFail();
-    const hash = user.passwordHash;
-    if (!(await bcrypt.compare(currentPassword, hash))) {
-      res.status(403).json({ code: 'current_password_invalid', error: 'current password is wrong' });
-      return;
-    }
-    const history = [hash, ...user.passwordHistory];
-    for (const old of history) {
-      if (await bcrypt.compare(newPassword, old)) {
-        res.status(400).json({ error: 'recently used password' });
-        return;
-      }
-    }
-    user.passwordHistory = history.slice(0, MAX_HISTORY);
-    user.passwordHash = await bcrypt.hash(newPassword, BCRYPT_COST);
-    await user.save();
-    res.sendStatus(204);
-  });
-
-  const served: ServedApp = await ctx.serve(app);
-
-  await ctx.step('Naive: compare hash strings', async () => {
-    ctx.say('The mistake of someone who knows passwords are hashed but not that each hash is salted. Code that already checks with bcrypt.compare is right; the work that remains is the current-password check and the history.');
-    ctx.showCode('naive change-password route', naiveRouteCode, 'ts');
-    const user = await User.create({ email: 'naive@example.com', passwordHash: firstHash });
-    const before = user.passwordHash;
-    const response = await served.request({
-      method: 'PUT',
-      path: '/naive/me/password',
-      headers: signIn(user.id),
-      json: { newPassword: original },
-    });
-    const status = ctx.observe('same password', response.status);
-    const stored = await User.findById(user.id).orFail();
-    const hashChanged = ctx.observe('stored hash changed', stored.passwordHash !== before);
-    const stillOriginal = ctx.observe('new pw is the old', await bcrypt.compare(original, stored.passwordHash));
-    ctx.check('naive route ACCEPTS the same password', status === 204, `status ${status}`);
-    ctx.check('the "new" password is the old one', hashChanged && stillOriginal);
-    ctx.say('The fresh salt makes the new hash differ, so the string comparison never matches.');
-  }, { shows: 'failure' });
-
-  const fixedUser = await User.create({ email: 'fixed@example.com', passwordHash: firstHash });
-  const fixedPath = '/me/password';
-  const fixedSession = signIn(fixedUser.id);
-  let hashAfterChange = '';
-
-  await ctx.step('Fix: bcrypt.compare', async () => {
-    ctx.showCode('fixed change-password route', fixedRouteCode, 'ts');
-    const same = await served.request({
-      method: 'PUT',
-      path: fixedPath,
-      headers: fixedSession,
-      json: { currentPassword: original, newPassword: original },
-    });
-    const sameStatus = ctx.observe('same password', same.status);
-    const afterSame = await User.findById(fixedUser.id).orFail();
-    ctx.check('same password rejected with 400', sameStatus === 400, `status ${sameStatus}`);
-    ctx.check('stored hash untouched', afterSame.passwordHash === firstHash);
-
-    const wrongCurrent = await served.request({
-      method: 'PUT',
-      path: fixedPath,
-      headers: fixedSession,
-      json: { currentPassword: 'not-my-password', newPassword: next },
-    });
-    const wrongStatus = ctx.observe('wrong current pw', wrongCurrent.status);
-    const wrongCode = ctx.observe('wrong current pw code', (wrongCurrent.body as { code?: string } | null)?.code ?? null);
-    ctx.check('a wrong current password on a valid session gets 403 current_password_invalid, not 401',
-      wrongStatus === 403 && wrongCode === 'current_password_invalid', `status ${wrongStatus}, code ${wrongCode}`);
-    ctx.say('Not 401: the session is valid, and SPA clients read any 401 as "session expired", refreshing or logging the user out over a typo. 401 stays for a missing or invalid session, and then it names its scheme in WWW-Authenticate (RFC 9110).');
-
-    const anonymous = await served.request({
-      method: 'PUT',
-      path: fixedPath,
-      json: { currentPassword: original, newPassword: next },
-    });
-    const anonymousStatus = ctx.observe('no session', anonymous.status);
-    const challenge = ctx.observe('no session challenge', anonymous.headers['www-authenticate'] ?? null);
-    const afterAnonymous = await User.findById(fixedUser.id).orFail();
-    ctx.check('without a session the route answers 401 with a Bearer challenge and changes nothing',
-      anonymousStatus === 401 && challenge === 'Bearer realm="api"' && afterAnonymous.passwordHash === firstHash,
-      `status ${anonymousStatus}, challenge ${challenge}`);
-
-    const fresh = await served.request({
-      method: 'PUT',
-      path: fixedPath,
-      headers: fixedSession,
-      json: { currentPassword: original, newPassword: next },
-    });
-    const freshStatus = ctx.observe('new password', fresh.status);
-    const afterFresh = await User.findById(fixedUser.id).orFail();
-    const nowNext = await bcrypt.compare(next, afterFresh.passwordHash);
-    hashAfterChange = afterFresh.passwordHash;
-    ctx.observe('history size', afterFresh.passwordHistory.length);
-    ctx.check('a new password is accepted (204)', freshStatus === 204, `status ${freshStatus}`);
-    ctx.check('the stored hash now matches the new password', nowNext);
-  }, { shows: 'fix' });
-
-  await ctx.step('Fix: password history', async () => {
-    ctx.say(`The old hash moved into passwordHistory (last ${MAX_HISTORY} kept). Without it, a user could change A→B and straight back to A: the current-hash check alone allows that.`);
-    const back = await served.request({
-      method: 'PUT',
-      path: fixedPath,
-      headers: fixedSession,
-      json: { currentPassword: next, newPassword: original },
-    });
-    const backStatus = ctx.observe('back to old pw', back.status);
-    const stored = await User.findById(fixedUser.id).orFail();
-    ctx.observe('history size', stored.passwordHistory.length);
-    ctx.check('switching back to an older password gets 400', backStatus === 400, `status ${backStatus}`);
-    // Plain string equality is right here: these are the same stored strings, not fresh hashes.
-    ctx.check('the current password stayed the new one', hashAfterChange !== '' && stored.passwordHash === hashAfterChange);
-    ctx.check('history holds the previous hash', stored.passwordHistory[0] === firstHash);
-    ctx.say(`Each check is one bcrypt.compare (~cost ${BCRYPT_COST}), so N bounds the work per change.`);
-  }, { shows: 'fix' });
-
-  await ctx.step('Senior: the cost factor doubles', async () => {
-    ctx.say(`Hashes at cost ${COST_PROBE} and ${COST_PROBE + 1}, interleaved, ${COST_SAMPLES} of each, timed in CPU time rather than wall time: a busy machine stretches the wait, not the work a hash does. The medians are compared.`);
-    const cpuMs = async (cost: number): Promise<number> => {
-      const started = process.cpuUsage();
-      await bcrypt.hash(original, cost);
-      const used = process.cpuUsage(started);
-      return (used.user + used.system) / 1000;
-    };
-    const low: number[] = [];
-    const high: number[] = [];
-    for (let sample = 0; sample < COST_SAMPLES; sample += 1) {
-      low.push(await cpuMs(COST_PROBE));
-      high.push(await cpuMs(COST_PROBE + 1));
-    }
-    const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
-    const lowMs = ctx.observe(`CPU ms at cost ${COST_PROBE}`, Math.round(median(low) * 10) / 10);
-    const highMs = ctx.observe(`CPU ms at cost ${COST_PROBE + 1}`, Math.round(median(high) * 10) / 10);
-    const ratio = ctx.observe('ratio', Math.round((highMs / Math.max(lowMs, 0.1)) * 100) / 100);
-    ctx.check(`cost ${COST_PROBE + 1} costs about twice the CPU of cost ${COST_PROBE} (ratio 1.6–2.4)`,
-      ratio >= 1.6 && ratio <= 2.4, `ratio ${ratio}`);
-    ctx.say('So the cost is chosen from a measurement on production hardware: the highest cost whose hash time fits the login budget (often 100–250 ms), raised as hardware gets faster.');
-  }, { shows: 'context', senior: true });
-}
-
-export const scenario = defineScenario({
+export const scenario = defineExercise({
   id: 27,
   slug: 'password-reuse',
   title: 'Rejecting password reuse with bcrypt',
@@ -332,32 +46,28 @@ export const scenario = defineScenario({
       {
         text: 'Each bcrypt hash has its own random salt, so two hashes of one password differ and string comparison never detects reuse.',
         terms: [['salt'], ['differ', 'different', 'not equal', 'never match', 'never equal']],
-        provenBy: 'Same password, two hashes',
+        provenBy: 'Naive',
       },
       {
         text: 'Use bcrypt.compare(newPassword, storedHash), which re-hashes with the stored salt and cost.',
         terms: [['bcrypt.compare', 'compare(', "bcrypt's compare", 'comparesync']],
-        provenBy: 'Fix: bcrypt.compare',
+        provenBy: 'Fix',
       },
       {
         text: 'Reject reuse with 400 and a neutral message; verify the current password first (403 current_password_invalid if wrong: the session is valid, so not 401).',
         terms: [['400', 'bad request'], ['current password', 'old password']],
-        provenBy: 'Fix: bcrypt.compare',
+        provenBy: 'Fix',
       },
       {
         text: 'Keep a bounded password history (last N hashes) and compare against each entry, not only the current hash.',
         terms: [['history', 'previous hashes', 'last n', 'old hashes']],
-        provenBy: 'Fix: password history',
+        provenBy: 'Fix',
       },
       {
         text: 'The cost factor trades security for latency: 2^cost rounds, chosen from measured hash time and readable with getRounds.',
         terms: [['cost', 'rounds', 'work factor', 'salt rounds'], ['latency', 'measure', 'millisecond', ' ms', 'slow', 'benchmark', 'per hash']],
-        provenBy: 'Senior: the cost factor',
+        provenBy: 'Fix',
       },
-    ],
-    code: [
-      { title: 'Naive: compare fresh hash strings (never matches)', language: 'ts', code: naiveRouteCode },
-      { title: 'Fix: bcrypt.compare against current + last N hashes', language: 'ts', code: fixedRouteCode },
     ],
     seniorNotes: [
       'Pick the cost from a measurement on the production machine, not a constant from a blog post, and re-hash '
@@ -433,7 +143,7 @@ export const scenario = defineScenario({
       ],
       probes: 2,
       kind: 'probe',
-      shownBy: 'Fix: bcrypt.compare',
+      shownBy: 'Trap: a wrong current',
     },
     {
       question: 'Why not use one fixed salt for everyone, so equal passwords give equal hashes and a string comparison works?',
@@ -444,7 +154,7 @@ export const scenario = defineScenario({
       ],
       probes: 0,
       kind: 'security',
-      shownBy: 'Same password, two hashes',
+      shownBy: 'Naive',
     },
     {
       question: 'How do you choose the cost factor, and how do you raise it later for users who already have hashes?',
@@ -456,7 +166,7 @@ export const scenario = defineScenario({
       ],
       probes: 4,
       kind: 'probe',
-      shownBy: 'Senior: the cost factor',
+      shownBy: 'Fix',
     },
     {
       question: 'A user chooses a 100-character passphrase. Anything to worry about with bcrypt?',
@@ -486,7 +196,53 @@ export const scenario = defineScenario({
       kind: 'security',
     },
   ],
-  demo: {
-    run: runDemo,
+  exercise: {
+    shape: 'Your file exports `async function createApp({ express, mongoose, db, bcrypt, sessions })` and resolves with the Express app. '
+      + 'Define the User model (email, passwordHash) on `db`; `sessions` maps a bearer token to the signed-in user\'s id. The tool serves the app: no app.listen.',
+    starter: {
+      title: 'Naive: compare a fresh hash with the stored string',
+      lesson: 'The fresh salt made the new hash differ from the stored one, so the string comparison never matched and the same password went through with 204. '
+        + 'Nothing asked for the current password either, so the wrong one changed it, and nothing remembered the previous password, so A → B → A was accepted. '
+        + 'Code that already checks with bcrypt.compare is right about the comparison; the work that remains is the current-password check and the history.',
+      fails: ['sameRefused', 'wrongCurrent403', 'historyRefused'],
+    },
+    traps: [
+      {
+        file: 'traps/wrong-current-is-401.js',
+        title: 'Trap: a wrong current password answered 401',
+        lesson: 'Everything else holds, but a typo in the current-password field was answered 401 on a valid session. Clients read 401 as "log in again": '
+          + 'an interceptor refreshes the token or logs the user out. Answer 403 with a code the form can show, and keep 401 for a missing or invalid session.',
+        fails: ['wrongCurrent403'],
+      },
+      {
+        file: 'traps/current-hash-only.js',
+        title: 'Trap: compare with the current hash only',
+        lesson: 'bcrypt.compare refused the same password, but the change to B threw A\'s hash away, so going straight back to A passed. A short history, '
+          + 'compared entry by entry, is what remembers it.',
+        fails: ['historyRefused'],
+      },
+    ],
+    solution: {
+      title: 'Fix: verify the current password, bcrypt.compare against a history',
+      lesson: 'compare() re-hashed each candidate with the salt and cost read from the stored hash, so the same password and the previous one were both refused with 400; '
+        + 'a wrong current password was 403 current_password_invalid and changed nothing. Every entry costs one compare at the production cost, which is why the '
+        + 'history stays short and the route sits behind a rate limit.',
+    },
+    hints: {
+      sameRefused: [
+        'The route hashed the new password and compared strings with the stored hash. Did the two ever match?',
+        'Every bcrypt hash carries its own random salt, so two hashes of one password differ. Which bcrypt function reuses the stored salt?',
+        'bcrypt.compare(candidate, storedHash) reads the salt and cost out of the stored hash and re-hashes the candidate with them.',
+      ],
+      wrongCurrent403: [
+        'Someone who holds the session but not the password could change it. What must the request prove first?',
+        'Check the current password with bcrypt.compare before anything else, and refuse the change when it does not match.',
+        'The session is valid, so the status is not 401: answer 403 with a machine-readable code such as current_password_invalid.',
+      ],
+      historyRefused: [
+        'After A → B, going back to A was accepted. What did the app remember about A once the password changed?',
+        'Keep the last few hashes on the user and compare the candidate against each of them, not only against the current one.',
+      ],
+    },
   },
 });
