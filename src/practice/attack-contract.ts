@@ -47,6 +47,22 @@ export interface WriteHold {
   release(): void;
 }
 
+/** One read a request made through Mongoose, as the query stood when it was sent. */
+export interface RecordedQuery {
+  op: string;
+  model: string;
+  filter: Record<string, unknown>;
+  projection: Record<string, unknown> | null;
+  sort: Record<string, unknown> | null;
+  skip: number | null;
+  limit: number | null;
+}
+
+/** The reads requests made since `recordQueries()`, in order: an attack explains them or counts them. */
+export interface QueryLog {
+  readonly queries: RecordedQuery[];
+}
+
 export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' | 'concurrently' | 'say' | 'redis' | 'defer' | 'signal' | 'tempDir'> {
   /** A fresh database of this target's own; its models are the learner's. */
   db: Connection;
@@ -56,6 +72,8 @@ export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' 
   check(id: string, passed: boolean, observed: JsonValue, detail?: string): boolean;
   /** Arms the read barrier for the next `racers` requests (see ReadBarrier). */
   holdReads(racers: number, boundMs: number): ReadBarrier;
+  /** Records the reads requests make from now on (find, findOne, countDocuments), replacing any earlier log. */
+  recordQueries(): QueryLog;
   /** Holds the next write a request makes until released (see WriteHold). */
   holdNextWrite(boundMs: number): WriteHold;
   /**

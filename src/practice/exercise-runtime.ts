@@ -156,6 +156,7 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
     },
     holdReads: (racers, boundMs) => seams.holdReads(racers, boundMs),
     holdNextWrite: (boundMs) => seams.holdNextWrite(boundMs),
+    recordQueries: () => seams.recordQueries(),
     releaseAutomaticIndexBuilds: () => seams.releaseAutomaticIndexBuilds(),
   };
 

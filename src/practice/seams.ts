@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Connection, Schema } from 'mongoose';
-import type { ReadBarrier, WriteHold } from './attack-contract.js';
+import type { QueryLog, RecordedQuery, ReadBarrier, WriteHold } from './attack-contract.js';
 
 interface RequestTag {
   barrier: ArmedBarrier | undefined;
@@ -123,6 +123,7 @@ interface PatchableModel {
 export class ConnectionSeams {
   private barrier: ArmedBarrier | undefined;
   private writeHold: HeldWrite | undefined;
+  private queryLog: QueryLog | undefined;
   private readonly held: HeldBuild[] = [];
   private gateOpen: boolean;
 
@@ -130,7 +131,24 @@ export class ConnectionSeams {
     this.gateOpen = !options.holdAutomaticIndexBuilds;
     const afterRead = (result: unknown): Promise<void> => this.afterRead(result);
     const beforeWrite = (): Promise<void> => this.beforeWrite();
+    const record = (query: RecordedQuery): void => this.record(query);
     connection.plugin((schema: Schema) => {
+      // What a request asked the database, so an attack can explain the very query the app ran.
+      schema.pre(['find', 'findOne', 'countDocuments'], function recordQuery(this: {
+        op?: string; model?: { modelName?: string }; getFilter(): Record<string, unknown>;
+        projection(): unknown; getOptions(): Record<string, unknown>;
+      }) {
+        const options = this.getOptions();
+        record({
+          op: this.op ?? 'find',
+          model: this.model?.modelName ?? '',
+          filter: this.getFilter(),
+          projection: (this.projection() ?? null) as Record<string, unknown> | null,
+          sort: (options['sort'] ?? null) as Record<string, unknown> | null,
+          skip: typeof options['skip'] === 'number' ? options['skip'] : null,
+          limit: typeof options['limit'] === 'number' ? options['limit'] : null,
+        });
+      });
       // After the query ran and before the handler sees its result: the window between check and act.
       schema.post(['find', 'findOne', 'countDocuments'], async function holdAfterFirstRead(result: unknown) {
         await afterRead(result);
@@ -165,6 +183,12 @@ export class ConnectionSeams {
     return this.barrier;
   }
 
+  /** Starts a fresh log of the queries requests make from now on (see QueryLog). */
+  recordQueries(): QueryLog {
+    this.queryLog = { queries: [] };
+    return this.queryLog;
+  }
+
   /** Holds the next write made while serving a request (see WriteHold). */
   holdNextWrite(boundMs: number): WriteHold {
     this.writeHold?.release();
@@ -186,6 +210,11 @@ export class ConnectionSeams {
   private openGate(): void {
     this.gateOpen = true;
     for (const build of this.held) build.release();
+  }
+
+  private record(query: RecordedQuery): void {
+    // Only queries made while serving a request: the attack's own reads are not the app's.
+    if (requestTags.getStore() && this.queryLog) this.queryLog.queries.push(query);
   }
 
   private async beforeWrite(): Promise<void> {
