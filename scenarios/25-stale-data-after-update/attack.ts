@@ -3,7 +3,7 @@
 // connection the app is given: a read barrier holds two sales after their read until both have
 // read, and a write hold keeps a PATCH's write open while a reader slips in.
 import { defineAttack } from '../../src/practice/attack-contract.js';
-import type { AttackContext } from '../../src/practice/attack-contract.js';
+import { learnerModel } from '../../src/practice/attack-helpers.js';
 import type { HttpResponse } from '../../src/runtime/context.js';
 import type { Model } from 'mongoose';
 
@@ -23,14 +23,6 @@ export const checks = {
 export type CheckId = keyof typeof checks;
 
 interface ProductFields { name: string; price: number; stock: number }
-type ProductModel = Model<ProductFields>;
-
-/** The learner's product model: whichever model on their connection has a stock path. */
-function productModel(ctx: AttackContext): ProductModel {
-  const model = Object.values(ctx.db.models).find((candidate) => candidate.schema.path('stock') !== undefined);
-  if (!model) throw new Error('no model with a `stock` path was defined on deps.db (db.model(\'Product\', schema))');
-  return model as unknown as ProductModel;
-}
 
 function field(response: HttpResponse, name: 'price' | 'stock'): number | null {
   const body = response.body as Record<string, unknown> | null;
@@ -67,7 +59,7 @@ export const attack = defineAttack({
     + 'until both have read (the interleaving a busy shop hits by chance), and one PATCH\'s write is held open while a GET arrives.',
   async run(ctx, target) {
     const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db });
-    const Product = productModel(ctx);
+    const Product = learnerModel<ProductFields>(ctx, 'stock', 'db.model(\'Product\', schema)');
     const priceInDb = async (id: unknown): Promise<number | null> => (await Product.findById(id).lean())?.price ?? null;
     const stockInDb = async (id: unknown): Promise<number | null> => (await Product.findById(id).lean())?.stock ?? null;
 

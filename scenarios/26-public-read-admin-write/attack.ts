@@ -4,9 +4,8 @@
 // the key the app is given; the learner's guards verify them.
 import { randomBytes } from 'node:crypto';
 import { defineAttack } from '../../src/practice/attack-contract.js';
-import type { AttackContext } from '../../src/practice/attack-contract.js';
+import { learnerModel } from '../../src/practice/attack-helpers.js';
 import type { HttpResponse, ServedApp } from '../../src/runtime/context.js';
-import type { Model } from 'mongoose';
 
 export const checks = {
   anonWritesRefused: { claim: 'anonymous POST, PATCH and DELETE are each answered 401 and change nothing', level: 'core' },
@@ -21,13 +20,6 @@ export const checks = {
 export type CheckId = keyof typeof checks;
 
 interface ProductFields { name: string; price: number }
-
-/** The learner's product model: whichever model on their connection has a price path. */
-function productModel(ctx: AttackContext): Model<ProductFields> {
-  const model = Object.values(ctx.db.models).find((candidate) => candidate.schema.path('price') !== undefined);
-  if (!model) throw new Error('no model with a `price` path was defined on deps.db (db.model(\'Product\', schema))');
-  return model as unknown as Model<ProductFields>;
-}
 
 function bearer(token: string | undefined): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
@@ -56,7 +48,7 @@ export const attack = defineAttack({
     const adminToken = sign('ada', 'admin');
     const userToken = sign('uma', 'user');
     const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, jwt, jwtSecret });
-    const Product = productModel(ctx);
+    const Product = learnerModel<ProductFields>(ctx, 'price', 'db.model(\'Product\', schema)');
     const [desk, lamp, chair] = await Product.create([{ name: 'desk', price: 300 }, { name: 'lamp', price: 40 }, { name: 'chair', price: 150 }]);
     if (!desk || !lamp || !chair) throw new Error('seeding the catalogue failed');
     const fingerprint = async (): Promise<string> => JSON.stringify(await Product.find().sort({ name: 1 }).select('name price -_id').lean());

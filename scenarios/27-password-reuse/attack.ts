@@ -4,9 +4,8 @@
 // bcrypt are shown live. bcrypt is capped at a low cost so the run stays fast.
 import { randomBytes } from 'node:crypto';
 import { defineAttack } from '../../src/practice/attack-contract.js';
-import type { AttackContext } from '../../src/practice/attack-contract.js';
+import { learnerModel, cappedBcrypt } from '../../src/practice/attack-helpers.js';
 import type { HttpResponse } from '../../src/runtime/context.js';
-import type { Model } from 'mongoose';
 
 /** The learner writes a production cost; every hash and compare at cost 12 would take seconds. */
 const BCRYPT_MAX_COST = 6;
@@ -30,13 +29,6 @@ export type CheckId = keyof typeof checks;
 
 interface UserFields { email: string; passwordHash: string }
 
-/** The learner's user model: whichever model on their connection has a passwordHash path. */
-function userModel(ctx: AttackContext): Model<UserFields> {
-  const model = Object.values(ctx.db.models).find((candidate) => candidate.schema.path('passwordHash') !== undefined);
-  if (!model) throw new Error('no model with a `passwordHash` path was defined on deps.db (db.model(\'User\', schema))');
-  return model as unknown as Model<UserFields>;
-}
-
 function code(response: HttpResponse): string | null {
   const body = response.body as { code?: unknown } | null;
   return typeof body?.code === 'string' ? body.code : null;
@@ -48,13 +40,9 @@ export const attack = defineAttack({
     + `bcrypt is capped at cost ${BCRYPT_MAX_COST} so the run stays fast; the cost you write is what production would use.`,
   async run(ctx, target) {
     const bcrypt = (await import('bcrypt')).default;
-    const cappedBcrypt = {
-      hash: (password: string, cost: number) => bcrypt.hash(password, Math.min(Number(cost) || BCRYPT_MAX_COST, BCRYPT_MAX_COST)),
-      compare: (password: string, hash: string) => bcrypt.compare(password, hash),
-    };
     const sessions = new Map<string, string>();
-    const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, bcrypt: cappedBcrypt, sessions });
-    const User = userModel(ctx);
+    const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, bcrypt: cappedBcrypt(bcrypt, BCRYPT_MAX_COST), sessions });
+    const User = learnerModel<UserFields>(ctx, 'passwordHash', 'db.model(\'User\', schema)');
 
     // Facts about bcrypt, shown live.
     const [hashA, hashB] = await Promise.all([bcrypt.hash(ORIGINAL, BCRYPT_MAX_COST), bcrypt.hash(ORIGINAL, BCRYPT_MAX_COST)]);

@@ -5,9 +5,9 @@
 // built-in one, plans follow a fixed rule and timings would measure a JavaScript engine, so no
 // timing decides anything here.
 import { defineAttack } from '../../src/practice/attack-contract.js';
-import type { AttackContext, RecordedQuery } from '../../src/practice/attack-contract.js';
+import { learnerModel } from '../../src/practice/attack-helpers.js';
+import type { RecordedQuery } from '../../src/practice/attack-contract.js';
 import type { HttpResponse } from '../../src/runtime/context.js';
-import type { Model } from 'mongoose';
 
 const USER_COUNT = 6_000;
 const PAGE_SIZE = 20;
@@ -68,12 +68,6 @@ function summarizeExplain(explain: unknown): PlanSummary {
   return { stages, keysExamined: Number(stats.totalKeysExamined), docsExamined: Number(stats.totalDocsExamined), nReturned: Number(stats.nReturned) };
 }
 
-function userModel(ctx: AttackContext): Model<UserFields> {
-  const model = Object.values(ctx.db.models).find((candidate) => candidate.schema.path('isActive') !== undefined);
-  if (!model) throw new Error('no model with an `isActive` path was defined on deps.db (db.model(\'User\', schema))');
-  return model as unknown as Model<UserFields>;
-}
-
 function page(response: HttpResponse): { ids: string[]; fields: string[]; next: string | null } {
   const body = isRecord(response.body) ? response.body : {};
   const items = Array.isArray(body.items) ? body.items.filter(isRecord) : [];
@@ -101,7 +95,7 @@ export const attack = defineAttack({
     if (stale.length > 0) await redis.del(...stale.map((key) => key.slice(prefix.length)));
 
     const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, redis });
-    const User = userModel(ctx);
+    const User = learnerModel<UserFields>(ctx, 'isActive', 'db.model(\'User\', schema)');
     const explainRecorded = async (query: RecordedQuery | undefined): Promise<PlanSummary | null> => {
       if (!query) return null;
       const options: Record<string, unknown> = {};

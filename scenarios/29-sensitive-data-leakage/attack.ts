@@ -3,9 +3,8 @@
 // secret field names and for the actual secrets seeded in this run (passwords, hashes, tokens).
 import { randomBytes } from 'node:crypto';
 import { defineAttack } from '../../src/practice/attack-contract.js';
-import type { AttackContext } from '../../src/practice/attack-contract.js';
+import { learnerModel, cappedBcrypt } from '../../src/practice/attack-helpers.js';
 import type { HttpRequest, HttpResponse, ServedApp } from '../../src/runtime/context.js';
-import type { Model } from 'mongoose';
 
 /** The learner writes a production cost; the run caps it to stay fast. */
 const BCRYPT_MAX_COST = 4;
@@ -65,13 +64,6 @@ const detail = (scan: SecretScan): string => (scan.paths.length > 0 ? scan.paths
 
 interface UserFields { email: string; name: string; password: string; tokens: { token: string }[] }
 
-/** The learner's user model: whichever model on their connection has a password path. */
-function userModel(ctx: AttackContext): Model<UserFields> {
-  const model = Object.values(ctx.db.models).find((candidate) => candidate.schema.path('password') !== undefined);
-  if (!model) throw new Error('no model with a `password` path was defined on deps.db (db.model(\'User\', schema))');
-  return model as unknown as Model<UserFields>;
-}
-
 export const attack = defineAttack({
   checks,
   preamble: 'Each file below gets a fresh database with two users (real bcrypt hashes of random passwords, and a session token each), and the same calls: '
@@ -79,13 +71,9 @@ export const attack = defineAttack({
     + `and for the secrets themselves. bcrypt is capped at cost ${BCRYPT_MAX_COST} to keep the run fast.`,
   async run(ctx, target) {
     const bcrypt = (await import('bcrypt')).default;
-    const cappedBcrypt = {
-      hash: (password: string, cost: number) => bcrypt.hash(password, Math.min(Number(cost) || BCRYPT_MAX_COST, BCRYPT_MAX_COST)),
-      compare: (password: string, hash: string) => bcrypt.compare(password, hash),
-    };
     const newToken = (): string => randomBytes(24).toString('base64url');
-    const app: ServedApp = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, bcrypt: cappedBcrypt, newToken });
-    const User = userModel(ctx);
+    const app: ServedApp = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, bcrypt: cappedBcrypt(bcrypt, BCRYPT_MAX_COST), newToken });
+    const User = learnerModel<UserFields>(ctx, 'password', 'db.model(\'User\', schema)');
 
     const people = [{ email: 'alice@example.test', name: 'Alice' }, { email: 'bob@example.test', name: 'Bob' }];
     const seeded = await Promise.all(people.map(async (person) => {
