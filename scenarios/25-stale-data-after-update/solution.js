@@ -1,17 +1,25 @@
-// Scenario 25 · Stale data after an update: the reference fix. The PATCH returns the document after
-// the update and invalidates the cache once the write has landed; a sale is one conditional $inc,
-// atomic on the document, so concurrent sales all count and none can oversell.
+// Scenario 25 · Stale data after an update: the
+// reference fix. The PATCH returns the document after
+// the update and invalidates the cache once the write
+// has landed; a sale is one conditional $inc,
+// atomic on the document, so concurrent sales all
+// count and none can oversell.
 
 /**
- * Called once per run with everything the app stands on; resolve with the Express app once it is
+ * Called once per run with everything the app stands
+ * on; resolve with the Express app once it is
  * ready to serve (the tool serves it: no app.listen).
  * @param {object} deps
  * @param {typeof import('express')} deps.express
  * @param {typeof import('mongoose')} deps.mongoose
- * @param {import('mongoose').Connection} deps.db a fresh database: define your models on it (db.model)
+ * @param {import('mongoose').Connection} deps.db
+ *   a fresh database: define your models on it
+ *   (db.model)
  */
-export async function createApp({ express, mongoose, db }) {
-  const Product = db.model('Product', new mongoose.Schema({
+export async function createApp(deps) {
+  const { express, mongoose, db } = deps;
+  const Product = db.model('Product',
+    new mongoose.Schema({
     name: String,
     price: { type: Number, min: 0 },
     stock: { type: Number, min: 0 },
@@ -24,20 +32,34 @@ export async function createApp({ express, mongoose, db }) {
 
   app.get('/products/:id', async (req, res) => {
     const hit = cache.get(req.params.id);
-    if (hit) return res.set('x-cache', 'hit').json(hit);
-    const product = await Product.findById(req.params.id).lean();
-    if (!product) return res.status(404).json({ error: 'not found' });
+    if (hit) {
+      return res.set('x-cache', 'hit').json(hit);
+    }
+    const product =
+      await Product.findById(req.params.id).lean();
+    if (!product) {
+      return res.status(404)
+        .json({ error: 'not found' });
+    }
     cache.set(req.params.id, product);
     res.set('x-cache', 'miss').json(product);
   });
 
   app.patch('/products/:id', async (req, res) => {
     const product = await Product.findByIdAndUpdate(
-      req.params.id, { $set: { price: req.body.price } },
-      // FIX: the document after the update; update queries skip validators unless asked.
-      { returnDocument: 'after', runValidators: true });
-    if (!product) return res.status(404).json({ error: 'not found' });
-    // FIX: invalidate once the write has landed; deleting first lets a reader refill the old value.
+      req.params.id,
+      { $set: { price: req.body.price } },
+      // FIX: the document after the update; update
+      // queries skip validators unless asked.
+      { returnDocument: 'after',
+        runValidators: true });
+    if (!product) {
+      return res.status(404)
+        .json({ error: 'not found' });
+    }
+    // FIX: invalidate once the write has landed;
+    // deleting first lets a reader refill the old
+    // value.
     cache.delete(req.params.id);
     res.json(product);
   });
@@ -45,10 +67,13 @@ export async function createApp({ express, mongoose, db }) {
   app.post('/products/:id/sell', async (req, res) => {
     const qty = Number(req.body?.qty);
     if (!Number.isInteger(qty) || qty < 1) {
-      return res.status(400).json({ error: 'qty must be a whole number' });
+      return res.status(400)
+        .json({ error: 'qty must be a whole number' });
     }
-    // FIX: no read first: the stock condition is in the filter, the change an $inc, and the server
-    // applies both to the document as one atomic operation.
+    // FIX: no read first: the stock condition is in
+    // the filter, the change an $inc, and the server
+    // applies both to the document as one atomic
+    // operation.
     const product = await Product.findOneAndUpdate(
       { _id: req.params.id, stock: { $gte: qty } },
       { $inc: { stock: -qty } },
@@ -57,9 +82,14 @@ export async function createApp({ express, mongoose, db }) {
       cache.delete(req.params.id);
       return res.json(product);
     }
-    // FIX: no match means an unknown product or too little stock: tell them apart.
-    const exists = await Product.exists({ _id: req.params.id });
-    res.status(exists ? 409 : 404).json({ error: exists ? 'insufficient stock' : 'not found' });
+    // FIX: no match means an unknown product or too
+    // little stock: tell them apart.
+    const exists =
+      await Product.exists({ _id: req.params.id });
+    res.status(exists ? 409 : 404).json({
+      error: exists
+        ? 'insufficient stock' : 'not found',
+    });
   });
 
   return app;
