@@ -156,7 +156,7 @@ export const scenario = defineExercise({
       ],
       probes: 1,
       kind: 'probe',
-      shownBy: 'Trap: an index on the filter',
+      shownBy: 'Fix',
     },
     {
       question: 'Does the projection reduce what the server reads from disk?',
