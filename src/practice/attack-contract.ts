@@ -42,6 +42,33 @@ export interface ReadBarrier {
   readonly read: number;
 }
 
+/**
+ * The next write (a query update or a save) made while serving a request is held before it reaches
+ * the database until `release()`: the attack sends another request into that window. Bounded: a hold
+ * nobody releases lets the write through after `boundMs`.
+ */
+export interface WriteHold {
+  /** Resolves true once a request's write is being held, false if none came within the bound. */
+  reached(): Promise<boolean>;
+  release(): void;
+}
+
+/** One read a request made through Mongoose, as the query stood when it was sent. */
+export interface RecordedQuery {
+  op: string;
+  model: string;
+  filter: Record<string, unknown>;
+  projection: Record<string, unknown> | null;
+  sort: Record<string, unknown> | null;
+  skip: number | null;
+  limit: number | null;
+}
+
+/** The reads requests made since `recordQueries()`, in order: an attack explains them or counts them. */
+export interface QueryLog {
+  readonly queries: RecordedQuery[];
+}
+
 export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' | 'concurrently' | 'say' | 'redis' | 'defer' | 'signal' | 'tempDir' | 'replication'> {
   /** A fresh database of this target's own; its models are the learner's. */
   db: Connection;
@@ -51,6 +78,10 @@ export interface AttackContext extends Pick<DemoContext, 'mongoose' | 'express' 
   check(id: string, passed: boolean, observed: JsonValue, detail?: string): boolean;
   /** Arms the read barrier for the next `racers` requests (see ReadBarrier). */
   holdReads(racers: number, boundMs: number): ReadBarrier;
+  /** Records the reads requests make from now on (find, findOne, countDocuments), replacing any earlier log. */
+  recordQueries(): QueryLog;
+  /** Holds the next write a request makes until released (see WriteHold). */
+  holdNextWrite(boundMs: number): WriteHold;
   /**
    * Mongoose's automatic index builds (autoIndex, started when a model compiles) are held until
    * this is called, so requests that arrive right after start-up always beat an index nobody

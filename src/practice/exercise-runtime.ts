@@ -168,6 +168,8 @@ export async function attackTarget(ctx: DemoContext, attack: AttackDefinition, p
       return held;
     },
     holdReads: (racers, boundMs) => seams.holdReads(racers, boundMs),
+    holdNextWrite: (boundMs) => seams.holdNextWrite(boundMs),
+    recordQueries: () => seams.recordQueries(),
     releaseAutomaticIndexBuilds: () => seams.releaseAutomaticIndexBuilds(),
   };
 

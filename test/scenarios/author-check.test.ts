@@ -19,9 +19,13 @@ import { sharedEngine, stopSharedEngine } from '../support/scenario-harness.js';
 
 const files = await listScenarioFiles();
 const folders: ScenarioDefinition[] = [];
+// Every folder is loaded before the first test is registered: a test registered before a later
+// top-level await can run and leave the root test with nothing pending, which then runs its after
+// hooks early (the shared engine would be stopped before the folders' tests start it, and kept
+// listening for ever after).
+for (const file of files) if (file.folder) folders.push(await loadScenarioFile(file));
 for (const file of files) {
-  if (file.folder) folders.push(await loadScenarioFile(file));
-  else test(`${file.id}-${file.slug}: not converted to a scenario folder yet`, { todo: true }, () => undefined);
+  if (!file.folder) test(`${file.id}-${file.slug}: not converted to a scenario folder yet`, { todo: true }, () => undefined);
 }
 
 function codeFilesOf(scenario: ScenarioDefinition): string[] {

@@ -8,6 +8,7 @@ import { selectEngine } from '../../src/runtime/engines.js';
 import { runScenario } from '../../src/runtime/run-scenario.js';
 import type { RunScenarioOptions } from '../../src/runtime/run-scenario.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
+import type { ScenarioDefinition } from '../../src/scenario/contract.js';
 
 let engine: Promise<MongoEngineHandle> | undefined;
 
@@ -72,4 +73,17 @@ export function failedChecks(report: ScenarioReport): string[] {
   return checksOf(report)
     .filter((check) => !check.passed)
     .map((check) => `[${check.step}] ${check.claim}${check.detail ? ` (${check.detail})` : ''}`);
+}
+
+/**
+ * The `provenBy` (key points) and `shownBy` (follow-ups) references of a scenario that name no step
+ * of the run (a title prefix, as `show` and `interview` resolve them); empty when all resolve.
+ */
+export function unresolvedStepRefs(scenario: ScenarioDefinition, report: ScenarioReport): string[] {
+  const titles = report.steps.map((step) => step.title);
+  const refs = [
+    ...scenario.answer.keyPoints.map((point) => point.provenBy),
+    ...(scenario.followUps ?? []).map((followUp) => followUp.shownBy),
+  ].filter((ref): ref is string => ref !== undefined);
+  return refs.filter((ref) => !titles.some((title) => title.startsWith(ref)));
 }
