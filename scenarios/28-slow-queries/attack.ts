@@ -88,7 +88,9 @@ export const attack = defineAttack({
     const users = ctx.db.collection('users');
     const seeded = Array.from({ length: USER_COUNT }, (_, index) => makeUser(index));
     await users.insertMany(seeded, { ordered: false });
-    const { client: redis } = await ctx.redis();
+    const { client: redis, name: redisName } = await ctx.redis();
+    // Which Redis served the cache: a real server (REDIS_URL) or the in-memory mock, said plainly.
+    ctx.observe('redis', redisName);
     // Each file gets an empty key space: a total cached by an earlier file must not answer for this one.
     const prefix = (redis.options as { keyPrefix?: string }).keyPrefix ?? '';
     const stale = await redis.keys(`${prefix}*`);

@@ -101,11 +101,13 @@ describe('practice 24 → verify → fix → verify', () => {
     assert.equal(list.exitCode, 0, list.stderr);
     const rows = JSON.parse(list.stdout) as Array<{ id: number; practice: string | null }>;
     assert.equal(rows.find((row) => row.id === 24)?.practice, 'solved');
-    assert.equal(rows.find((row) => row.id === 25)?.practice, null);
+    assert.equal(rows.find((row) => row.id === 25)?.practice, 'not started');
     const stats = await runCli(home, ['stats', '--json']);
     assert.equal(stats.exitCode, 0, stats.stderr);
-    assert.deepEqual((JSON.parse(stats.stdout) as { practice: unknown[] }).practice,
-      [{ id: 24, state: 'solved', attempts: 3, hints: 2, solutionViewed: false }]);
+    const practice = (JSON.parse(stats.stdout) as { practice: Array<{ id: number; state: string }> }).practice;
+    assert.deepEqual(practice.find((row) => row.id === 24), { id: 24, state: 'solved', attempts: 3, hints: 2, solutionViewed: false });
+    // Every other exercise is listed too, untouched.
+    assert.ok(practice.filter((row) => row.id !== 24).every((row) => row.state === 'not started'), JSON.stringify(practice));
   });
 
   test('solution asks first (no terminal: refuses), --yes shows it and records the view', async () => {
