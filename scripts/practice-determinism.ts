@@ -3,14 +3,14 @@
 // the declared ones. Usage: node --import tsx scripts/practice-determinism.ts 24 20
 import { listScenarioFiles, loadScenarioFile } from '../src/scenario/registry.js';
 import { folderPlan, runExerciseFile } from '../src/practice/run-file.js';
-import { selectEngine } from '../src/runtime/engines.js';
+import { selectEngine, selectReplicaSetEngine } from '../src/runtime/engines.js';
 
 const id = Number(process.argv[2] ?? 24);
 const times = Number(process.argv[3] ?? 20);
 const file = (await listScenarioFiles()).find((candidate) => candidate.id === id);
 if (!file?.folder) throw new Error(`scenario ${id} is not a folder scenario`);
 const scenario = await loadScenarioFile(file);
-const engine = await selectEngine('embedded');
+const engine = await (scenario.requires?.replicaSet ? selectReplicaSetEngine('embedded') : selectEngine('embedded'));
 try {
   const files = ['starter.js', ...(scenario.exercise!.traps ?? []).map((trap) => trap.file), 'solution.js'];
   for (const name of files) {

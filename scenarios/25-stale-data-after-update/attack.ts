@@ -1,7 +1,9 @@
 // Scenario 25's attack, run against starter.js, each trap, solution.js (`run 25`) and the learner's
 // own file (`verify 25`). The interleavings production hits by chance are made certain at the
 // connection the app is given: a read barrier holds two sales after their read until both have
-// read, and a write hold keeps a PATCH's write open while a reader slips in.
+// read, and a write hold keeps a PATCH's write open while a reader slips in. The scenario runs on
+// a replica set, so replica lag is shown live too: the secondaries' replication is paused (not
+// waited for), which makes the stale read certain and the causally consistent read wait.
 import { defineAttack } from '../../src/practice/attack-contract.js';
 import { learnerModel } from '../../src/practice/attack-helpers.js';
 import type { HttpResponse } from '../../src/runtime/context.js';
@@ -11,13 +13,15 @@ import type { Model } from 'mongoose';
 const BOUND_MS = 2_000;
 
 export const checks = {
-  patchReturnsUpdate: { claim: 'the PATCH response carries the new price (25), as the database does', level: 'core' },
-  cacheFreshAfterWrite: { claim: 'a GET after the PATCH serves the new price, not a cached old one', level: 'core' },
-  noRefillDuringWrite: { claim: 'a GET that arrives while the PATCH is writing cannot leave the old price in the cache', level: 'senior' },
-  noLostSale: { claim: 'two simultaneous sales of 2 (stock 5) both count: the stock matches every sale answered 200', level: 'core' },
-  noOversell: { claim: 'two simultaneous sales of 2 with stock 3: one is sold, the other gets 409, stock 1', level: 'core' },
-  noRetryNeeded: { claim: 'both simultaneous sales of 2 (stock 5) succeed at once, with no 409 to retry', level: 'core' },
+  patchReturnsUpdate: { claim: 'the PATCH response carries the new price (25), as the database does', level: 'core', broken: 'the PATCH response carries the old price while the database holds the new one' },
+  cacheFreshAfterWrite: { claim: 'a GET after the PATCH serves the new price, not a cached old one', level: 'core', broken: 'a GET after the PATCH is served the old price from the cache' },
+  noRefillDuringWrite: { claim: 'a GET that arrives while the PATCH is writing cannot leave the old price in the cache', level: 'senior', broken: 'a GET inside the write\'s window puts the old price back into the cache' },
+  noLostSale: { claim: 'two simultaneous sales of 2 (stock 5) both count: the stock matches every sale answered 200', level: 'core', broken: 'two simultaneous sales both answer 200 but only one comes off the stock' },
+  noOversell: { claim: 'two simultaneous sales of 2 with stock 3: one is sold, the other gets 409, stock 1', level: 'core', broken: 'two simultaneous sales both succeed on stock for one: the shop oversells' },
+  noRetryNeeded: { claim: 'both simultaneous sales of 2 (stock 5) succeed at once, with no 409 to retry', level: 'core', broken: 'one of two sales that could both be served is answered 409 and must retry' },
   newOptionDeprecated: { claim: 'Mongoose 9 still honours new: true but warns that it is deprecated for returnDocument', level: 'core', fact: true },
+  secondaryReadIsStale: { claim: 'while the secondaries have not applied it, a w: 1 update is invisible to a read with readPreference secondary', level: 'senior', fact: true },
+  causalReadSeesOwnWrite: { claim: 'in a causally consistent session the same secondary read waits until that secondary has applied the write, then returns it', level: 'senior', fact: true },
 } as const;
 
 export type CheckId = keyof typeof checks;
@@ -120,5 +124,31 @@ export const attack = defineAttack({
     const warning = legacy.warnings.find((text) => text.includes('`new` option')) ?? null;
     ctx.check('newOptionDeprecated', legacy.result?.price === 2 && warning !== null && warning.includes('deprecated'),
       ctx.observe('new: true warns', warning !== null), warning ?? 'no warning');
+
+    // 7. A fact about replica sets, shown live: a secondary that has not applied a write yet.
+    const replication = ctx.replication;
+    if (!replication) throw new Error('scenario 25 needs a replica set (requires.replicaSet), and the engine is a standalone server');
+    const Listing: Model<{ price: number }> = ctx.db.model('ReplicaProbe', new ctx.mongoose.Schema<{ price: number }>({ price: Number }));
+    const listing = await Listing.create({ price: 20 });
+    await replication.pause();
+    try {
+      await Listing.updateOne({ _id: listing._id }, { price: 25 }, { writeConcern: { w: 1 } });
+      const fromSecondary = ctx.observe('price 20 → 25 (w: 1), read from a secondary', (await Listing.findById(listing._id).read('secondary').lean())?.price ?? null);
+      ctx.check('secondaryReadIsStale', fromSecondary === 20, fromSecondary, `the secondary answered ${fromSecondary}`);
+      const session = await ctx.db.startSession({ causalConsistency: true });
+      try {
+        await Listing.updateOne({ _id: listing._id }, { price: 30 }, { session, writeConcern: { w: 1 } });
+        // The read carries the session's operationTime as afterClusterTime: the secondary holds it
+        // until it has applied the update, which it can do only once replication resumes below.
+        const causal = Listing.findById(listing._id).session(session).read('secondary').lean();
+        await replication.resume();
+        const seen = ctx.observe('price 25 → 30 (w: 1), read from a secondary in the same causally consistent session', (await causal)?.price ?? null);
+        ctx.check('causalReadSeesOwnWrite', seen === 30, seen, `the secondary answered ${seen}`);
+      } finally {
+        await session.endSession();
+      }
+    } finally {
+      await replication.resume();
+    }
   },
 });

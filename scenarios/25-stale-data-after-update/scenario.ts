@@ -33,6 +33,8 @@ export const scenario = defineExercise({
   id: 25,
   slug: 'stale-data-after-update',
   title: 'Stale data after an update',
+  // Replica lag is part of the story: the demo pauses a secondary to show it.
+  requires: { replicaSet: true },
   tags: ['mongodb', 'express', 'concurrency', 'caching'],
   summary: 'Old values after a write: pre-update returns, stale caches, lost updates and replica lag.',
   question:
@@ -304,8 +306,9 @@ app.put('/products/:id', async (req, res) => {
       title: 'Fix: returnDocument after, invalidate after the write, conditional $inc',
       lesson: 'returnDocument: \'after\' made the response match the database; deleting the key after the write meant the reader in the window got the old price '
         + 'only while it was still true, and the next read reloaded. Each sale was one findOneAndUpdate with the stock condition in its filter: both concurrent sales '
-        + 'applied with no retry, and when only one could be served the other matched nothing and got 409. One cause is not shown here: a read from a lagging '
-        + 'secondary, which needs a replica set (read the primary, or use a causally consistent session).',
+        + 'applied with no retry, and when only one could be served the other matched nothing and got 409. The last two figures are about replication, '
+        + 'not your code: with the secondaries paused, a read from a secondary returned the old price; the same read inside a causally consistent '
+        + 'session waited until the secondary had applied the write, then returned it.',
     },
     hints: {
       patchReturnsUpdate: [

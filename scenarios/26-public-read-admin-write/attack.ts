@@ -8,13 +8,13 @@ import { learnerModel } from '../../src/practice/attack-helpers.js';
 import type { HttpResponse, ServedApp } from '../../src/runtime/context.js';
 
 export const checks = {
-  anonWritesRefused: { claim: 'anonymous POST, PATCH and DELETE are each answered 401 and change nothing', level: 'core' },
-  userWritesForbidden: { claim: 'a signed-in user without the admin role gets 403 on every write, and nothing changes', level: 'core' },
-  challengeOn401: { claim: 'every 401 names its scheme in WWW-Authenticate (Bearer)', level: 'core' },
-  adminWrites: { claim: 'an admin creates (201), changes (200) and deletes (204)', level: 'core' },
-  readsPublic: { claim: 'reads answer 200 for anonymous callers, users and admins alike', level: 'core' },
-  badTokensRefused: { claim: 'a token signed with another key, an alg "none" token and an expired one get 401 (invalid_token)', level: 'core' },
-  unsafeMethodsFailClosed: { claim: 'an anonymous PUT, a method no route handles, is refused 401 before routing, not 404', level: 'senior' },
+  anonWritesRefused: { claim: 'anonymous POST, PATCH and DELETE are each answered 401 and change nothing', level: 'core', broken: 'an anonymous caller gets a write through' },
+  userWritesForbidden: { claim: 'a signed-in user without the admin role gets 403 on every write, and nothing changes', level: 'core', broken: 'a signed-in user without the admin role gets a write through' },
+  challengeOn401: { claim: 'every 401 names its scheme in WWW-Authenticate (Bearer)', level: 'core', broken: 'a 401 comes without a WWW-Authenticate challenge' },
+  adminWrites: { claim: 'an admin creates (201), changes (200) and deletes (204)', level: 'core', broken: 'an admin cannot create, change or delete' },
+  readsPublic: { claim: 'reads answer 200 for anonymous callers, users and admins alike', level: 'core', broken: 'a read is refused to someone it should be open to' },
+  badTokensRefused: { claim: 'a token signed with another key, an alg "none" token and an expired one get 401 (invalid_token)', level: 'core', broken: 'a forged, unsigned or expired token is accepted' },
+  unsafeMethodsFailClosed: { claim: 'an anonymous PUT, a method no route handles, is refused 401 before routing, not 404', level: 'senior', broken: 'an anonymous PUT nobody routes falls through to 404 instead of 401' },
 } as const;
 
 export type CheckId = keyof typeof checks;

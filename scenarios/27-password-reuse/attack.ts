@@ -18,11 +18,11 @@ const NEXT = 'Battery-Staple-2';
 export const checks = {
   saltsDiffer: { claim: 'two bcrypt hashes of one password differ (a fresh salt each), and compare() accepts both', level: 'core', fact: true },
   costDoubles: { claim: `one more cost step about doubles the CPU a hash takes (cost ${COST_PROBE + 1} vs ${COST_PROBE}: ratio 1.6–2.4)`, level: 'senior', fact: true },
-  sameRefused: { claim: 'changing to the password the user already has is refused with 400, and the stored hash stays', level: 'core' },
-  wrongCurrent403: { claim: 'a wrong current password on a valid session gets 403 current_password_invalid (not 401), and nothing changes', level: 'core' },
-  noSession401: { claim: 'without a session the route answers 401 with a Bearer challenge, and nothing changes', level: 'core' },
-  newAccepted: { claim: 'a new password is accepted (204) and the stored hash matches it', level: 'core' },
-  historyRefused: { claim: 'switching straight back to the previous password (A → B → A) is refused with 400', level: 'core' },
+  sameRefused: { claim: 'changing to the password the user already has is refused with 400, and the stored hash stays', level: 'core', broken: 'the password the user already has is accepted as a "new" one' },
+  wrongCurrent403: { claim: 'a wrong current password on a valid session gets 403 current_password_invalid (not 401), and nothing changes', level: 'core', broken: 'a wrong current password is not answered 403 current_password_invalid' },
+  noSession401: { claim: 'without a session the route answers 401 with a Bearer challenge, and nothing changes', level: 'core', broken: 'the route without a session is not answered 401 with a Bearer challenge' },
+  newAccepted: { claim: 'a new password is accepted (204) and the stored hash matches it', level: 'core', broken: 'a genuinely new password is not accepted' },
+  historyRefused: { claim: 'switching straight back to the previous password (A → B → A) is refused with 400', level: 'core', broken: 'switching straight back to the previous password is accepted' },
 } as const;
 
 export type CheckId = keyof typeof checks;

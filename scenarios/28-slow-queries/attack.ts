@@ -16,12 +16,12 @@ const SEED_EPOCH = Date.UTC(2024, 0, 1);
 const LIST_FIELDS = ['_id', 'createdAt', 'email', 'name'];
 
 export const checks = {
-  rightUsers: { claim: 'page 1 holds the 20 newest active users, newest first', level: 'core' },
-  listIndexed: { claim: 'the page query is an index scan with no in-memory SORT, examining at most 2 × 20 keys and documents', level: 'core' },
-  listProjected: { claim: 'list items carry only _id, name, email and createdAt (no bio, avatar URL, login count)', level: 'core' },
-  nextPageCheap: { claim: `page ${DEEP_PAGE}, reached through \`next\`, holds the right users and examines about one page (≤ 21 keys and documents)`, level: 'core' },
-  stablePages: { claim: 'a user who signs up between two page requests does not make page 2 repeat anyone from page 1', level: 'core' },
-  countCached: { claim: 'two reads of the total cost one count, return the real figure, and the cached entry has a TTL', level: 'core' },
+  rightUsers: { claim: 'page 1 holds the 20 newest active users, newest first', level: 'core', broken: 'page 1 does not hold the 20 newest active users' },
+  listIndexed: { claim: 'the page query is an index scan with no in-memory SORT, examining at most 2 × 20 keys and documents', level: 'core', broken: 'the page query scans the collection or sorts in memory' },
+  listProjected: { claim: 'list items carry only _id, name, email and createdAt (no bio, avatar URL, login count)', level: 'core', broken: 'list items carry whole documents (bio, avatar URL, login count)' },
+  nextPageCheap: { claim: `page ${DEEP_PAGE}, reached through \`next\`, holds the right users and examines about one page (≤ 21 keys and documents)`, level: 'core', broken: 'a deep page costs far more than one page of keys and documents' },
+  stablePages: { claim: 'a user who signs up between two page requests does not make page 2 repeat anyone from page 1', level: 'core', broken: 'a sign-up between two page requests makes page 2 repeat a user' },
+  countCached: { claim: 'two reads of the total cost one count, return the real figure, and the cached entry has a TTL', level: 'core', broken: 'every request pays for a fresh count' },
   projectionSameReads: { claim: 'a projection does not change how many documents the server reads (explain: the same docs examined with and without it)', level: 'core', fact: true },
 } as const;
 

@@ -11,15 +11,15 @@ const BCRYPT_MAX_COST = 4;
 const SECRET_KEYS = new Set(['password', 'tokens', 'token', 'passwordHash']);
 
 export const checks = {
-  byIdClean: { claim: 'GET /users/:id carries no hash and no token', level: 'core' },
-  listClean: { claim: 'GET /users (lean() objects) carries no hash and no token', level: 'core' },
-  profileClean: { claim: 'GET /users/:id/profile (a toObject() spread) carries no hash and no token', level: 'core' },
-  registerClean: { claim: 'POST /register answers 201 with the document create() returned, and no secret in it', level: 'core' },
-  reportClean: { claim: 'GET /users-report (an aggregation) carries no hash and no token', level: 'core' },
-  loginClean: { claim: 'login with the right password answers 200, and its body carries no secret', level: 'core' },
-  refusalsChallenged: { claim: 'a wrong password and an unknown email both get 401 with a Bearer challenge, and clean bodies', level: 'core' },
-  operatorRefused: { claim: 'an operator in place of the email ({"$ne": null}) is answered 400', level: 'core' },
-  hashesStored: { claim: 'the database still stores a bcrypt hash for every user: only the responses are stripped', level: 'core' },
+  byIdClean: { claim: 'GET /users/:id carries no hash and no token', level: 'core', broken: 'GET /users/:id leaks the password hash or a token' },
+  listClean: { claim: 'GET /users (lean() objects) carries no hash and no token', level: 'core', broken: 'GET /users (lean() objects) leaks the password hash or a token' },
+  profileClean: { claim: 'GET /users/:id/profile (a toObject() spread) carries no hash and no token', level: 'core', broken: 'GET /users/:id/profile (a toObject() spread) leaks a secret' },
+  registerClean: { claim: 'POST /register answers 201 with the document create() returned, and no secret in it', level: 'core', broken: 'POST /register echoes a secret back from create()' },
+  reportClean: { claim: 'GET /users-report (an aggregation) carries no hash and no token', level: 'core', broken: 'GET /users-report (an aggregation) leaks a secret' },
+  loginClean: { claim: 'login with the right password answers 200, and its body carries no secret', level: 'core', broken: 'the login response carries a secret' },
+  refusalsChallenged: { claim: 'a wrong password and an unknown email both get 401 with a Bearer challenge, and clean bodies', level: 'core', broken: 'a refused login is not a 401 with a Bearer challenge and a clean body' },
+  operatorRefused: { claim: 'an operator in place of the email ({"$ne": null}) is answered 400', level: 'core', broken: 'an operator in place of the email gets past the login' },
+  hashesStored: { claim: 'the database still stores a bcrypt hash for every user: only the responses are stripped', level: 'core', broken: 'the stored bcrypt hashes are gone, not just hidden' },
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -14,7 +14,7 @@ import type { VerifyBreak, VerifyCheck } from './verify-result.js';
 export interface VerifyJob {
   scenarioFile: ScenarioFile;
   plan: TargetPlan;
-  engine: { name: string; version: string; uri: string };
+  engine: { name: string; version: string; uri: string; replicaSet: boolean };
 }
 
 /** The one message the parent sends: the job, once the worker has loaded what every job needs. */
@@ -94,7 +94,12 @@ current.job = job;
 const scenario = preloaded && preload?.path === job.scenarioFile.path
   ? await preloaded.catch(() => loadScenarioFile(job.scenarioFile))
   : await loadScenarioFile(job.scenarioFile);
-const run = await runExerciseFile(scenario, job.plan, { engine: { ...job.engine, stop: async () => undefined } });
+// A replica set's control cannot cross the thread boundary; it speaks the wire protocol, so the
+// worker opens its own on the same URI.
+const replication = job.engine.replicaSet ? (await import('../runtime/replication.js')).wireReplicationControl(job.engine.uri) : undefined;
+const run = await runExerciseFile(scenario, job.plan, {
+  engine: { name: job.engine.name, version: job.engine.version, uri: job.engine.uri, ...(replication ? { replication } : {}), stop: async () => undefined },
+}).finally(() => replication?.close());
 const plan = job.plan;
 const checks: VerifyCheck[] = (run.outcome?.checks ?? []).map((check) => ({
   id: check.id,

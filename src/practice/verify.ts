@@ -32,7 +32,7 @@ export async function verifyFile(
       title: target.kind === 'solution' ? scenario.exercise!.solution.title : `Your code: ${shownAs}`,
       showCode: false,
     },
-    engine: { name: engine.name, version: engine.version, uri: engine.uri },
+    engine: { name: engine.name, version: engine.version, uri: engine.uri, replicaSet: engine.replication !== undefined },
   }, options);
   const coreHeld = outcome.checks.filter((check) => check.level === 'core').every((check) => check.passed);
   return {

@@ -63,7 +63,18 @@ describe('scenario 25: stale data after an update', () => {
     assert.equal(observation(report, 'Fix:', 'stock after'), 1);
     assert.equal(observation(report, 'Fix:', 'new: true warns'), true);
     const checks = checksOf(report).filter((check) => check.step === titleOf(report, 'Fix:'));
-    assert.ok(checks.filter((check) => check.id !== 'newOptionDeprecated').every((check) => check.role === 'proves-fix'));
+    const facts = ['newOptionDeprecated', 'secondaryReadIsStale', 'causalReadSeesOwnWrite'];
+    assert.ok(checks.filter((check) => !facts.includes(check.id ?? '')).every((check) => check.role === 'proves-fix'));
     assert.equal(checks.find((check) => check.id === 'noRefillDuringWrite')?.level, 'senior');
+  });
+
+  test('replica lag, live on a replica set: a paused secondary serves the old price; a causally consistent read waits for the write', () => {
+    for (const step of ['Naive', 'Fix:']) {
+      assert.equal(observation(report, step, 'price 20 → 25 (w: 1), read from a secondary'), 20);
+      assert.equal(observation(report, step, 'price 25 → 30 (w: 1), read from a secondary in the same causally consistent session'), 30);
+    }
+    const facts = checksOf(report).filter((check) => check.id === 'secondaryReadIsStale' || check.id === 'causalReadSeesOwnWrite');
+    assert.equal(facts.length, 2 * report.steps.length, 'both facts are checked against every code file');
+    assert.ok(facts.every((check) => check.passed && check.role === 'context'));
   });
 });

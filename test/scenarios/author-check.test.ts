@@ -66,7 +66,7 @@ for (const scenario of folders) {
     for (const file of codeFilesOf(scenario)) {
       test(`${file} ${file === 'solution.js' ? 'holds every check' : 'fails exactly its declared checks'}`, async () => {
         const plan = folderPlan(scenario, file);
-        const run = await runExerciseFile(scenario, plan, { engine: await sharedEngine() });
+        const run = await runExerciseFile(scenario, plan, { engine: await sharedEngine(scenario) });
         assert.equal(run.report.error, undefined, `${name}/${file}: the run broke: ${run.report.error}`);
         assert.ok(run.outcome, `${name}/${file}: the attack never ran`);
         assert.deepEqual(run.outcome.hanging, [], `${name}/${file}: requests hung: ${run.outcome.hanging.join(', ')}`);

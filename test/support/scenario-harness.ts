@@ -4,21 +4,20 @@
 import { after } from 'node:test';
 import type { ScenarioReport, JsonValue, CheckResult } from '../../src/runtime/report.js';
 import type { MongoEngineHandle } from '../../src/runtime/engines.js';
-import { selectEngine } from '../../src/runtime/engines.js';
+import { selectEngine, selectReplicaSetEngine } from '../../src/runtime/engines.js';
 import { runScenario } from '../../src/runtime/run-scenario.js';
 import type { RunScenarioOptions } from '../../src/runtime/run-scenario.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
 import type { ScenarioDefinition } from '../../src/scenario/contract.js';
 
 let engine: Promise<MongoEngineHandle> | undefined;
+/** Started only for scenarios that declare `requires: { replicaSet: true }`. */
+let replicaSet: Promise<MongoEngineHandle> | undefined;
 
 // Registered while this module loads, i.e. on the root test: an `after` called from inside a
 // test would fire when that one test ends. A listening engine left running would keep the test
 // process (and so the whole suite) alive forever.
-after(async () => {
-  const handle = await engine?.catch(() => undefined);
-  await handle?.stop();
-});
+after(stopSharedEngine);
 
 /**
  * Stops the shared engine now (the next sharedEngine() starts a fresh one). For test files that
@@ -27,14 +26,24 @@ after(async () => {
  * such files stop it from an `after` inside each describe instead.
  */
 export async function stopSharedEngine(): Promise<void> {
-  const running = engine;
+  const running = [engine, replicaSet];
   engine = undefined;
-  const handle = await running?.catch(() => undefined);
-  await handle?.stop();
+  replicaSet = undefined;
+  for (const started of running) {
+    const handle = await started?.catch(() => undefined);
+    await handle?.stop();
+  }
 }
 
-/** The shared embedded engine of this test process (started lazily). */
-export function sharedEngine(): Promise<MongoEngineHandle> {
+/**
+ * The shared embedded engine of this test process (started lazily), or its replica set when the
+ * scenario asks for one: what `run` would give that scenario.
+ */
+export function sharedEngine(scenario?: Pick<ScenarioDefinition, 'requires'>): Promise<MongoEngineHandle> {
+  if (scenario?.requires?.replicaSet) {
+    replicaSet ??= selectReplicaSetEngine('embedded');
+    return replicaSet;
+  }
   engine ??= selectEngine('embedded');
   return engine;
 }
@@ -43,7 +52,7 @@ export function sharedEngine(): Promise<MongoEngineHandle> {
 export async function runScenarioById(id: number, options: Omit<RunScenarioOptions, 'engine'> = {}): Promise<ScenarioReport> {
   const scenario = await loadScenarioById(id);
   if (!scenario) throw new Error(`no scenario file scenarios/${id}-*.ts`);
-  return runScenario(scenario, { ...options, engine: await sharedEngine() });
+  return runScenario(scenario, { ...options, engine: await sharedEngine(scenario) });
 }
 
 /**
