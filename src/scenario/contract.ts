@@ -172,7 +172,10 @@ export interface ScenarioDefinition {
    * reads from secondaries, change streams). The runtime starts or checks one, or says why it can't.
    */
   requires?: { replicaSet?: boolean };
-  /** The mock interviewer's follow-up ladder: four to six rungs (`interview`). */
+  /**
+   * The mock interviewer's follow-up ladder: four to six rungs (`interview`). Optional in the type
+   * so test fixtures stay small; the registry refuses a scenario file without one.
+   */
   followUps?: FollowUp[];
   demo: ScenarioDemo;
   /** Set by the registry for folder scenarios: the exercise and where its files are. */

@@ -103,7 +103,8 @@ export function validateScenario(value: unknown, expected: { id: number; slug: s
     });
   }
 
-  if (s.followUps !== undefined) checkFollowUps(s.followUps, Array.isArray(answer?.keyPoints) ? answer.keyPoints.length : 0, problems);
+  // The mock interviewer needs a ladder for every scenario (`interview`).
+  checkFollowUps(s.followUps, Array.isArray(answer?.keyPoints) ? answer.keyPoints.length : 0, problems);
 
   if (!s.demo || typeof s.demo.run !== 'function') problems.push('demo.run must be a function');
   else if (s.demo.timeoutMs !== undefined && !(Number.isInteger(s.demo.timeoutMs) && s.demo.timeoutMs > 0)) {

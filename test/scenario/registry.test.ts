@@ -17,6 +17,7 @@ function scenarioSource(id: number, slug: string, overrides = ''): string {
     id: ${id}, slug: '${slug}', title: 'T', tags: ['t'], summary: 'S', question: 'Q?',
     answer: { reasoning: ['r'], keyPoints: [{ text: 'k', terms: [['k']] }], code: [{ title: 'c', language: 'ts', code: 'x' }], seniorNotes: ['s'] },
     quiz: { choices: [1, 2, 3].map(() => ({ prompt: 'p', options: [{ text: 'a', correct: true, explanation: 'e' }, { text: 'b', correct: false, explanation: 'e' }] })) },
+    followUps: [1, 2, 3, 4].map((n) => ({ question: 'f' + n + '?', answer: 'a', keyPoints: [{ text: 'k', terms: [['k']] }], kind: 'scale' })),
     demo: { async run() {} },
     ${overrides}
   };\n`;
@@ -116,6 +117,12 @@ describe('validation', () => {
     ['no demo', (s) => { delete s['demo']; }, /demo\.run must be a function/],
     ['bad time bound', (s) => { s['demo'] = { run: async () => undefined, timeoutMs: -1 }; }, /demo\.timeoutMs must be a positive whole number/],
     ['empty key point terms', (s) => { (s['answer'] as { keyPoints: unknown[] }).keyPoints = [{ text: 'k', terms: [[]] }]; }, /keyPoints\[0\]\.terms/],
+    ['no follow-up ladder', (s) => { delete s['followUps']; }, /followUps must hold four to six follow-up questions/],
+    ['a ladder of three', (s) => { (s['followUps'] as unknown[]).pop(); }, /followUps must hold four to six/],
+    ['a ladder of seven', (s) => { const rungs = s['followUps'] as unknown[]; rungs.push(rungs[0], rungs[0], rungs[0]); }, /followUps must hold four to six/],
+    ['a rung probing a key point that does not exist', (s) => { (s['followUps'] as Array<{ probes?: number }>)[0]!.probes = 3; }, /followUps\[0\]\.probes must be the index of one of answer\.keyPoints \(0 to 0\)/],
+    ['a rung of an unknown kind', (s) => { (s['followUps'] as Array<{ kind: string }>)[1]!.kind = 'trivia'; }, /followUps\[1\]\.kind must be one of probe, scale, failure, trade-off, security/],
+    ['a rung without a model answer', (s) => { (s['followUps'] as Array<{ answer: string }>)[2]!.answer = ' '; }, /followUps\[2\]\.answer \(the model answer\) is empty/],
   ];
   for (const [name, breakIt, expected] of broken) {
     test(name, async () => {
