@@ -17,10 +17,14 @@ import { attackPathOf, folderPlan, runExerciseFile } from '../../src/practice/ru
 import { importAttack, importCodeFile } from '../../src/practice/exercise-runtime.js';
 import { sharedEngine } from '../support/scenario-harness.js';
 
+// Every folder is loaded before the first test is registered: a test registered after an `await`
+// here can find the root test already finished (the todo tests before it ran meanwhile), so the
+// harness's `after` stops no engine and the one the folder tests start keeps the process alive.
 const files = await listScenarioFiles();
+const loaded = await Promise.all(files.map(async (file) => ({ file, scenario: file.folder ? await loadScenarioFile(file) : undefined })));
 const folders: ScenarioDefinition[] = [];
-for (const file of files) {
-  if (file.folder) folders.push(await loadScenarioFile(file));
+for (const { file, scenario } of loaded) {
+  if (scenario) folders.push(scenario);
   else test(`${file.id}-${file.slug}: not converted to a scenario folder yet`, { todo: true }, () => undefined);
 }
 
