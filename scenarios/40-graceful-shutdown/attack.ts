@@ -33,9 +33,9 @@ export const checks = {
   inFlightCompleted: { claim: `the ${IN_FLIGHT} orders in flight at SIGTERM are all answered 201 and stored`, level: 'core', broken: `orders in flight at SIGTERM are dropped` },
   readyGoesDown: { claim: 'after SIGTERM, /ready answers 503 while /health still answers 200', level: 'core', broken: 'after SIGTERM nothing answers /ready with 503 while /health stays 200' },
   servesWhileDraining: { claim: 'an order that arrives after SIGTERM, before the load balancer has drained, is still served 201', level: 'core', broken: 'an order that arrives before the load balancer has drained is refused' },
-  stopsAccepting: { claim: 'once the load balancer has drained, server.close() stops new connections (ECONNREFUSED)', level: 'core' },
+  stopsAccepting: { claim: 'once the load balancer has drained, new connections are refused (ECONNREFUSED): the server stopped accepting', level: 'core', broken: 'after the drain, new connections are still accepted' },
   dbOutlivesRequests: { claim: 'the database connection stays open until the last in-flight order has been answered', level: 'core', broken: 'the database connection is closed while orders are still in flight' },
-  exitsCleanly: { claim: 'exit(0) comes once the server and the database connection have both closed, within the grace period', level: 'core', broken: 'exit comes before the server and the database have closed' },
+  exitsCleanly: { claim: 'exit(0) comes once the server and the database connection have both closed, within the grace period', level: 'core', broken: 'exit comes too early, or only from the backstop: the server and the database had not both closed' },
   backstopExits: { claim: `with an order stuck at the payment provider, exit still comes within the grace period (${STUCK_GRACE_MS} ms)`, level: 'senior', broken: 'with an order stuck in flight, the process never exits on its own' },
 } as const;
 
@@ -157,7 +157,8 @@ export const attack = defineAttack({
       const exit = (code: number) => {
         if (exitRecord) return;
         note(`exit(${code})`);
-        exitRecord = { code, afterMs: Math.round(performance.now() - signalledAt), openConnections: open.size };
+        // A socket being destroyed still sits in the set until its 'close' event: count the live ones.
+        exitRecord = { code, afterMs: Math.round(performance.now() - signalledAt), openConnections: [...open].filter((socket) => !socket.destroyed).length };
         exited.resolve(exitRecord);
         // What the OS does to a process that ends: its sockets close at once, mid-response or not,
         // and what it was awaiting never resumes (the held payments are never released).
