@@ -89,7 +89,7 @@ export const scenario = defineExercise({
         prompt: 'The shutdown handler awaits mongoose.disconnect() and then calls server.close(). A request was waiting on the payment API when SIGTERM came; now it calls Order.create(). What happens?',
         options: [
           { text: 'Mongoose waits for the operations of in-flight requests before it disconnects, so the order is saved', correct: false, explanation: 'The write had not been sent when the client closed; Mongoose cannot know a request still means to write.' },
-          { text: 'The write fails because the client is closed, and the request is answered 500 after the card was charged', correct: true, explanation: 'Closing the database before the server drains breaks exactly the requests the drain was for: close it in close()\'s callback.' },
+          { text: 'The write fails on the closed client: a 500, after the card was charged', correct: true, explanation: 'Closing the database before the server drains breaks exactly the requests the drain was for: close it in close()\'s callback.' },
           { text: 'The write is buffered and sent after the pod restarts', correct: false, explanation: 'A buffered operation dies with the process; nothing survives a restart except what reached the database.' },
         ],
       },
@@ -97,7 +97,7 @@ export const scenario = defineExercise({
         prompt: 'The Dockerfile ends with CMD npm start, and the app handles SIGTERM gracefully. Yet every pod takes the full 30 s to stop and drops its requests. What is the likeliest cause?',
         options: [
           { text: 'Node cannot catch SIGTERM; only SIGINT reaches a JavaScript handler', correct: false, explanation: 'process.on(\'SIGTERM\') works; only SIGKILL and SIGSTOP cannot be caught.' },
-          { text: 'SIGTERM stops at npm and its shell, which need not pass it on; node meets only the SIGKILL', correct: true, explanation: 'Start node directly (exec form CMD ["node", "server.js"]) or behind an init such as tini that forwards signals.' },
+          { text: 'npm and its shell get SIGTERM and need not pass it on; node only meets SIGKILL', correct: true, explanation: 'Start node directly (exec form CMD ["node", "server.js"]) or behind an init such as tini that forwards signals.' },
           { text: 'terminationGracePeriodSeconds defaults to 0, so Kubernetes sends SIGKILL straight away', correct: false, explanation: 'It defaults to 30 s: the pods took exactly that long because the signal never reached the handler.' },
         ],
       },

@@ -12,6 +12,8 @@
  * `signals` instead of `process`, with the http.Server the tool serves your app on (in production
  * it is what `app.listen()` returned), and `exit(code)` stands in for `process.exit(code)`: it
  * records the exit and then does what the OS does to a process that ends (every socket closes).
+ * With no handler nothing happens here; in production SIGTERM's default action would end the process
+ * at once (and node as PID 1 in a container would ignore it until SIGKILL).
  *
  * @param {object} deps
  * @param {typeof import('express')} deps.express
