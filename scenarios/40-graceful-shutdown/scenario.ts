@@ -237,7 +237,7 @@ export const scenario = defineExercise({
       exitsCleanly: [
         'The process exited before the server and the database had closed, or close() never called back. What is still open?',
         'Since Node 19, close() closes the connections idle at that moment. A keep-alive connection that was serving a request stays open after its response.',
-        'Call server.closeIdleConnections() whenever a response ends once shutdown has begun (a middleware with res.on(\'close\')), or answer with Connection: close.',
+        'Once shutdown has begun, call server.closeIdleConnections() whenever a response ends (a middleware with res.on(\'close\')), or set Connection: close on every response written from then on.',
       ],
       backstopExits: [
         'An order stuck at the payment provider kept the process alive past the grace period. What ends a shutdown that cannot finish?',
