@@ -3,7 +3,12 @@
 // second start with an order stuck for good), and every figure here was observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checksOf, failedChecks, runScenarioById, sharedEngine } from '../support/scenario-harness.js';
+import { loadScenarioById } from '../../src/scenario/registry.js';
+import { runExerciseFile } from '../../src/practice/run-file.js';
 import { figure, stepOf } from '../support/step-figures.js';
 
 const answered = (status: number) => `in-flight order answered ${status}`;
@@ -72,4 +77,24 @@ test('40: exit on SIGTERM drops the orders in flight; readiness, drain, close() 
   assert.ok(checks.filter((check) => check.step === fix.title).every((check) => check.role === 'proves-fix'));
   assert.equal(checks.find((check) => check.step === fix.title && check.id === 'backstopExits')?.level, 'senior');
   assert.equal(report.passed, true);
+});
+
+test('40: the other way out of the keep-alive trap, Connection: close on responses after SIGTERM, passes as a learner\'s file', async () => {
+  const scenario = await loadScenarioById(40);
+  assert.ok(scenario?.exercise);
+  const trap = await readFile(join(scenario.exercise.folder, 'traps/close-waits-for-keep-alive.js'), 'utf8');
+  const written = 'res.status(201).json({ id: order.id });';
+  assert.ok(trap.includes(written));
+  const dir = await mkdtemp(join(tmpdir(), 'scenario-40-'));
+  try {
+    const path = join(dir, 'app.js');
+    // Told on the response itself, the client closes the connection: nothing is left to hold close().
+    await writeFile(path, trap.replace(written, `if (!ready) res.set('Connection', 'close');\n    ${written}`));
+    const run = await runExerciseFile(scenario, { path, shownAs: 'app.js', kind: 'user', title: 'Fix: Connection: close', showCode: false }, { engine: await sharedEngine() });
+    assert.equal(run.report.error, undefined, run.report.error);
+    assert.deepEqual(run.outcome?.checks.filter((check) => !check.held).map((check) => check.id), []);
+    assert.deepEqual(figure(stepOf(run.report, 'Fix'), 'exit'), { code: 0, openConnections: 0 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
