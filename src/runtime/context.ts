@@ -6,6 +6,7 @@ import type express from 'express';
 import type { Express } from 'express';
 import type { CheckRole, JsonValue } from './report.js';
 import type { Redis } from 'ioredis';
+import type { Server } from 'node:http';
 
 export type ExpressModule = typeof express;
 
@@ -17,6 +18,11 @@ export interface ServedApp {
   /** Send one request; never rejects on HTTP status, only on network failure or timeout. */
   request(options: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
+  /**
+   * The http.Server itself, for a demo whose subject is the server's own life cycle (scenario 40
+   * hands it to the learner's SIGTERM handler and watches its connections). Others never need it.
+   */
+  server: Server;
 }
 
 export interface HttpRequest {

@@ -30,5 +30,6 @@ export async function serveOnLoopback(app: RequestListener, demoSignal: AbortSig
     port,
     request: (request: HttpRequest) => sendRequest(url, request, demoSignal),
     close,
+    server,
   };
 }
