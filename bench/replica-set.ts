@@ -29,15 +29,15 @@ export async function runReplicaSetBench(): Promise<void> {
   try {
     const coll = client.db('bench').collection('rs');
     // Interleaved, one of each in turn, so warm-up and load drift hit both alike.
-    const times: Record<'1' | 'majority', number[]> = { 1: [], majority: [] };
+    const byConcern: Record<'1' | 'majority', number[]> = { 1: [], majority: [] };
     for (let i = 0; i < INSERTS * 2; i += 1) {
       const w = i % 2 === 0 ? 1 : 'majority';
       started = performance.now();
       await coll.insertOne({ i, w: String(w) }, { writeConcern: { w } });
-      times[String(w) as '1' | 'majority'].push(performance.now() - started);
+      byConcern[String(w) as '1' | 'majority'].push(performance.now() - started);
     }
-    const one = median(times[1]);
-    const majority = median(times.majority);
+    const one = median(byConcern[1]);
+    const majority = median(byConcern.majority);
     rows.push([`insertOne, w: 1 (median of ${INSERTS})`, ms(one)]);
     rows.push([`insertOne, w: "majority" (median of ${INSERTS})`, `${ms(majority)} (${(majority / one).toFixed(2)}x)`]);
 
