@@ -1,7 +1,8 @@
 // `npm run bench` (builds first): start-up cost of the CLI against bare Node, and wall time of
 // real demo runs on the embedded engine, measured side by side in one run; then the engine's
 // own benchmark when bench/engine.ts exists. Targets: `list` within 2x of `node -e ""`,
-// `run 24` under 2 s on 2 cores. Figures are printed, never asserted.
+// `run 24` under 2 s on 2 cores; practice mode (bench/practice.ts): `verify 24 --reference` under
+// 1 s, a watch re-run under 0.5 s. Figures are printed, never asserted.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +83,5 @@ console.log(`backend-scenarios bench · Node ${process.versions.node} · load av
 console.log('');
 startupComparison();
 demoRuns();
+await (await import('./practice.js')).practiceBench();
 await engineBench();

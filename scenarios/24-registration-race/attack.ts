@@ -17,13 +17,13 @@ const PASSWORD = 'correct horse battery staple';
 const ADDRESS = 'ada@example.com';
 
 export const checks = {
-  oneAccount: { claim: `${BURST} simultaneous sign-ups for one email leave exactly one account`, level: 'core' },
-  conflictIs409: { claim: `the other ${BURST - 1} are answered 409 Conflict, not 201 and not 500`, level: 'core' },
-  indexBeforeTraffic: { claim: 'a unique index on email exists before the first request is served', level: 'core' },
-  duplicateKeyNamesEmail: { claim: 'a duplicate written past the app is refused by the database: 11000, keyPattern { email: 1 }', level: 'core' },
+  oneAccount: { claim: `${BURST} simultaneous sign-ups for one email leave exactly one account`, level: 'core', broken: `${BURST} simultaneous sign-ups for one email create several accounts` },
+  conflictIs409: { claim: `the other ${BURST - 1} are answered 409 Conflict, not 201 and not 500`, level: 'core', broken: 'the racers that lost are not answered 409' },
+  indexBeforeTraffic: { claim: 'a unique index on email exists before the first request is served', level: 'core', broken: 'the first requests are served with no unique index on email' },
+  duplicateKeyNamesEmail: { claim: 'a duplicate written past the app is refused by the database: 11000, keyPattern { email: 1 }', level: 'core', broken: 'the database accepts a duplicate email written past the app' },
   validatePassesDuplicate: { claim: 'validate() passes for a duplicate email: unique is an index, not a validator', level: 'core', fact: true },
   operatorRefused: { claim: 'an operator in place of the email ({"$ne": null}) is answered 400', level: 'core' },
-  oneSpelling: { claim: '"Grace@Example.com" and "  grace@example.com " become one account, stored lower-case', level: 'senior' },
+  oneSpelling: { claim: '"Grace@Example.com" and "  grace@example.com " become one account, stored lower-case', level: 'senior', broken: 'two spellings of one address become two accounts' },
 } as const;
 
 export type CheckId = keyof typeof checks;

@@ -66,14 +66,14 @@ export async function verifyCommand(idText: string | undefined, options: VerifyO
   let engine: MongoEngineHandle | undefined;
   // Started before the engine: the worker loads mongoose and express while the engine comes up, and
   // in watch mode the next one warms up as soon as a run ends, so a save costs only the attack.
-  let sandbox = new Sandbox();
+  let sandbox = new Sandbox(exercise.file);
   try {
     engine = await selectEngine(options.engine);
     const started = engine;
     const once = async (signal: AbortSignal, prepareNext: boolean): Promise<VerifyResult | undefined> => {
       const result = await verifyFile(exercise.file, exercise.scenario, target, started, { signal, sandbox });
       // The next worker warms up while the learner reads this verdict (not during the run: 2 cores).
-      if (prepareNext) sandbox = new Sandbox();
+      if (prepareNext) sandbox = new Sandbox(exercise.file);
       if (result.aborted) return undefined;
       await record(result, target);
       print(result, exercise, options, terminal);

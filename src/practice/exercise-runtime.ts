@@ -80,7 +80,7 @@ export async function importCodeFile(path: string): Promise<Record<string, unkno
 function roleFor(plan: TargetPlan, spec: CheckSpec, id: string): { claim: string; expectHeld: boolean; role: CheckRole } {
   if (spec.fact) return { claim: spec.claim, expectHeld: true, role: 'context' };
   if (plan.kind === 'solution' || plan.kind === 'user') return { claim: spec.claim, expectHeld: true, role: 'proves-fix' };
-  if (plan.fails?.includes(id)) return { claim: `bug reproduced: ${spec.claim} — does not hold`, expectHeld: false, role: 'reproduces-failure' };
+  if (plan.fails?.includes(id)) return { claim: spec.broken ?? `not so: ${spec.claim}`, expectHeld: false, role: 'reproduces-failure' };
   return { claim: spec.claim, expectHeld: true, role: 'context' };
 }
 

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { JobMessage, VerifyJob, WorkerMessage } from './verify-worker.js';
 import type { VerifyBreak, VerifyCheck } from './verify-result.js';
 import { lineOf } from './stack-line.js';
+import type { ScenarioFile } from '../scenario/registry.js';
 
 export interface SandboxOptions {
   /** No heartbeat for this long once the worker is ready: the event loop is blocked (an endless loop). */
@@ -35,8 +36,9 @@ const maxOutputLines = 200;
  * Built, the worker is verify-worker.js. Under tsx (the tests) it is .ts, and a worker does not
  * inherit the parent's loader: a two-line bootstrap registers tsx in the worker first.
  */
-function createWorker(): Worker {
+function createWorker(preload: ScenarioFile | undefined): Worker {
   const options = {
+    workerData: { preload },
     stdout: true,
     stderr: true,
     // A runaway allocation ends the worker (ERR_WORKER_OUT_OF_MEMORY), not the CLI.
@@ -54,14 +56,16 @@ function createWorker(): Worker {
  * in watch mode, while the learner is still typing. Used once: `run` ends it.
  */
 export class Sandbox {
-  private readonly worker = createWorker();
+  private readonly worker: Worker;
   private readonly output: string[] = [];
   private readonly messages: WorkerMessage[] = [];
   private listener: ((message: WorkerMessage) => void) | undefined;
   private lastBeat = performance.now();
   private ready = false;
 
-  constructor() {
+  /** `preload`: the scenario the job will be about; the worker loads its definition and attack ahead. */
+  constructor(preload?: ScenarioFile) {
+    this.worker = createWorker(preload);
     const collect = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (line.trim() !== '' && this.output.length < maxOutputLines) this.output.push(line);

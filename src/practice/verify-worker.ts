@@ -5,7 +5,7 @@
 // worker ends only the worker. The parent watches a heartbeat: a loop that blocks this thread stops
 // the heartbeat, and the parent terminates it and names what the code was doing.
 import { spawnSync } from 'node:child_process';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { lineOf } from './stack-line.js';
 import type { ScenarioFile } from '../scenario/registry.js';
 import type { TargetPlan } from './exercise-runtime.js';
@@ -77,12 +77,23 @@ const [{ loadScenarioFile }, { runExerciseFile }, { onActivity }] = await Promis
   import('bcrypt'),
 ]);
 onActivity((text) => post({ type: 'activity', text }));
+// The scenario the job will name, loaded ahead (definition, code files as text, attack module).
+const { preload } = (workerData ?? {}) as { preload?: ScenarioFile };
+const preloaded = preload ? loadScenarioFile(preload).then(async (scenario) => {
+  const [{ importAttack }, { attackPathOf }] = await Promise.all([import('./exercise-runtime.js'), import('./run-file.js')]);
+  if (scenario.exercise) await importAttack(attackPathOf(scenario.exercise.folder));
+  return scenario;
+}) : undefined;
+// A failed preload is retried (and reported) by the job itself.
+preloaded?.catch(() => undefined);
 post({ type: 'ready' });
 const job = await new Promise<VerifyJob>((resolve) => {
   port.once('message', (message: JobMessage) => resolve(message.job));
 });
 current.job = job;
-const scenario = await loadScenarioFile(job.scenarioFile);
+const scenario = preloaded && preload?.path === job.scenarioFile.path
+  ? await preloaded.catch(() => loadScenarioFile(job.scenarioFile))
+  : await loadScenarioFile(job.scenarioFile);
 const run = await runExerciseFile(scenario, job.plan, { engine: { ...job.engine, stop: async () => undefined } });
 const plan = job.plan;
 const checks: VerifyCheck[] = (run.outcome?.checks ?? []).map((check) => ({

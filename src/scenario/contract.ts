@@ -89,9 +89,16 @@ export type CheckLevel = 'core' | 'senior';
  * it holds against every code file, and its failure means the demo itself broke.
  */
 export interface CheckSpec {
+  /** What the fixed code must do, e.g. "5 simultaneous sign-ups for one email leave exactly one account". */
   claim: string;
   level: CheckLevel;
   fact?: boolean;
+  /**
+   * The bug as seen when this check fails against the starter or a trap, e.g. "simultaneous sign-ups
+   * for one email create several accounts": the claim of the 'reproduces-failure' result. Default:
+   * "not so: <claim>".
+   */
+  broken?: string;
 }
 
 /** One code file of an exercise folder: what it is called in the demo and what it teaches. */

@@ -4,7 +4,8 @@
 //   request hanging, not by some other check;
 // - solution.js holds every check, core and senior;
 // - static: the starter carries a `// TODO:`, every code file exports what the solution exports,
-//   no code file equals another, every declared id and hint key is a check of attack.ts.
+//   no code file equals another, every declared id and hint key is a check of attack.ts, every
+//   id a code file fails has a `broken` phrase.
 // Single-file scenarios are listed as not yet converted (visible as todo, never silently skipped).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,9 @@ for (const scenario of folders) {
       }
       for (const [where, ids] of [['exercise.starter.fails', exercise.starter.fails], ...(exercise.traps ?? []).map((trap) => [`${trap.file} fails`, trap.fails] as const)] as const) {
         for (const id of ids) assert.ok(checkIds.includes(id), `${name}: ${where} names "${id}", not a check of attack.ts (${checkIds.join(', ')})`);
+      }
+      for (const id of new Set([...exercise.starter.fails, ...(exercise.traps ?? []).flatMap((trap) => trap.fails)])) {
+        assert.ok(attack.checks[id]?.broken, `${name}: "${id}" is failed by a code file but has no \`broken\` phrase (how the bug reads in the demo)`);
       }
       for (const id of Object.keys(exercise.hints)) assert.ok(checkIds.includes(id), `${name}: hints.${id} is not a check of attack.ts (${checkIds.join(', ')})`);
       for (const id of exercise.starter.fails) assert.ok(exercise.hints[id], `${name}: the starter fails "${id}" but no hint helps with it`);
