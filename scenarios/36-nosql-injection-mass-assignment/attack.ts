@@ -9,10 +9,10 @@ const VICTIM = 'ada@example.com';
 const ATTACKER = 'mallory@example.com';
 
 export const checks = {
-  loginOperatorIs400: { claim: 'a sign-in whose code is an operator ({"$ne": null}, {"$gt": ""}) is answered 400, not 200', level: 'core' },
-  signupRoleIgnored: { claim: 'a sign-up carrying "role": "admin" is created (201) with the role "user"', level: 'core' },
-  loginStillWorks: { claim: 'the right code still signs in (200); a wrong one is 401 with WWW-Authenticate', level: 'core' },
-  filterSanitized: { claim: 'a filter built past validation, { email: { $ne: null } }, matches nobody', level: 'senior' },
+  loginOperatorIs400: { claim: 'a sign-in whose code is an operator ({"$ne": null}, {"$gt": ""}) is answered 400, not 200', level: 'core', broken: 'an operator in place of the code signs in as Ada' },
+  signupRoleIgnored: { claim: 'a sign-up carrying "role": "admin" is created (201) with the role "user"', level: 'core', broken: 'a sign-up makes itself admin with "role": "admin"' },
+  loginStillWorks: { claim: 'the right code still signs in (200); a wrong one is 401 with WWW-Authenticate', level: 'core', broken: 'the right code no longer signs in' },
+  filterSanitized: { claim: 'a filter built past validation, { email: { $ne: null } }, matches nobody', level: 'senior', broken: 'a filter built past validation runs the client\'s operator' },
 } as const;
 
 export type CheckId = keyof typeof checks;

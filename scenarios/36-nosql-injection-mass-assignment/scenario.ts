@@ -21,7 +21,7 @@ export const scenario = defineExercise({
     reasoning: [
       'A MongoDB filter is a document, and a JSON body is a document too. When the handler drops `req.body.code` into a filter unchecked, the client chooses '
         + 'whether that position holds a value or an operator: {"$ne": null} matches every stored code, {"$gt": ""} every non-empty one. No quote escaping is involved, '
-        + 'which is why "we use Mongoose, so no injection" is wrong. OWASP files this under A03 Injection.',
+        + 'which is why "we use Mongoose, so no injection" is wrong. OWASP\'s Top 10 files it under Injection.',
       'Express 5 narrowed one door: its default query parser is now "simple", so `?code[$ne]=x` arrives as a flat key named "code[$ne]" instead of a nested object. '
         + 'JSON bodies were never affected by that setting: express.json() parses whatever the client sends, so bodies need checking as before.',
       'The fix at the boundary is to parse, not to pick at: a zod schema says code is a string of six digits and email is an email, and anything else is a 400 '
@@ -44,8 +44,8 @@ export const scenario = defineExercise({
       'Validate responses too: a schema for what leaves the API (no loginCode, no password hash) is the other half of property-level authorization.',
       'Updates are the same bug with more reach: findByIdAndUpdate(id, req.body) lets the body carry $set on any path, or $unset, or role. Build the update from the parsed fields.',
       'express-mongo-sanitize, the old middleware, rewrites req.query in place and does not work with Express 5 (req.query is a getter there); validation plus sanitizeFilter replaces it.',
-      'sanitizeFilter refuses $where, $expr and $text outright and leaves { $eq: … } alone; it does nothing for aggregation pipelines, so a $match built from a body needs the same parsing.',
-      '$where and server-side JavaScript are disabled in many deployments (security.javascriptEnabled: false) and deprecated since MongoDB 8.0; never build one from input.',
+      'sanitizeFilter refuses $where, $expr, $text and $jsonSchema outright and leaves { $eq: … } alone; it does nothing for aggregation pipelines, so a $match built from a body needs the same parsing.',
+      '$where and server-side JavaScript can be switched off (security.javascriptEnabled: false) and are deprecated since MongoDB 8.0; never build one from input.',
       'Store sign-in codes and reset tokens hashed (SHA-256 is enough for random, short-lived secrets), compare in a filter on the hash, and limit attempts per account: six digits are guessable without a limit.',
       'Keep the privileged field out of reach entirely where you can: roles granted by an admin endpoint, or kept in a separate collection that no user-facing route writes.',
     ],
@@ -73,7 +73,7 @@ export const scenario = defineExercise({
         prompt: 'You turn on mongoose.set("sanitizeFilter", true). What happens to the login query that also filters codeExpiresAt: { $gt: new Date() }?',
         options: [
           { text: 'Nothing: sanitizeFilter only touches values that came from the request', correct: false, explanation: 'A filter carries no record of where its values came from; every $-keyed object is treated the same.' },
-          { text: 'The $gt is wrapped in $eq and the query fails to cast, until it is wrapped in mongoose.trusted()', correct: true, explanation: 'trusted() marks the object as the app\'s own; sanitizeFilter skips it.' },
+          { text: 'It is wrapped in $eq too and fails to cast; mongoose.trusted() exempts it', correct: true, explanation: 'trusted() marks the object as the app\'s own; sanitizeFilter skips it.' },
           { text: 'sanitizeFilter rejects the whole query because $gt is on its list of forbidden operators', correct: false, explanation: 'It throws only for $where, $expr, $text and $jsonSchema; other operators are wrapped in $eq.' },
         ],
       },

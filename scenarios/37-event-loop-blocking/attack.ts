@@ -21,9 +21,9 @@ const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 
 export const checks = {
-  healthDuringHash: { claim: 'GET /health is answered while a sign-up\'s password hash is still running', level: 'core' },
-  costKept: { claim: 'every hash asks for the OWASP cost (600,000 × SHA-256 or 210,000 × SHA-512)', level: 'core' },
-  loginWorks: { claim: 'sign-up is 201; the right password signs in (200), a wrong one is 401 with WWW-Authenticate', level: 'core' },
+  healthDuringHash: { claim: 'GET /health is answered while a sign-up\'s password hash is still running', level: 'core', broken: 'GET /health waits until the password hash has finished' },
+  costKept: { claim: 'every hash asks for the OWASP cost (600,000 × SHA-256 or 210,000 × SHA-512)', level: 'core', broken: 'the password hash asks for less than the OWASP cost' },
+  loginWorks: { claim: 'sign-up is 201; the right password signs in (200), a wrong one is 401 with WWW-Authenticate', level: 'core', broken: 'sign-up or sign-in no longer answers as it should' },
 } as const;
 
 export type CheckId = keyof typeof checks;

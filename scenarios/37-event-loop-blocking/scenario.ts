@@ -78,7 +78,7 @@ export const scenario = defineExercise({
       {
         prompt: 'What does perf_hooks.monitorEventLoopDelay() measure?',
         options: [
-          { text: 'How late a periodic timer fires compared with when it was due: the loop\'s stalls', correct: true, explanation: 'Its max and percentiles (in nanoseconds) show how long the loop was unable to run callbacks.' },
+          { text: 'How late its timer fires: the loop\'s stalls', correct: true, explanation: 'Its max and percentiles (in nanoseconds) show how long the loop was unable to run callbacks.' },
           { text: 'How long each HTTP request spends in its handler', correct: false, explanation: 'That is request latency, which includes waiting on the database; loop delay is what blocks everyone.' },
           { text: 'The CPU time used by the libuv thread pool', correct: false, explanation: 'Pool threads run outside the loop; a busy pool with a free loop shows little delay.' },
         ],

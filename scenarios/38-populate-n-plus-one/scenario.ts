@@ -40,9 +40,9 @@ export const scenario = defineExercise({
     seniorNotes: [
       'Project in populate and $lookup: a populated author with email and password hash is a data leak in a list endpoint (OWASP API3: excessive data exposure).',
       'populate across many paths or nested populate multiplies round trips again (one per path and level); check the count, not the code.',
-      '$lookup is fast when foreignField is indexed (_id always is); on an unindexed field it scans the foreign collection once per input document.',
+      '$lookup is fast when foreignField is indexed (_id always is); on an unindexed field it scans the foreign collection for each input document, unless the server chooses a hash join (6.0 and later).',
       'The bucket pattern bounds growth when children are read together (e.g. 100 comments per bucket document); the subset pattern keeps a short preview in the parent with $push + $slice.',
-      'A document that grows past its allocated space is rewritten by WiredTiger on every update; a large document also costs its full size on every read that does not project.',
+      'A large document costs on every write and read: the storage engine keeps whole new versions of it in cache and writes them out, and every read that does not project carries its full size.',
       'Pagination by _id or a sorted index (range queries) keeps a list endpoint\'s cost flat; skip() reads and discards the skipped documents.',
       'DataLoader-style batching (collect ids over a tick, one $in query) is how GraphQL resolvers avoid the same N+1.',
     ],
@@ -63,21 +63,21 @@ export const scenario = defineExercise({
           { text: '51: one for the posts and one per post', correct: false, explanation: 'That is the hand-written loop; populate batches.' },
           { text: 'One: populate compiles into a $lookup', correct: false, explanation: 'populate runs in the app; $lookup is a separate tool you write in an aggregation.' },
           { text: 'Two: the posts, then the authors with _id $in the collected ids', correct: true, explanation: 'One extra query per populated path, whatever the page size.' },
-          { text: 'It depends on how many distinct authors there are', correct: false, explanation: 'Distinct ids change the size of the $in list, not the number of queries.' },
+          { text: 'It depends on how many distinct authors the page holds: one query for each of them', correct: false, explanation: 'Distinct ids change the size of the $in list, not the number of queries.' },
         ],
       },
       {
         prompt: 'Each post embeds an array of all its comments. Which problem grows with time?',
         options: [
           { text: 'Comments cannot be indexed while they live inside an array', correct: false, explanation: 'Multikey indexes index array elements; indexing is not the problem.' },
-          { text: 'The post document grows with every comment toward the 16 MiB limit, and every read of the post carries them all', correct: true, explanation: 'Unbounded arrays: bigger rewrites, heavier reads, and a hard failure at 16 MiB.' },
-          { text: 'MongoDB caps arrays at 1,000 elements and drops the oldest', correct: false, explanation: 'There is no element cap; the limit is the document size, and nothing is dropped for you.' },
+          { text: 'The post grows toward the 16 MiB limit, and every read of it carries them all', correct: true, explanation: 'Unbounded arrays: bigger rewrites, heavier reads, and a hard failure at 16 MiB.' },
+          { text: 'MongoDB caps an embedded array at 1,000 elements and silently drops the oldest on $push', correct: false, explanation: 'There is no element cap; the limit is the document size, and nothing is dropped for you.' },
         ],
       },
       {
         prompt: 'You embed the author\'s name in each post to make the list one query. What must you add?',
         options: [
-          { text: 'Nothing: MongoDB keeps embedded copies in step with the source document', correct: false, explanation: 'There is no such link; a copy is a copy.' },
+          { text: 'Nothing: MongoDB keeps embedded copies in step with the document they were copied from', correct: false, explanation: 'There is no such link; a copy is a copy.' },
           { text: 'A unique index on the embedded name', correct: false, explanation: 'Two authors can share a name; and an index does not propagate changes.' },
           { text: 'An update of every post when the author is renamed (or accept stale names)', correct: true, explanation: 'The extended reference pattern trades write work for read speed: updateMany on rename.' },
         ],
