@@ -12,7 +12,7 @@ import type { AttackContext } from '../../src/practice/attack-contract.js';
 import type { Model } from 'mongoose';
 
 /** Iterations actually run; the learner asks for a production cost, which is recorded as asked. */
-const ITERATIONS_RUN = 20_000;
+const ITERATIONS_RUN = 50_000;
 /** OWASP Password Storage Cheat Sheet: PBKDF2-HMAC-SHA256 600,000, PBKDF2-HMAC-SHA512 210,000. */
 const MIN_ITERATIONS: Record<string, number> = { sha256: 600_000, sha512: 210_000 };
 /** Only keeps a probe that never got going (a crashed worker) from hanging the run; no verdict reads it. */

@@ -33,7 +33,7 @@ export const scenario = defineExercise({
     keyPoints: [
       { text: 'A per-row query in a loop is 1+N round trips; count them from command monitoring', terms: [['n+1', '1+n', 'n + 1', 'per row', 'per item', 'loop'], ['round trip', 'queries', 'query']], provenBy: 'Naive' },
       { text: 'populate batches references into one $in query: 2 round trips whatever the page size', terms: [['populate'], ['$in', 'two', '2', 'batch', 'one query']], provenBy: 'Fix' },
-      { text: '$lookup joins on the server in one round trip', terms: [['$lookup', 'lookup', 'aggregation', 'aggregate']], provenBy: 'Fix' },
+      { text: '$lookup joins on the server in one round trip', terms: [['$lookup', 'lookup', 'aggregation', 'aggregate']] },
       { text: 'Embedding reads in one query but duplicates data that must be kept in step', terms: [['embed', 'denormal', 'extended reference', 'duplicate'], ['stale', 'update', 'rename', 'in step', 'consisten']] },
       { text: 'Unbounded arrays grow toward the 16 MiB document limit: put such children in their own collection', terms: [['unbounded', 'grow', '16 mb', '16mb', '16 mib'], ['own collection', 'separate collection', 'reference', 'bucket']], provenBy: 'The unbounded-array trap' },
     ],
