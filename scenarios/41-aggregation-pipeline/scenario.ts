@@ -49,7 +49,7 @@ export const scenario = defineExercise({
       {
         prompt: 'Where should $match go in a pipeline that groups paid orders by region?',
         options: [
-          { text: 'After $group, so the filter runs on fewer documents', correct: false, explanation: 'After $group it filters groups; every order has been read and grouped already.' },
+          { text: 'After $group, so the filter runs on fewer documents and less memory', correct: false, explanation: 'After $group it filters groups; every order has been read and grouped already.' },
           { text: 'First, so it can use an index and the rest sees only matches', correct: true, explanation: 'A leading $match becomes the query of the first stage and can use an index.' },
           { text: 'Anywhere: the optimiser always moves $match to the front', correct: false, explanation: 'It moves $match only past stages that do not compute what the filter uses; it cannot move it ahead of $group.' },
         ],
@@ -66,7 +66,7 @@ export const scenario = defineExercise({
         prompt: 'What does $facet add to the report?',
         options: [
           { text: 'It runs the counts and the groups in parallel on different shards', correct: false, explanation: '$facet runs its sub-pipelines over the same input on the same node; it saves round trips, not CPU.' },
-          { text: 'Several results (per region, count, latest five) from one matched set, in one round trip', correct: true, explanation: 'One pass of the input, one result document.' },
+          { text: 'Several results from one matched set, in one round trip', correct: true, explanation: 'One pass of the input, one result document.' },
           { text: 'Indexes inside each sub-pipeline, so every facet can sort on its own index', correct: false, explanation: 'Sub-pipelines of $facet cannot use indexes; filter before $facet.' },
           { text: 'A cursor per facet, so each result can be larger than 16 MiB and stream back to the app', correct: false, explanation: '$facet returns one document, limited to 16 MiB in total.' },
         ],
