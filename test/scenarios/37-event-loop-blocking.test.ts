@@ -3,18 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
-import type { ScenarioReport, StepReport } from '../../src/runtime/report.js';
-
-function stepOf(report: ScenarioReport, prefix: string): StepReport {
-  const step = report.steps.find((candidate) => candidate.title.startsWith(prefix));
-  assert.ok(step, `no step starting "${prefix}"; steps: ${report.steps.map((s) => s.title).join(' | ')}; error: ${report.error ?? 'none'}`);
-  return step;
-}
-
-function figure(step: StepReport, label: string): unknown {
-  assert.ok(label in step.observations, `step "${step.title}" has no observation "${label}"; it has ${Object.keys(step.observations).join(', ')}`);
-  return step.observations[label];
-}
+import { figure, stepOf } from '../support/scenario-steps.js';
+import type { StepReport } from '../../src/runtime/report.js';
 
 const BLOCKED = 'the hash finished, then /health';
 const FREE = '/health first, then the hash finished';
