@@ -10,7 +10,7 @@ import type { Model, Types } from 'mongoose';
 const AUTHORS = ['Ada', 'Grace', 'Edsger', 'Barbara'];
 const FIRST_PAGE = 3;
 const SECOND_PAGE = 12;
-const COMMENTS = 100;
+const COMMENTS = 50;
 const COMMENT_BURST = 10;
 const COMMENT_TEXT = 'A comment of one hundred characters, about the length of a short reply under a post on a forum..!';
 /** MongoDB's limit for one document (BSONObjectMaxSize). */
@@ -99,7 +99,7 @@ export const attack = defineAttack({
     const first = await Post.collection.findOne({ title: 'Post 1' });
     const sizeOf = async (): Promise<number> => BSON.calculateObjectSize((await Post.collection.findOne({ _id: first?._id })) ?? {});
     const before = await sizeOf();
-    // In small bursts: a hundred requests at once would measure the machine, not the schema.
+    // In small bursts: fifty requests at once would measure the machine, not the schema.
     const posted = [];
     for (let sent = 0; sent < COMMENTS; sent += COMMENT_BURST) {
       posted.push(...await ctx.concurrently(COMMENT_BURST, () => app.request({ method: 'POST', path: `/posts/${String(first?._id)}/comments`, json: { text: COMMENT_TEXT } })));
