@@ -17,6 +17,8 @@ const ITERATIONS_RUN = 50_000;
 const MIN_ITERATIONS: Record<string, number> = { sha256: 600_000, sha512: 210_000 };
 /** Only keeps a probe that never got going (a crashed worker) from hanging the run; no verdict reads it. */
 const PROBE_BOUND_MS = 3_000;
+/** Sampling interval of the event-loop delay histogram. */
+const LOOP_DELAY_RESOLUTION_MS = 2;
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 
@@ -126,8 +128,11 @@ export const attack = defineAttack({
       const app = await target.start({ express: ctx.express, mongoose: ctx.mongoose, db: ctx.db, crypto: seamedCrypto });
       userModel(ctx);
 
-      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
       loopDelay.enable();
+      // The histogram records from its second tick on (the first only starts the clock), so a stall
+      // that began before it would go unrecorded. A figure only: no verdict reads this wait.
+      await new Promise((resolve) => setTimeout(resolve, 3 * LOOP_DELAY_RESOLUTION_MS));
       armedUrl = `${app.url}/health`;
       const signup = await app.request({ method: 'POST', path: '/signup', json: { email: EMAIL, password: PASSWORD } });
       const health = await (probeAnswer ?? Promise.resolve<ProbeAnswer>({ status: 0, latencyMs: 0, error: 'the sign-up never hashed' }));
