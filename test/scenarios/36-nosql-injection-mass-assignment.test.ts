@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
-import { figure, stepOf } from '../support/scenario-steps.js';
+import { figure, stepOf } from '../support/step-figures.js';
 
 const INJECTED = 'sign-in as Ada, code {"$ne": null} / {"$gt": ""}';
 const ESCALATION = 'sign-up with "role": "admin"';

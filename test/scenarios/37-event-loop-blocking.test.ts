@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
-import { figure, stepOf } from '../support/scenario-steps.js';
+import { figure, stepOf } from '../support/step-figures.js';
 import type { StepReport } from '../../src/runtime/report.js';
 
 const BLOCKED = 'the hash finished, then /health';

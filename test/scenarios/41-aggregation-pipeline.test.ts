@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
-import { figure, stepOf } from '../support/scenario-steps.js';
+import { figure, stepOf } from '../support/step-figures.js';
 
 const MOVED = 'into Node for one report';
 const GROUP_FIRST = 'explain, $group then $match on _id.status';
