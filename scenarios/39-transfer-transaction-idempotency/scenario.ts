@@ -86,7 +86,7 @@ export const scenario = defineExercise({
       'A transaction has a 60-second lifetime by default (transactionLifetimeLimitSeconds); after that the server aborts it. Keep transactions short, touch few documents, and never wait on a network call inside one.',
       'withTransaction retries the callback on TransientTransactionError and the commit on UnknownTransactionCommitResult, for up to 120 seconds in total. Hand-written startTransaction/commitTransaction code must implement both loops itself, which is why the callback API is the default choice.',
       'Because the callback may run more than once, it must be free of side effects outside the database: call the card processor, send the receipt or publish the event after the commit, or write an outbox document in the transaction and let a worker deliver it.',
-      'Commit with writeConcern majority (MongoDB 5+ defaults to it) so a committed transfer cannot be rolled back by a failover; reads inside the transaction use the snapshot read concern of the transaction.',
+      'Commit with writeConcern majority (MongoDB 5+ defaults to it) so a committed transfer cannot be rolled back by a failover. Reads inside a transaction see one snapshot taken at its first operation; readConcern snapshot (with majority commit) also makes that snapshot majority-committed.',
       'Store money as integer minor units (cents) or Decimal128, never as floating-point numbers; a conditional debit ({ balance: { $gte: amount } } in the filter) keeps the invariant even for code that forgets the check.',
       'A ledger of immutable entries (one debit, one credit, each referencing the transfer) beside the balances gives an audit trail and lets you reconcile; many payment systems derive the balance from the ledger.',
       'Idempotency keys are per client (scope them by API key or user), kept for a bounded time (24 hours is common) through a TTL index, and compared with a fingerprint of the request so reuse for a different body is refused with 422.',
@@ -107,7 +107,7 @@ export const scenario = defineExercise({
       {
         prompt: 'Under load, transfers inside a transaction sometimes fail with code 112 WriteConflict. What is the right reaction?',
         options: [
-          { text: 'Retry the whole transaction; withTransaction does it for errors labelled TransientTransactionError.', correct: true, explanation: 'The conflict means another transaction wrote the document first; running the callback again on fresh data resolves it.' },
+          { text: 'Run the whole transaction again; withTransaction does so.', correct: true, explanation: 'The error carries the TransientTransactionError label: another transaction wrote the document first, and running the callback again on fresh data resolves it.' },
           { text: 'Raise the transaction lifetime limit so the transaction can wait for the lock.', correct: false, explanation: 'A write conflict fails at once instead of waiting; the lifetime limit only reaps old transactions.' },
           { text: 'Retry only the write that failed, inside the same transaction.', correct: false, explanation: 'The conflict aborts the transaction; its earlier reads are stale anyway, so only a new transaction can go on.' },
           { text: 'Switch the read concern to "majority" so both see the same data.', correct: false, explanation: 'The read concern does not prevent two transactions from writing the same document; the conflict would remain.' },
@@ -128,7 +128,7 @@ export const scenario = defineExercise({
           { text: 'After the transfer committed, once the response is known.', correct: false, explanation: 'Between the commit and the record a duplicate in flight finds no key and charges again, which the demo\'s trap shows.' },
           { text: 'In the same transaction as the debit and the credit, under a unique index.', correct: true, explanation: 'Then the record and the money commit together, and a duplicate cannot commit a second record or a second charge.' },
           { text: 'In an in-memory map on the instance that handled the request.', correct: false, explanation: 'Other instances do not see it, and a restart forgets it: exactly when clients retry.' },
-          { text: 'Before the transaction, in its own insert, and deleted again if the transfer fails.', correct: false, explanation: 'Reserving first can work, but a crash between the insert and the transaction leaves a key that blocks every retry until someone cleans it up.' },
+          { text: 'Nowhere: make the endpoint a PUT, which HTTP defines as idempotent.', correct: false, explanation: 'HTTP\'s definition is a promise the server has to keep, not a mechanism: a PUT handler that moves money still moves it twice unless the server recognises the repeat.' },
         ],
       },
     ],

@@ -126,7 +126,10 @@ export async function createApp(deps) {
           fingerprint, status: 201, body }],
           { session });
       }
-    });
+    // SENIOR: majority, said out loud (the default
+    // since MongoDB 5): a committed transfer survives
+    // a failover.
+    }, { writeConcern: { w: 'majority' } });
     if (answer.replayed) {
       res.set('idempotent-replayed', 'true');
     }
