@@ -246,7 +246,7 @@ export const scenario = defineExercise({
       duplicateInFlightChargesOnce: [
         'Both copies looked for the key before either had stored it. Which step lets a second copy slip through?',
         'The lookup and the insert of the key must be part of the same transaction as the money, and the key must be unique.',
-        'A copy in flight then conflicts with the first one: either wait for it (the driver retries) or answer 409.',
+        'A copy in flight then conflicts with the first one: let the driver retry until the first has committed and replay its answer, or answer 409 (a duplicate key error on your key record means another copy owns the key).',
       ],
       keyReuseRefused: [
         'The same key came back with a different amount. Is that a retry?',
