@@ -9,6 +9,7 @@ import { runScenario } from '../../src/runtime/run-scenario.js';
 import type { RunScenarioOptions } from '../../src/runtime/run-scenario.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
 import type { ScenarioDefinition } from '../../src/scenario/contract.js';
+import { danglingStepLinks } from './scenario-links.js';
 
 let engine: Promise<MongoEngineHandle> | undefined;
 /** Started only for scenarios that declare `requires: { replicaSet: true }`. */
@@ -89,10 +90,5 @@ export function failedChecks(report: ScenarioReport): string[] {
  * of the run (a title prefix, as `show` and `interview` resolve them); empty when all resolve.
  */
 export function unresolvedStepRefs(scenario: ScenarioDefinition, report: ScenarioReport): string[] {
-  const titles = report.steps.map((step) => step.title);
-  const refs = [
-    ...scenario.answer.keyPoints.map((point) => point.provenBy),
-    ...(scenario.followUps ?? []).map((followUp) => followUp.shownBy),
-  ].filter((ref): ref is string => ref !== undefined);
-  return refs.filter((ref) => !titles.some((title) => title.startsWith(ref)));
+  return danglingStepLinks(scenario, report);
 }

@@ -2,8 +2,7 @@
 // follow-up's `shownBy` name the step (or a prefix of its title) that shows it. A renamed step
 // would leave such a pointer dangling without any other test noticing; these helpers find them.
 import type { ScenarioDefinition } from '../../src/scenario/contract.js';
-import assert from 'node:assert/strict';
-import type { ScenarioReport, StepReport } from '../../src/runtime/report.js';
+import type { ScenarioReport } from '../../src/runtime/report.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
 
 /** Every `provenBy` / `shownBy` of the scenario that is not the prefix of exactly one step title. */
@@ -26,15 +25,6 @@ export async function danglingStepLinksOf(id: number, report: ScenarioReport): P
   return danglingStepLinks(scenario, report);
 }
 
-/** The step whose title starts with `prefix` (a code file's title in folder scenarios); fails naming the steps. */
-export function stepOf(report: ScenarioReport, prefix: string): StepReport {
-  const step = report.steps.find((candidate) => candidate.title.startsWith(prefix));
-  assert.ok(step, `no step starting "${prefix}"; steps: ${report.steps.map((s) => s.title).join(' | ')}; error: ${report.error ?? 'none'}`);
-  return step;
-}
-
-/** The figure a step observed under `label`; fails naming the labels it has. */
-export function figure(step: StepReport, label: string): unknown {
-  assert.ok(label in step.observations, `step "${step.title}" has no observation "${label}"; it has ${Object.keys(step.observations).join(', ')}`);
-  return step.observations[label];
-}
+// Reading a report by step and figure lives in step-figures.ts; re-exported for the tests that
+// import both from here.
+export { figure, stepOf } from './step-figures.js';
