@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import type { ScenarioReport } from '../../src/runtime/report.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
 import { checksOf, failedChecks, observation, runScenarioById, unresolvedStepRefs } from '../support/scenario-harness.js';
+import { stepOf } from '../support/scenario-steps.js';
 
 /** The ids a step's checks reproduced as failures. */
 function reproduced(report: ScenarioReport, prefix: string): string[] {
-  const title = report.steps.find((step) => step.title.startsWith(prefix))?.title;
-  assert.ok(title, `no step starting "${prefix}"; steps: ${report.steps.map((step) => step.title).join(' | ')}`);
+  const { title } = stepOf(report, prefix);
   return checksOf(report).filter((check) => check.step === title && check.role === 'reproduces-failure').map((check) => check.id ?? '').sort();
 }
 
