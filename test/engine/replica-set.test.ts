@@ -152,6 +152,40 @@ describe('embedded replica set through the driver', () => {
     assert.equal((await counters.findOne({ _id: 'c' }))?.n, 102);
   });
 
+  test('a unique key taken by another transaction, or committed after the snapshot, is a write conflict at the insert', async () => {
+    const keys = db.collection<{ key: string }>('idempotency_keys');
+    await keys.createIndex({ key: 1 }, { unique: true });
+    const isTransientConflict = (error: { code?: number; errorLabels?: string[] }): boolean => {
+      assert.equal(error.code, 112);
+      assert.ok(error.errorLabels?.includes('TransientTransactionError'));
+      return true;
+    };
+    const a = client.startSession();
+    const b = client.startSession();
+    try {
+      // Held by an open transaction: the second insert of the key conflicts at once.
+      a.startTransaction();
+      b.startTransaction();
+      await keys.findOne({}, { session: b });
+      await keys.insertOne({ key: 'open' }, { session: a });
+      await assert.rejects(keys.insertOne({ key: 'open' }, { session: b }), isTransientConflict);
+      await b.abortTransaction().catch(() => undefined);
+      await a.commitTransaction();
+      // Committed after B's snapshot: B cannot take it either (never a DuplicateKey at commit).
+      b.startTransaction();
+      await keys.findOne({}, { session: b });
+      a.startTransaction();
+      await keys.insertOne({ key: 'committed' }, { session: a });
+      await a.commitTransaction();
+      await assert.rejects(keys.insertOne({ key: 'committed' }, { session: b }), isTransientConflict);
+      await b.abortTransaction().catch(() => undefined);
+    } finally {
+      await a.endSession();
+      await b.endSession();
+    }
+    assert.equal(await keys.countDocuments(), 2);
+  });
+
   test('a transaction reads a snapshot: a write committed after it started stays invisible to it', async () => {
     const items = db.collection<{ _id: number; v: string }>('snapshot_items');
     await items.insertOne({ _id: 1, v: 'before' });

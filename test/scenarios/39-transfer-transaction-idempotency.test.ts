@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ScenarioReport } from '../../src/runtime/report.js';
 import { loadScenarioById } from '../../src/scenario/registry.js';
 import { checksOf, failedChecks, observation, runScenarioById, unresolvedStepRefs } from '../support/scenario-harness.js';
-import { stepOf } from '../support/scenario-steps.js';
+import { stepOf } from '../support/step-figures.js';
 
 /** The ids a step's checks reproduced as failures. */
 function reproduced(report: ScenarioReport, prefix: string): string[] {

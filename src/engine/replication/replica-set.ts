@@ -106,6 +106,11 @@ export class ReplicaSet {
       ...(this.committing ? { lsid: this.committing.lsid, txnNumber: this.committing.txnNumber } : {}),
     };
     this.lastWrite.set(documentKey(coll.ns, key._id), entry.ts);
+    // A unique key written (or freed) is a write to that key too: a transaction that writes the
+    // same key conflicts with it, as two WiredTiger writes to one unique-index entry do.
+    const written = op === 'd' ? before : o as Doc;
+    for (const uniqueKey of uniqueIndexKeys(coll, written)) this.lastWrite.set(uniqueKey, entry.ts);
+    if (op === 'u' && before) for (const uniqueKey of uniqueIndexKeys(coll, before)) this.lastWrite.set(uniqueKey, entry.ts);
     this.append(entry);
   }
 
@@ -261,6 +266,17 @@ export function rewindTo(set: ReplicaSet, member: ReplicaMember, ts: Timestamp):
       else if (entry.op === 'd' && rid === undefined && entry.before) coll.insert(entry.before);
     }
   };
+}
+
+/** The conflict keys of a document's entries in the collection's unique secondary indexes. */
+export function uniqueIndexKeys(coll: Collection, doc: Doc | undefined): string[] {
+  if (!doc) return [];
+  const keys: string[] = [];
+  for (const index of coll.indexes.slice(1)) {
+    if (!index.unique) continue;
+    for (const key of index.keysFor(doc)) keys.push(`${coll.ns}\u0000${index.name}\u0000${index.keyId(key)}`);
+  }
+  return keys;
 }
 
 export function documentKey(ns: string, id: unknown): string {

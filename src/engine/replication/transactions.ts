@@ -13,7 +13,7 @@ import { CommandError } from '../errors.js';
 import { Catalog, Database } from '../storage/catalog.js';
 import type { Collection, CollectionObserver, Doc } from '../storage/collection.js';
 import { compareTs } from './oplog.js';
-import { documentKey, rewindTo, type ReplicaSet } from './replica-set.js';
+import { documentKey, rewindTo, uniqueIndexKeys, type ReplicaSet } from './replica-set.js';
 
 /** mongod's transactionLifetimeLimitSeconds default. */
 export const TRANSACTION_LIFETIME_MS = 60_000;
@@ -250,8 +250,10 @@ export class SessionTable {
     };
     const record = (coll: Collection, op: TransactionWrite['op'], doc: Doc, before?: Doc): void => {
       const key = documentKey(coll.ns, doc._id);
-      if (this.conflicts(transaction, key)) transaction.conflict = true;
-      keys.add(key);
+      // The document, and every unique-index entry it takes or frees, is what this write touches.
+      const touched = [key, ...uniqueIndexKeys(coll, doc), ...uniqueIndexKeys(coll, before)];
+      if (touched.some((each) => this.conflicts(transaction, each))) transaction.conflict = true;
+      for (const each of touched) keys.add(each);
       writes.push({ ns: coll.ns, op, doc, key, ...(before ? { before } : {}) });
     };
     transaction.catalog = new TransactionCatalog(this.set.primary.state.catalog, {
@@ -287,8 +289,8 @@ export class SessionTable {
   commit(session: Session, transaction: Transaction): void {
     if (transaction.state === 'committed') return;
     if (transaction.state === 'aborted') throw new CommandError(251, `Transaction with { txnNumber: ${transaction.txnNumber} } has been aborted.`, transient);
-    for (const write of transaction.writes) {
-      if (this.conflicts(transaction, write.key)) throw this.conflictError(transaction);
+    for (const touched of transaction.keys) {
+      if (this.conflicts(transaction, touched)) throw this.conflictError(transaction);
     }
     const base = this.set.primary.state.catalog;
     const undo: (() => void)[] = [];
