@@ -364,6 +364,8 @@ async function runEvery(
       }
       terminal.line();
       for (const line of ruleLines(terminal, `Scenario ${scenario.id}`, scenario.title)) terminal.line(line);
+      // A scenario that needs a replica set runs on one of its own: say so where it starts.
+      if (scenarioEngine !== engine) terminal.line(style.dim(`  ${engineLine(scenarioEngine)}`));
       const reporter = createConsoleReporter(terminal, { highlight, pauseBeforeStep: pauseBeforeStep(options, terminal, interrupt) });
       try {
         const report = await runScenario(scenario, { engine: scenarioEngine, reporter, signal: interrupt.signal });
