@@ -307,7 +307,7 @@ describe('a scenario file that does not load', () => {
 
 describe('list, show and --help never load the demo stack', () => {
   // The preload throws as soon as mongoose, express, the driver or the engine is resolved.
-  for (const args of [['list'], ['list', '--json'], ['list', '--tag', 'security'], ['show', '24'], ['--help'], ['run', '--help'], ['quiz', '--help'], ['--version']]) {
+  for (const args of [['list'], ['list', '--json'], ['list', '--tag', 'security'], ['show', '24'], ['--help'], ['run', '--help'], ['quiz', '--help'], ['interview', '--help'], ['engine', '--help'], ['--version']]) {
     test(args.join(' '), async () => {
       const result = await cli(args, { nodeArgs: ['--import', forbidHeavyModules] });
       assert.equal(result.exitCode, 0, result.stderr);
