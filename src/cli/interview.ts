@@ -42,17 +42,22 @@ function nextStepCommands(): NextStepCommands {
   };
 }
 
-async function interactivePrompter(): Promise<InterviewPrompter> {
+/**
+ * Prompts on the terminal. `signal` is aborted by a Ctrl-C that lands between two prompts (while
+ * the next question is being printed), when no prompt is there to catch it: the next prompt then
+ * ends at once and the interview stops as if Ctrl-C had been pressed inside it.
+ */
+async function interactivePrompter(signal: AbortSignal): Promise<InterviewPrompter> {
   const [{ countdownAnswer }, { select }, { gradeLabels, gradeNames }] = await Promise.all([
     import('../interview/countdown-prompt.js'), import('@inquirer/prompts'), import('../quiz/grades.js'),
   ]);
   return {
-    answer: (request) => countdownAnswer({ label: request.label, budgetSeconds: request.budgetSeconds }),
+    answer: (request) => countdownAnswer({ label: request.label, budgetSeconds: request.budgetSeconds }, { signal }),
     grade: (_scenario, nextReview) => select({
       message: 'How well did you do, follow-ups included?',
       choices: gradeNames.map((grade) => ({ value: grade, name: `${gradeLabels[grade]}  (next review ${nextReview[grade]})`, short: grade })),
       default: 'good',
-    }),
+    }, { signal }),
   };
 }
 
@@ -75,6 +80,7 @@ export async function runInterviewCommand(options: InterviewCommandOptions): Pro
 
   let chosen: ScenarioDefinition[];
   let prompter: InterviewPrompter;
+  const betweenPrompts = new AbortController();
   if (options.answers !== undefined) {
     const entries = await readInterviewAnswers(options.answers, scenarios);
     const wanted = new Set(narrowScenarios(scenarios, filter).map((s) => s.id));
@@ -84,14 +90,23 @@ export async function runInterviewCommand(options: InterviewCommandOptions): Pro
     prompter = scriptedInterviewPrompter(kept, (_request, text) => write(renderAnswerEcho(view, text)));
   } else {
     chosen = pickInterviewScenarios(scenarios, await store.read(), filter, new Date());
-    prompter = await interactivePrompter();
+    prompter = await interactivePrompter(betweenPrompts.signal);
   }
   await store.ensureWritable();
   const budget = scenarioBudget(options.minutes, chosen.length);
   const commands = nextStepCommands();
   write(`${wrap(`Mock interview: ${chosen.length} scenario${chosen.length === 1 ? '' : 's'} in about ${options.minutes} minutes. Answer as you would aloud; the interviewer follows up on what you leave out.`, terminal.width).join('\n')}\n`);
 
-  const report: InterviewReport = await runInterview(chosen, { store, prompter, narrator: terminalNarrator(view, write), budget }, options.minutes);
+  // Inside a prompt, Ctrl-C is the prompt's to handle; between prompts it would end the process
+  // before the transcript is written, so it is caught here and handed to the next prompt.
+  const onSigint = (): void => betweenPrompts.abort();
+  process.on('SIGINT', onSigint);
+  let report: InterviewReport;
+  try {
+    report = await runInterview(chosen, { store, prompter, narrator: terminalNarrator(view, write), budget }, options.minutes);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   report.reportFile = await writeMarkdownReport(progressDirectory(), report, commands);
 
   if (options.json) {

@@ -51,7 +51,7 @@ export interface InterviewDependencies {
 }
 
 function isInterruption(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortError');
+  return error instanceof Error && ['ExitPromptError', 'AbortPromptError', 'AbortError'].includes(error.name);
 }
 
 function split(coverage: KeyPointCoverage[]): { covered: string[]; missed: string[] } {

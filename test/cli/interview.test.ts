@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { flat, runCli, withCliHome } from './quiz-cli-support.js';
+import { execa } from 'execa';
+import { binary, flat, runCli, withCliHome } from './quiz-cli-support.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/interview-scenarios', import.meta.url));
 const env = { BACKEND_SCENARIOS_DIR: fixtures };
@@ -92,3 +93,44 @@ for (const { args, stderr, file } of refusals) {
     });
   });
 }
+
+// The interactive path through a real pseudo-terminal (util-linux `script`): an answer typed, then
+// Ctrl-C at the first follow-up. Keys are sent when the screen asks for them, never after a delay.
+const scriptCommand = await execa('sh', ['-c', 'command -v script'], { reject: false });
+
+test('Ctrl-C in the middle of an interview keeps the answers given and writes the partial transcript (exit 130)', {
+  skip: scriptCommand.exitCode === 0 ? false : 'util-linux `script` is not installed: no pseudo-terminal to drive the interactive prompt',
+}, async () => {
+  await withCliHome(async (home) => {
+    const child = execa('script', ['-qfec', `${process.execPath} ${binary} interview --id 77 --minutes 5`, '/dev/null'], {
+      env: { ...env, BACKEND_SCENARIOS_HOME: home.dir, NO_COLOR: '1', COLUMNS: '100' },
+      cwd: home.dir,
+      reject: false,
+      timeout: 30_000,
+    });
+    let screen = '';
+    let answered = false;
+    let interrupted = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (!answered && screen.includes('Scenario 1 of 1')) {
+        answered = true;
+        child.stdin?.write('a unique index\r\r');
+      }
+      // The follow-up's prompt, not its narration: that is where a person presses Ctrl-C.
+      if (answered && !interrupted && screen.includes('Follow-up 1 of')) {
+        interrupted = true;
+        child.stdin?.write('\x03');
+      }
+    });
+    const result = await child;
+    assert.equal(result.exitCode, 130, screen);
+    const [transcript] = await readdir(join(home.dir, 'interviews'));
+    assert.ok(transcript, 'a transcript was written');
+    const markdown = await readFile(join(home.dir, 'interviews', transcript), 'utf8');
+    assert.match(markdown, /_Interrupted: this transcript holds what was answered before the stop\._/);
+    assert.match(markdown, /> a unique index/);
+    assert.match(markdown, /\| #77 .* \| not graded \|/);
+    assert.match(flat(screen), /Stopped\. 0 scenarios graded and saved; the partial transcript is in:/);
+  });
+});
