@@ -67,9 +67,10 @@ export const scenario = defineExercise({
         + 'instances an in-process cache cannot see other instances\' writes, so the cache has to be shared (Redis) or '
         + 'invalidations broadcast.',
       'Replication is asynchronous: a read with readPreference secondary or secondaryPreferred may be served by a secondary '
-        + 'that lags the primary. For read-after-write paths, read from the primary (the default), or use a causally '
-        + 'consistent session with majority write and read concern so a secondary waits until it has applied the session\'s '
-        + 'write. readConcern \'majority\' on its own only promises data that cannot be rolled back, not your latest write.',
+        + 'that lags the primary. For read-after-write paths, read from the primary (the default), or read in the same causally '
+        + 'consistent session as the write: its reads carry afterClusterTime, so a secondary waits until it has applied the session\'s '
+        + 'write, whatever the concerns (the demo uses w: 1). Majority write and read concern are what keep that guarantee through a '
+        + 'failover or rollback. readConcern \'majority\' on its own only promises data that cannot be rolled back, not your latest write.',
       'The lost update is a race: two requests read the same value, each computes a new one and saves, and the last save '
         + 'silently wins. When the change is arithmetic, as stock is, the idiomatic fix needs no read at all: put the '
         + 'condition in the filter and the change in the update, findOneAndUpdate({ _id, stock: { $gte: qty } }, '
@@ -199,7 +200,7 @@ app.put('/products/:id', async (req, res) => {
       {
         prompt: 'Right after a successful write, a read with readPreference \'secondaryPreferred\' sometimes returns the old value. Which change guarantees the client sees its own write?',
         options: [
-          { text: 'Read the primary, or a causally consistent session.', correct: true, explanation: 'Either the read goes where the write went, or, in a causally consistent session with majority write and read concern, the secondary waits until it has applied the session\'s write.' },
+          { text: 'Read the primary, or a causally consistent session.', correct: true, explanation: 'Either the read goes where the write went, or, in a causally consistent session (its reads carry afterClusterTime), the secondary waits until it has applied the session\'s write; majority concerns keep that true across a failover.' },
           { text: 'writeConcern \'majority\' on the write, nothing else.', correct: false, explanation: 'A majority acknowledgement says enough members have the write, not that the one you read from does.' },
           { text: 'Pass new: true to findOneAndUpdate.', correct: false, explanation: 'new (returnDocument) only picks which image the write returns; later reads are unaffected.' },
           { text: 'readConcern \'majority\' on the read.', correct: false, explanation: 'It returns majority-committed data as the member knows it, which can still be older than your write.' },
@@ -245,7 +246,7 @@ app.put('/products/:id', async (req, res) => {
     },
     {
       question: 'To take load off the primary you switch reads to secondaryPreferred. Users now sometimes see their old profile right after saving it. Why, and what do you do?',
-      answer: 'Replication is asynchronous, so the secondary serving the read may not have applied the write yet. Flows that read right after writing should read from the primary. If they must use secondaries, run the write and the read in one causally consistent session with majority write concern and majority read concern: the secondary then waits until it has caught up with the session\'s write before answering. maxStalenessSeconds only skips badly lagging members; it bounds staleness but never guarantees you see your own write.',
+      answer: 'Replication is asynchronous, so the secondary serving the read may not have applied the write yet. Flows that read right after writing should read from the primary. If they must use secondaries, run the write and the read in one causally consistent session: the read carries afterClusterTime, so the secondary waits until it has caught up with the session\'s write before answering (the demo shows it with w: 1); majority write and read concern keep the guarantee through a failover. maxStalenessSeconds only skips badly lagging members; it bounds staleness but never guarantees you see your own write.',
       keyPoints: [
         { text: 'Secondaries apply writes asynchronously and can lag.', terms: [['asynchron', 'lag', 'behind', 'not yet applied', 'replication delay']] },
         { text: 'Read the primary, or use a causally consistent session with majority concerns.', terms: [['primary', 'causal'], ['majority', 'session', 'primary']] },

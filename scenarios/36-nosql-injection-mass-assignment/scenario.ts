@@ -28,7 +28,7 @@ export const scenario = defineExercise({
         + 'before a query is built. The same schema is the allow-list for sign-up: z.object keeps only the keys it names, so role, isAdmin or loginCode in the body '
         + 'are dropped and the schema default applies. A deny-list (delete req.body.role) misses the next privileged field someone adds.',
       'Mongoose 6 and later offer a second wall: with sanitizeFilter on, any object with a `$` key in a filter is wrapped in $eq, so a route that forgets validation '
-        + 'compares against the literal object and matches nothing. It cannot tell the client\'s operator from the app\'s own, so an expiry check written as '
+        + 'casts the literal object against the path: on a typed path that throws a CastError (answer it 400), on an untyped or Mixed path it matches nothing. It cannot tell the client\'s operator from the app\'s own, so an expiry check written as '
         + '{ $gt: new Date() } breaks until it is wrapped in mongoose.trusted(). It is a net under validation, not a replacement for it.',
       'Mass assignment (OWASP API Security: broken object property level authorization) is the write-side twin: strict schemas only drop fields the schema does not '
         + 'know, and role is a field the schema knows. Decide per endpoint which properties a client may write, and never spread a body into a document or an update.',

@@ -23,8 +23,8 @@ export const scenario = defineExercise({
         + 'no socket is read, no timer fires, no other response is written. A health probe that arrives in that window is answered only after the hash ends, '
         + 'and under a burst of sign-ups the waits add up until the probe times out and the instance is marked down, which moves its load onto the others.',
       'Marking the function async or wrapping the call in a Promise or setImmediate changes when it starts, not where it runs: once it starts, it holds the same thread. '
-        + 'What helps is running the work elsewhere. Node\'s async crypto (pbkdf2, scrypt), bcrypt.hash and zlib run on libuv\'s thread pool (4 threads by default, '
-        + 'UV_THREADPOOL_SIZE), so the loop only sees the callback. For your own CPU-heavy JavaScript (a big JSON transform, image work), use worker_threads, '
+        + 'What helps is running the work elsewhere. Node\'s async crypto (pbkdf2, scrypt), the native bcrypt and argon2 packages and zlib run on libuv\'s thread pool (4 threads by default, '
+        + 'UV_THREADPOOL_SIZE), so the loop only sees the callback; the pure-JavaScript bcryptjs still hashes on the event loop, in chunks. OWASP ranks Argon2id first, then scrypt, bcrypt, and PBKDF2 where FIPS-140 is required. For your own CPU-heavy JavaScript (a big JSON transform, image work), use worker_threads, '
         + 'ideally through a pool such as piscina, or split it into chunks that yield with setImmediate.',
       'Making the hash cheaper is the tempting wrong fix: it shortens each stall without removing it, and a password hash is slow on purpose. '
         + 'OWASP\'s current guidance for PBKDF2 is 600,000 iterations of HMAC-SHA-256 (210,000 of SHA-512), or Argon2id/scrypt/bcrypt with their recommended costs.',

@@ -38,7 +38,7 @@ export const scenario = defineExercise({
       { text: 'Unbounded arrays grow toward the 16 MiB document limit: put such children in their own collection', terms: [['unbounded', 'grow', '16 mb', '16mb', '16 mib'], ['own collection', 'separate collection', 'reference', 'bucket']], provenBy: 'The unbounded-array trap' },
     ],
     seniorNotes: [
-      'Project in populate and $lookup: a populated author with email and password hash is a data leak in a list endpoint (OWASP API3: excessive data exposure).',
+      'Project in populate and $lookup: a populated author with email and password hash is a data leak in a list endpoint (OWASP API3:2023, Broken Object Property Level Authorization, which absorbed 2019\'s excessive data exposure).',
       'populate across many paths or nested populate multiplies round trips again (one per path and level); check the count, not the code.',
       '$lookup is fast when foreignField is indexed (_id always is); on an unindexed field it scans the foreign collection for each input document, unless the server chooses a hash join (6.0 and later).',
       'The bucket pattern bounds growth when children are read together (e.g. 100 comments per bucket document); the subset pattern keeps a short preview in the parent with $push + $slice.',
@@ -125,7 +125,7 @@ export const scenario = defineExercise({
     {
       question: 'What does populate(\'author\') without a field list send to the client?',
       answer: 'The whole user document: email, roles, and whatever else the users collection holds, possibly the password hash if the schema does not exclude it. '
-        + 'Pass the fields (populate(\'author\', \'name\')) or a select in the options, and shape the response explicitly; excessive data exposure is on the OWASP API top ten.',
+        + 'Pass the fields (populate(\'author\', \'name\')) or a select in the options, and shape the response explicitly; OWASP\'s API Top 10 (2023) files it under API3, Broken Object Property Level Authorization.',
       keyPoints: [
         { text: 'populate returns the full document unless projected', terms: [['whole', 'full', 'every field', 'all fields'], ['email', 'password', 'hash']] },
         { text: 'project the populated fields', terms: [['select', 'projection', 'project', "'name'", 'fields']] },

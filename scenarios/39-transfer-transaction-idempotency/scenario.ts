@@ -7,12 +7,24 @@ import { defineExercise } from '../../src/scenario/contract.js';
 const clientRetryCode = `// the client: one key per intended transfer, reused
 // for every retry of THAT transfer
 const key = crypto.randomUUID();
-for (let attempt = 1; attempt <= 3; attempt++) {
-  const res = await fetch('/transfers', { method: 'POST',
-    headers: { 'content-type': 'application/json',
-      'idempotency-key': key },
-    body: JSON.stringify({ from, to, amount }) });
-  if (res.status < 500 && res.status !== 409) return res;
+for (let attempt = 1; ; attempt++) {
+  try {
+    const res = await fetch('/transfers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json',
+        'idempotency-key': key },
+      body: JSON.stringify({ from, to, amount }),
+      signal: AbortSignal.timeout(5_000) });
+    // 5xx or "still in flight": retry; anything
+    // else (201, a business refusal) is the answer
+    if (res.status < 500 && res.status !== 409) {
+      return res;
+    }
+  } catch (err) {
+    // no answer at all (network, timeout): the case
+    // keys exist for; retry with the SAME key
+  }
+  if (attempt === 3) throw new Error('gave up');
   await sleep(2 ** attempt * 100 + Math.random() * 100);
 }`;
 
@@ -20,8 +32,14 @@ const driverCode = `// the same transaction with the driver alone
 const session = client.startSession();
 try {
   await session.withTransaction(async () => {
-    await accounts.updateOne({ _id: from, balance: { $gte: amount } },
+    const debit = await accounts.updateOne(
+      { _id: from, balance: { $gte: amount } },
       { $inc: { balance: -amount } }, { session });
+    // nothing debited: throwing aborts the transaction,
+    // so the credit below never happens
+    if (debit.modifiedCount !== 1) {
+      throw new InsufficientFunds();
+    }
     await accounts.updateOne({ _id: to },
       { $inc: { balance: amount } }, { session });
   }, { writeConcern: { w: 'majority' } });

@@ -200,7 +200,7 @@ export const scenario = defineExercise({
       {
         file: 'traps/close-waits-for-keep-alive.js',
         title: 'The keep-alive trap: server.close() without closing idle connections',
-        lesson: 'Every order was answered, yet close() never called back: the connection idle at SIGTERM was closed by close() itself (Node 19 and later), but the ones that '
+        lesson: 'Every order was answered, yet close() did not call back within the demo\'s 1 s grace (in production it waits up to keepAliveTimeout after the last response, or for as long as a pooled client keeps reusing the connection): the connection idle at SIGTERM was closed by close() itself (Node 19 and later), but the ones that '
           + 'were serving orders stayed open for keep-alive after their response. Only the backstop ended the process, with exit(1). closeIdleConnections() as each '
           + 'response ends lets close() finish with the last request.',
         fails: ['exitsCleanly'],
@@ -210,7 +210,7 @@ export const scenario = defineExercise({
       title: 'Fix: readiness down, drain, close, database last, backstop',
       lesson: 'Readiness went 503 at once while /health stayed 200 and the late order was still served; after the drain new connections were refused, the orders in flight '
         + 'were answered 201 and their keep-alive connections closed as each went idle, so close() called back, the database closed and exit(0) came well inside the grace period. '
-        + 'With an order stuck for good, the backstop exited with code 1 at the grace period instead of waiting for SIGKILL.',
+        + 'With an order stuck for good, the backstop exited with code 1 at the grace period instead of waiting for SIGKILL (the demo\'s grace; in production set the timer a few seconds under terminationGracePeriodSeconds minus any preStop sleep).',
     },
     hints: {
       inFlightCompleted: [

@@ -22,8 +22,8 @@ export const scenario = defineExercise({
         + 'Filtering and grouping in JavaScript then discards most of it. The network, the BSON parsing and the garbage collector all pay for documents the report never needed.',
       'An aggregation runs where the data is. Order matters: a $match at the start of the pipeline becomes the query of its first stage and can use an index, so only the matching orders are read. '
         + 'For status equal to "paid" and createdAt from a date, the index { status: 1, createdAt: -1 } puts the equality field first and the range second (the ESR rule), and explain shows IXSCAN with tight bounds.',
-      'A $match after $group filters the groups, not the orders: everything beneath it has already been read and grouped, so explain shows a COLLSCAN under the pipeline. '
-        + 'MongoDB\'s optimiser moves some stages for you ($match ahead of $project or $addFields when it does not use computed fields), but it cannot move a filter ahead of the stage that computes what it filters on.',
+      'A $match after $group filters the groups, not the orders. mongod\'s optimiser can move a $match on a group-key field ahead of $group (and ahead of $project or $addFields when it uses no computed field), '
+        + 'but never a filter on an accumulated value (revenue above a threshold): that one runs after every order has been read and grouped, so explain shows a COLLSCAN under it. Do not rely on the rewrite: write the $match first.',
       '$facet runs several sub-pipelines over the same matched documents (totals per region, the count, the latest five), so the report is one round trip. '
         + 'Its output is a single document and must stay under 16 MiB, and the sub-pipelines cannot use indexes themselves: filter before $facet, not inside it.',
     ],
@@ -31,7 +31,7 @@ export const scenario = defineExercise({
       { text: 'Loading the collection to group in Node moves every document over the wire and into memory', terms: [['find()', 'whole collection', 'every document', 'all documents', 'in javascript', 'in node'], ['wire', 'memory', 'network', 'bytes']], provenBy: 'Naive' },
       { text: 'Put $match first so it becomes an indexed query (IXSCAN)', terms: [['$match'], ['first', 'start', 'beginning', 'early'], ['index', 'ixscan']], provenBy: 'Fix' },
       { text: 'The index follows equality, sort, range (ESR): { status: 1, createdAt: -1 }', terms: [['esr', 'equality', 'compound index', 'status: 1']], provenBy: 'The no-index trap' },
-      { text: 'A $match after $group filters groups; the scan under it reads everything', terms: [['$group'], ['after', 'later', 'collscan']], provenBy: 'Fix' },
+      { text: 'A $match on an accumulated value after $group filters groups; the scan under it reads everything', terms: [['$group'], ['after', 'later', 'collscan']], provenBy: 'Fix' },
       { text: '$facet computes several results from one matched set in one round trip', terms: [['$facet', 'facet']], provenBy: 'Fix' },
       { text: 'Prove it with explain (stage, docs examined) and by measuring bytes returned', terms: [['explain', 'executionstats', 'docsexamined'], ['bytes', 'size', 'wire', 'ixscan']], provenBy: 'Fix' },
     ],
@@ -51,7 +51,7 @@ export const scenario = defineExercise({
         options: [
           { text: 'After $group, so the filter runs on fewer documents and less memory', correct: false, explanation: 'After $group it filters groups; every order has been read and grouped already.' },
           { text: 'First, so it can use an index and the rest sees only matches', correct: true, explanation: 'A leading $match becomes the query of the first stage and can use an index.' },
-          { text: 'Anywhere: the optimiser always moves $match to the front', correct: false, explanation: 'It moves $match only past stages that do not compute what the filter uses; it cannot move it ahead of $group.' },
+          { text: 'Anywhere: the optimiser always moves $match to the front', correct: false, explanation: 'It moves a $match only past stages that do not compute what the filter uses: a filter on a group key can move ahead of $group, one on an accumulated total cannot.' },
         ],
       },
       {
@@ -151,7 +151,7 @@ export const scenario = defineExercise({
     solution: {
       title: 'Fix: $match first on { status, createdAt }, $group and $facet',
       lesson: 'The same figures, a few hundred bytes into Node instead of the collection, and explain shows IXSCAN on the compound index: only paid orders since the date were read. '
-        + 'The same data grouped first and filtered after reads every order, whatever the indexes.',
+        + 'Grouped first and filtered on the accumulated revenue after, the same data reads every order, whatever the indexes.',
     },
     hints: {
       bytesBounded: [
