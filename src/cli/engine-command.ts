@@ -10,12 +10,17 @@ export interface EngineCommandOptions {
   port: number;
   replset?: boolean;
   members: number;
+  /** --members was typed (it means nothing without --replset). */
+  membersGiven?: boolean;
   enableTestCommands?: boolean;
 }
 
 export async function engineCommand(options: EngineCommandOptions): Promise<void> {
   const terminal = createTerminal();
   const { style } = terminal;
+  if (options.membersGiven && !options.replset) {
+    throw new UserError('--members sets the size of a replica set, and no replica set was asked for.', { hint: 'Add --replset: `backend-scenarios engine --replset --members 3`.' });
+  }
   if (options.replset && options.port !== 0) {
     throw new UserError('--port names one port, but a replica set listens on one port per member.', { hint: 'Leave --port out with --replset: each member gets a free port, and the URI lists them all.' });
   }
@@ -37,7 +42,10 @@ export async function engineCommand(options: EngineCommandOptions): Promise<void
   if (server.replicaSet) {
     server.replicaSet.hosts.forEach((host, index) => terminal.line(style.dim(`  ${index === server.replicaSet!.primary() ? 'primary  ' : 'secondary'} ${host}`)));
   }
-  if (options.enableTestCommands) terminal.line(style.dim('  test commands enabled: configureFailPoint (failCommand, rsSyncApplyStop, onPrimaryTransactionalWrite)'));
+  if (options.enableTestCommands) {
+    const failPoints = server.replicaSet ? 'failCommand, rsSyncApplyStop, onPrimaryTransactionalWrite' : 'failCommand';
+    terminal.line(style.dim(`  test commands enabled: configureFailPoint (${failPoints})`));
+  }
   terminal.line(style.dim(`  a shell:   mongosh "${server.uri}"   (or npx mongosh …)`));
   terminal.line(style.dim(`  a demo:    MONGODB_URI="${server.uri}" ${command('run 24 --engine uri')}`));
   terminal.line(style.dim('  Ctrl-C to stop'));

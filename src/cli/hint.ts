@@ -6,6 +6,7 @@ import { practiceOf, recordHint } from '../practice/practice-progress.js';
 import { openProgressStore } from '../quiz/progress-store.js';
 import { createTerminal } from '../ui/terminal.js';
 import { wrap } from '../ui/text.js';
+import { command } from './invocation.js';
 
 export async function hintCommand(idText: string | undefined): Promise<void> {
   const { scenario } = await findExercise(idText, 'hint');
@@ -31,6 +32,6 @@ export async function hintCommand(idText: string | undefined): Promise<void> {
   });
   terminal.line();
   terminal.line(style.dim(shown < list.length
-    ? `Run \`backend-scenarios hint ${scenario.id}\` again for more.`
-    : `That is every hint for ${checkId}. \`backend-scenarios solution ${scenario.id}\` shows the reference fix.`));
+    ? `Run \`${command(`hint ${scenario.id}`)}\` again for more.`
+    : `That is every hint for ${checkId}. \`${command(`solution ${scenario.id}`)}\` shows the reference fix.`));
 }

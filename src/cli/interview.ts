@@ -113,8 +113,9 @@ export async function runInterviewCommand(options: InterviewCommandOptions): Pro
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     write(`\n${renderInterviewSummary(view, report.scenarios)}\n\n`);
-    // The path on a line of its own and never wrapped: it must survive a copy and paste.
-    write(`Transcript and model answers:\n  ${report.reportFile}\n`);
+    // The path on a line of its own and never wrapped: it must survive a copy and paste (after an
+    // interruption it is printed once, with the notice below).
+    if (!report.interrupted) write(`Transcript and model answers:\n  ${report.reportFile}\n`);
     for (const step of nextSteps(report, commands)) write(`${wrap(`Next: ${step}`, terminal.width).join('\n')}\n`);
   }
   if (report.interrupted) {

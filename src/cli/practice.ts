@@ -9,6 +9,7 @@ import { createTerminal } from '../ui/terminal.js';
 import { wrap } from '../ui/text.js';
 import { UserError } from './errors.js';
 import type { PracticeOptions } from './practice-commands.js';
+import { command } from './invocation.js';
 
 async function confirmReset(file: string, options: PracticeOptions): Promise<boolean> {
   if (options.yes) return true;
@@ -42,7 +43,7 @@ export async function practiceCommand(idText: string | undefined, options: Pract
   };
   if (!result.created) {
     say(`${shownPath(result.appFile)} already exists: your work is kept as it is.`);
-    say(style.dim(`Check it: backend-scenarios verify ${scenario.id}${dirFlag} · start over: backend-scenarios practice ${scenario.id}${dirFlag} --reset`));
+    say(style.dim(`Check it: ${command(`verify ${scenario.id}${dirFlag}`)} · start over: ${command(`practice ${scenario.id}${dirFlag} --reset`)}`));
     return;
   }
   terminal.line(style.bold(`Exercise ${scenario.id} · ${scenario.title}`));
@@ -52,7 +53,12 @@ export async function practiceCommand(idText: string | undefined, options: Pract
   say(scenario.question);
   terminal.line();
   say(`Next: edit ${shownPath(result.appFile)}, then`);
-  terminal.line(`  backend-scenarios verify ${scenario.id}${dirFlag}            run the checks`);
-  terminal.line(`  backend-scenarios verify ${scenario.id}${dirFlag} --watch    re-run on every save`);
-  terminal.line(`  backend-scenarios hint ${scenario.id}                 when stuck`);
+  // Commands as the user started this one (npx or not), their descriptions in one column.
+  const next: Array<[string, string]> = [
+    [command(`verify ${scenario.id}${dirFlag}`), 'run the checks'],
+    [command(`verify ${scenario.id}${dirFlag} --watch`), 're-run on every save'],
+    [command(`hint ${scenario.id}`), 'when stuck'],
+  ];
+  const width = Math.max(...next.map(([typed]) => typed.length));
+  for (const [typed, what] of next) terminal.line(`  ${typed.padEnd(width)}    ${what}`);
 }

@@ -140,9 +140,9 @@ Examples:
     .option('--replset', 'start a replica set (one primary, secondaries that apply the oplog): transactions, change streams, read preferences')
     .addOption(new Option('--members <n>', 'replica-set members, with --replset').argParser(parseMembers).default(3))
     .option('--enable-test-commands', 'accept test-only commands (fail points), as mongod --setParameter enableTestCommands=1')
-    .action(async (options: EngineCommandOptions) => {
+    .action(async (options: EngineCommandOptions, command: Command) => {
       const { engineCommand } = await import('./engine-command.js');
-      await engineCommand(options);
+      await engineCommand({ ...options, membersGiven: command.getOptionValueSource('members') === 'cli' });
     });
 
   return program;

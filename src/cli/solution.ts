@@ -10,6 +10,7 @@ import { highlightCode, frameCode } from '../ui/highlight.js';
 import { wrap } from '../ui/text.js';
 import { UserError } from './errors.js';
 import type { SolutionOptions } from './practice-commands.js';
+import { command } from './invocation.js';
 
 export async function solutionCommand(idText: string | undefined, options: SolutionOptions): Promise<void> {
   const { scenario } = await findExercise(idText, 'solution');
@@ -27,7 +28,7 @@ export async function solutionCommand(idText: string | undefined, options: Solut
       if (!(error instanceof Error && error.name === 'ExitPromptError')) throw error;
     }
     if (!confirmed) {
-      process.stdout.write(`Not shown. \`backend-scenarios hint ${scenario.id}\` gives the next hint.\n`);
+      process.stdout.write(`Not shown. \`${command(`hint ${scenario.id}`)}\` gives the next hint.\n`);
       return;
     }
   }

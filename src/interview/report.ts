@@ -79,7 +79,7 @@ export function nextSteps(report: InterviewReport, commands: NextStepCommands): 
 }
 
 function quote(text: string): string {
-  const body = text.trim() === '' ? '(no answer typed: answered aloud or in my head)' : text.trim();
+  const body = text.trim() === '' ? '(no answer typed: answered aloud, in my head, or stopped before answering)' : text.trim();
   return body.split('\n').map((line) => `> ${line}`).join('\n');
 }
 

@@ -78,25 +78,34 @@ async function interviewOne(
 ): Promise<ScenarioInterviewReport> {
   const { budget } = deps;
   deps.narrator.scenarioStarted(scenario, position, total, budget);
-  const opening = await deps.prompter.answer({
-    scenario, kind: 'opening', label: `Scenario ${position} of ${total}`, question: scenario.question, budgetSeconds: budget.openingSeconds,
-  });
-  const openingCoverage = keyPointCoverage(opening.text, scenario.answer.keyPoints);
+  // In the transcript from the moment the question is asked: an interview stopped during the
+  // opening answer still shows which question was on the table.
   const report: ScenarioInterviewReport = {
     id: scenario.id,
     title: scenario.title,
     question: scenario.question,
-    answer: opening.text,
-    ...split(openingCoverage),
+    answer: '',
+    covered: [],
+    missed: scenario.answer.keyPoints.map((point) => point.text),
     modelAnswer: modelOpeningAnswer(scenario),
     followUps: [],
     grade: null,
-    openingSeconds: opening.seconds,
-    seconds: opening.seconds,
+    openingSeconds: 0,
+    seconds: 0,
     budgetSeconds: budget.openingSeconds,
-    overTime: opening.seconds > budget.openingSeconds,
+    overTime: false,
   };
   current.report = report;
+  const opening = await deps.prompter.answer({
+    scenario, kind: 'opening', label: `Scenario ${position} of ${total}`, question: scenario.question, budgetSeconds: budget.openingSeconds,
+  });
+  const openingCoverage = keyPointCoverage(opening.text, scenario.answer.keyPoints);
+  Object.assign(report, split(openingCoverage), {
+    answer: opening.text,
+    openingSeconds: opening.seconds,
+    seconds: opening.seconds,
+    overTime: opening.seconds > budget.openingSeconds,
+  });
 
   const chosen = chooseFollowUps(scenario.followUps ?? [], openingCoverage, budget.followUps);
   for (const [index, rung] of chosen.entries()) {

@@ -253,8 +253,11 @@ export class ConnectionSeams {
     const ensureIndexes = model.ensureIndexes.bind(model);
     const init = model.init.bind(model);
     const mine: HeldBuild[] = [];
+    // Set by an explicit init(): the learner awaits the build, so it is not held, whether it had
+    // already reached ensureIndexes (released below) or only will a few awaits later (here).
+    let awaitedByLearner = false;
     model.ensureIndexes = (options) => {
-      if (!options?._automatic || this.gateOpen) return ensureIndexes(options);
+      if (!options?._automatic || this.gateOpen || awaitedByLearner) return ensureIndexes(options);
       let release!: () => void;
       const opened = new Promise<void>((resolve) => { release = resolve; });
       const build = opened.then(() => ensureIndexes(options));
@@ -271,6 +274,7 @@ export class ConnectionSeams {
       return build;
     };
     model.init = () => {
+      awaitedByLearner = true;
       for (const held of mine) held.release();
       return init();
     };

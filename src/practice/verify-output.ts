@@ -5,6 +5,7 @@ import type { Terminal } from '../ui/terminal.js';
 import { formatValue } from '../ui/demo-output.js';
 import { wrap } from '../ui/text.js';
 import type { VerifyCheck, VerifyResult } from './verify-result.js';
+import { command } from '../cli/invocation.js';
 
 /** Lines of the learner's own output worth showing: not the library internals of a stack trace. */
 function ownOutput(output: string[], file: string): string[] {
@@ -51,13 +52,13 @@ export function renderVerify(result: VerifyResult, terminal: Terminal, hints: Re
     const seniorFailed = senior.filter((check) => !check.passed).length;
     lines.push(style.green.bold(`✔ PASSED: every core check held (${core.length}/${core.length})`) + style.dim(` · ${seconds}`)
       + (seniorFailed > 0 ? style.dim(` · ${seniorFailed} senior extra${seniorFailed === 1 ? '' : 's'} to go`) : ''));
-    if (!options.reference) lines.push(style.dim(`Compare with the reference: backend-scenarios solution ${result.id}`));
+    if (!options.reference) lines.push(style.dim(`Compare with the reference: ${command(`solution ${result.id}`)}`));
   } else if (result.error && result.checks.length === 0) {
     lines.push(style.red.bold('✘ FAILED: the attack could not run against your file') + style.dim(` · ${seconds}`));
   } else {
     const failed = core.filter((check) => !check.passed).length;
     lines.push(style.red.bold(`✘ FAILED: ${failed} of ${core.length} core checks did not hold`) + style.dim(` · ${seconds}`));
-    if (!options.reference) lines.push(style.dim(`More help: backend-scenarios hint ${result.id}`));
+    if (!options.reference) lines.push(style.dim(`More help: ${command(`hint ${result.id}`)}`));
   }
   return lines;
 }

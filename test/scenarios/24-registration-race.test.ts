@@ -2,7 +2,12 @@
 // starter, two traps and the solution through one attack, and every figure here was observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checksOf, failedChecks, runScenarioById } from '../support/scenario-harness.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checksOf, failedChecks, runScenarioById, sharedEngine } from '../support/scenario-harness.js';
+import { runExerciseFile } from '../../src/practice/run-file.js';
+import { loadScenarioById } from '../../src/scenario/registry.js';
 import type { ScenarioReport, StepReport } from '../../src/runtime/report.js';
 
 function stepOf(report: ScenarioReport, prefix: string): StepReport {
@@ -58,4 +63,22 @@ test('24: every racer passes the check; only the awaited unique index with 11000
   assert.ok(checks.filter((check) => check.step === fix.title && check.id !== 'validatePassesDuplicate').every((check) => check.role === 'proves-fix'));
   assert.equal(checks.find((check) => check.step === fix.title && check.id === 'oneSpelling')?.level, 'senior');
   assert.equal(report.passed, true);
+});
+
+test('24: awaiting Model.init() instead of createIndexes() is the fix too; the index gate lets an awaited build through', async () => {
+  const scenario = await loadScenarioById(24);
+  assert.ok(scenario?.exercise);
+  const solution = await readFile(join(scenario.exercise.folder, 'solution.js'), 'utf8');
+  assert.ok(solution.includes('await User.createIndexes();') && solution.includes('{ autoIndex: false },'));
+  const dir = await mkdtemp(join(tmpdir(), 'scenario-24-'));
+  try {
+    const path = join(dir, 'app.js');
+    // Mongoose's automatic build (autoIndex on), awaited through init() before createApp resolves.
+    await writeFile(path, solution.replace('{ autoIndex: false },', '{},').replace('await User.createIndexes();', 'await User.init();'));
+    const run = await runExerciseFile(scenario, { path, shownAs: 'app.js', kind: 'user', title: 'Fix: awaited init()', showCode: false }, { engine: await sharedEngine() });
+    assert.equal(run.report.error, undefined, run.report.error);
+    assert.deepEqual(run.outcome?.checks.filter((check) => !check.held).map((check) => check.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
