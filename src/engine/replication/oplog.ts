@@ -53,8 +53,6 @@ export class LogicalClock {
   }
 }
 
-type Listener = () => void;
-
 /**
  * Entries by absolute position (0 is the first entry ever written). Like mongod's capped oplog it
  * forgets its oldest entries once every member has applied them and it holds more than `capacity`:
@@ -65,7 +63,6 @@ export class Oplog {
   private entries: OplogEntry[] = [];
   /** Absolute position of entries[0]. */
   private offset = 0;
-  private readonly listeners = new Set<Listener>();
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -87,7 +84,6 @@ export class Oplog {
 
   append(entry: OplogEntry): void {
     this.entries.push(entry);
-    for (const listener of [...this.listeners]) listener();
   }
 
   /** Forgets entries before `position` (all applied everywhere) while over capacity. */
@@ -118,12 +114,7 @@ export class Oplog {
   /** Whether everything after `ts` is still held (nothing newer than it was forgotten). */
   holdsAfter(ts: Timestamp): boolean {
     const first = this.entries[0];
-    return this.offset === 0 || (first !== undefined && compareTs(first.ts, ts) <= 0) || (first === undefined);
-  }
-
-  /** Called after every append until the returned function is called. */
-  onAppend(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    // Trimming always keeps `capacity` entries, so a trimmed oplog is never empty.
+    return this.offset === 0 || (first !== undefined && compareTs(first.ts, ts) <= 0);
   }
 }
